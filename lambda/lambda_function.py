@@ -1,0 +1,3 @@
+from skill.alexa.entry import handle_event
+
+handler = handle_event
