@@ -8,6 +8,7 @@ case and answers with a short spoken apology instead of crashing.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from functools import lru_cache
@@ -66,25 +67,30 @@ def _skill() -> Any:
 
 def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
     """Answer one Alexa request envelope (a dict) with a response envelope (a dict)."""
+    return respond(_skill, event, context)
+
+
+def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
+    """The shared path: check the skill id, deserialize safely, invoke, serialize.
+
+    `get_skill` is called only once the envelope is known to be good, so a malformed
+    request never pays for building the skill (or importing storage)."""
     expected = os.environ.get("SKILL_ID")
-    if expected and isinstance(event, dict) and _application_id(event) != expected:
+    if expected and _application_id(event if isinstance(event, dict) else {}) != expected:
         logger.warning("rejected request for another skill")
         raise RequestRejected("application id does not match SKILL_ID")
     try:
-        envelope = _serializer.deserialize(payload=_to_json(event), obj_type=RequestEnvelope)
+        envelope = _serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
         if envelope is None or envelope.request is None:
             raise ValueError("envelope has no request")
+        if envelope.context is None and envelope.session is None:
+            raise ValueError("envelope has neither context nor session")
     except Exception as exc:  # noqa: BLE001 - any malformed input gets the same apology
         logger.warning("malformed request envelope: %s", type(exc).__name__)
         return _apology_response()
-    if expected and _application_id(event) is None:
-        logger.warning("rejected request with no application id")
-        raise RequestRejected("no application id")
-    response = _skill().invoke(request_envelope=envelope, context=context)
+    try:
+        response = get_skill().invoke(request_envelope=envelope, context=context)
+    except Exception as exc:
+        logger.error("skill invocation failed: %s", type(exc).__name__, exc_info=exc)
+        return _apology_response()
     return _serializer.serialize(response)  # type: ignore[no-any-return]
-
-
-def _to_json(event: Any) -> str:
-    import json
-
-    return json.dumps(event)

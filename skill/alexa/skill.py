@@ -1,38 +1,29 @@
-"""Placeholder skill (being replaced by the real handlers)."""
+"""Build the skill around a store. Built once per process by skill.alexa.entry; tests
+build as many as they like."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
-from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
-from ask_sdk_model import Response
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill.alexa.errors import ErrorHandler
+from skill.alexa.handlers import HANDLERS, IntentHandler
+from skill.alexa.interceptors import LocaleInterceptor, RequestLogInterceptor
+from skill.alexa.persistence import StoreAdapter
+from skill.store import Store
 
 
-class _Any(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return True
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return (
-            handler_input.response_builder.speak("Welcome to leg pain guide. Where is the pain?")
-            .ask("Where is the pain?")
-            .response
-        )
+def build_skill(store: Store) -> CustomSkill:
+    builder = CustomSkillBuilder(persistence_adapter=StoreAdapter(store))
+    builder.add_global_request_interceptor(LocaleInterceptor())
+    builder.add_global_request_interceptor(RequestLogInterceptor())
+    for handler in HANDLERS:
+        builder.add_request_handler(handler())
+    builder.add_exception_handler(ErrorHandler())
+    return builder.create()
 
 
-class _Errors(AbstractExceptionHandler):
-    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return True
-
-    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        return handler_input.response_builder.speak("Sorry, something went wrong.").response
-
-
-def build_skill(store: Any) -> CustomSkill:
-    sb = SkillBuilder()
-    sb.add_request_handler(_Any())
-    sb.add_exception_handler(_Errors())
-    return sb.create()
+def handled_intents() -> frozenset[str]:
+    """Every intent some handler is written for (checked against the interaction model)."""
+    names = {name for h in HANDLERS if issubclass(h, IntentHandler) for name in h.intents}
+    return frozenset(names | {"AMAZON.FallbackIntent"})

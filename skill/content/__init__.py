@@ -1,1 +1,114 @@
+"""Spoken words as data, per locale, loaded once at cold start.
 
+en.json holds the English words; locales.json overlays each English locale's
+emergency number, services, person labels and spelling; guides.json holds guided
+sessions. Lookups fall back from the exact locale to en-US.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_DIR = Path(__file__).parent
+DEFAULT_LOCALE = "en-US"
+
+
+def _load(name: str) -> dict[str, Any]:
+    return json.loads((_DIR / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _base() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    return _load("en.json"), _load("guides.json"), _load("locales.json")
+
+
+def supported_locales() -> list[str]:
+    return sorted(k for k in _base()[2] if not k.startswith("_"))
+
+
+class _Params(dict[str, Any]):
+    """Format mapping that leaves unknown placeholders visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass(frozen=True)
+class Content:
+    locale: str
+    words: dict[str, Any]
+    guides: dict[str, Any]
+    overlay: dict[str, Any]
+
+    def get(self, key: str) -> Any:
+        node: Any = self.words
+        for part in key.split("."):
+            node = node[part]
+        return node
+
+    def has(self, key: str) -> bool:
+        try:
+            self.get(key)
+        except (KeyError, TypeError):
+            return False
+        return True
+
+    def person(self, subject: str | None) -> dict[str, str]:
+        subject = subject if subject in self.words["persons"] else "self"
+        label = dict(self.words["persons"][subject])
+        label.update(self.overlay.get("persons", {}).get(subject, {}))
+        return label
+
+    def params(self, subject: str | None = None, **extra: Any) -> dict[str, Any]:
+        person = self.person(subject)
+        values: dict[str, Any] = {
+            "who": person["who"],
+            "Who": _cap(person["who"]),
+            "whose": person["whose"],
+            "Whose": _cap(person["whose"]),
+            "whom": person["whom"],
+            "is": person["is"],
+            "Is": _cap(person["is"]),
+            "disclaimer": self.words["disclaimer"],
+        }
+        values.update({k: v for k, v in self.overlay.items() if isinstance(v, str)})
+        values.update(extra)
+        return values
+
+    def say(self, key_or_text: str, subject: str | None = None, **extra: Any) -> str:
+        """Look up a key (or take a literal template) and fill its placeholders."""
+        text = self.get(key_or_text) if self.has(key_or_text) else key_or_text
+        return fill(text, self.params(subject, **extra))
+
+    def spelling(self, text: str) -> str:
+        for us, local in (("counterclockwise", self.overlay.get("counterclockwise")),):
+            if local:
+                text = text.replace(us, local)
+        return text
+
+
+def fill(template: str, params: dict[str, Any]) -> str:
+    # Two passes so a placeholder may expand to text holding another ({disclaimer}).
+    out = template
+    for _ in range(2):
+        if "{" not in out:
+            break
+        out = string.Formatter().vformat(out, (), _Params(params))
+    return out
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=8)
+def for_locale(locale: str | None) -> Content:
+    words, guides, locales = _base()
+    overlay = locales.get(locale or DEFAULT_LOCALE) or locales[DEFAULT_LOCALE]
+    return Content(locale=locale if locale in locales else DEFAULT_LOCALE, words=words,
+                   guides=guides, overlay=overlay)

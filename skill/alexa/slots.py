@@ -1,0 +1,78 @@
+"""Read what Alexa resolved: slot ids (never raw words), numbers and durations."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from ask_sdk_model import Intent, Slot
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+logger = logging.getLogger(__name__)
+
+_DURATION = re.compile(
+    r"^P(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?"
+    r"(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<mi>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+_DAYS = {"y": 365.0, "mo": 30.0, "w": 7.0, "d": 1.0, "h": 1 / 24, "mi": 1 / 1440, "s": 1 / 86400}
+
+
+def slot(intent: Intent | None, name: str) -> Slot | None:
+    if intent is None or not intent.slots:
+        return None
+    return intent.slots.get(name)
+
+
+def resolved_ids(s: Slot | None) -> list[str]:
+    """Every resolved id in a slot (one, or several for a multi-value slot)."""
+    if s is None:
+        return []
+    simple = [s]
+    slot_value = getattr(s, "slot_value", None)
+    values = getattr(slot_value, "values", None)
+    if values:  # a "List" slot value: each item carries its own resolutions
+        simple = list(values)
+    ids: list[str] = []
+    for item in simple:
+        found = _first_match(getattr(item, "resolutions", None))
+        if found:
+            ids.append(found)
+    return ids
+
+
+def resolved_id(s: Slot | None) -> str | None:
+    ids = resolved_ids(s)
+    return ids[0] if ids else None
+
+
+def _first_match(resolutions: Any) -> str | None:
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            return str(authority.values[0].value.id)
+    return None
+
+
+def was_heard_but_unresolved(s: Slot | None) -> bool:
+    return s is not None and bool(s.value) and not resolved_ids(s)
+
+
+def number(s: Slot | None) -> int | None:
+    if s is None or s.value is None:
+        return None
+    try:
+        return int(float(s.value))
+    except ValueError:
+        return None
+
+
+def duration_days(s: Slot | None) -> float | None:
+    """AMAZON.DURATION (ISO-8601, e.g. P3D, P2W, PT5H) as days."""
+    if s is None or not s.value:
+        return None
+    match = _DURATION.match(s.value)
+    if not match or not any(match.groupdict().values()):
+        return None
+    return round(sum(float(v) * _DAYS[k] for k, v in match.groupdict().items() if v), 3)

@@ -1,0 +1,72 @@
+"""SSML building and checking against Alexa's rules (../shared/alexa-platform.md §6, §7)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape as _xml_escape
+
+MAX_SPEECH_CHARS = 8000
+MAX_BREAK_MS = 10_000
+ALEXA_TAGS = frozenset({
+    "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break",
+    "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
+})
+_AMAZON_NS = "{https://amazon.com/ssml}"
+
+
+def escape(text: str) -> str:
+    """Escape user-derived or literal text for SSML (& < > " ')."""
+    return _xml_escape(text, {'"': "&quot;", "'": "&apos;"})
+
+
+def speak(*parts: str) -> str:
+    """Join SSML fragments into one <speak> document."""
+    body = " ".join(p.strip() for p in parts if p and p.strip())
+    return f"<speak>{body}</speak>"
+
+
+def pause(ms: int) -> str:
+    if not 0 <= ms <= MAX_BREAK_MS:
+        raise ValueError(f"break of {ms} ms is outside Alexa's 0-10 s limit")
+    return f'<break time="{ms}ms"/>'
+
+
+def to_text(ssml: str) -> str:
+    """Plain text for cards and the console: tags dropped, sub aliases spoken form kept."""
+    text = re.sub(r"<sub alias=\"([^\"]*)\">[^<]*</sub>", r"\1", ssml)
+    text = re.sub(r"<break[^>]*/>", " … ", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = text.replace("&quot;", '"').replace("&apos;", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def problems(ssml: str) -> list[str]:
+    """Why Alexa would reject this SSML; an empty list means it is fine."""
+    found: list[str] = []
+    if len(ssml) > MAX_SPEECH_CHARS:
+        found.append(f"{len(ssml)} characters, over {MAX_SPEECH_CHARS}")
+    # Bind the amazon: prefix so ElementTree can parse amazon:effect and friends.
+    wrapped = ssml.replace("<speak>", '<speak xmlns:amazon="https://amazon.com/ssml">', 1)
+    try:
+        root = ET.fromstring(wrapped)
+    except ET.ParseError as exc:
+        return [*found, f"not well-formed: {exc}"]
+    if root.tag != "speak":
+        found.append("root element is not <speak>")
+    for el in root.iter():
+        tag = el.tag.replace(_AMAZON_NS, "amazon:")
+        if tag not in ALEXA_TAGS:
+            found.append(f"unsupported tag <{tag}>")
+        if tag == "break" and "time" in el.attrib:
+            found.extend(_break_problem(el.attrib["time"]))
+    return found
+
+
+def _break_problem(value: str) -> list[str]:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", value)
+    if not match:
+        return [f"bad break time {value!r}"]
+    ms = float(match.group(1)) * (1000 if match.group(2) == "s" else 1)
+    return [f"break of {value} exceeds 10 s"] if ms > MAX_BREAK_MS else []

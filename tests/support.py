@@ -1,0 +1,199 @@
+"""Test support: drive real Alexa request envelopes through the skill and check every
+response the way Alexa would (ResponseEnvelope schema, SSML rules, reprompts)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import ResponseEnvelope
+
+from skill.alexa.entry import respond
+from skill.alexa.skill import build_skill
+from skill.speech.ssml import problems, to_text
+from skill.store.sqlite import SqliteStore
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SLOT_TYPES = {
+    "subject": "PERSON", "location": "LEG_LOCATION", "side": "LEG_SIDE",
+    "onset": "PAIN_ONSET", "trigger": "PAIN_TRIGGER", "symptom": "SYMPTOM",
+    "other_symptom": "SYMPTOM", "stretch": "STRETCH",
+}
+_serializer = DefaultSerializer()
+
+
+def check_response(envelope: dict[str, Any]) -> None:
+    """Fail if Alexa would reject this response."""
+    parsed = _serializer.deserialize(json.dumps(envelope), ResponseEnvelope)
+    assert parsed is not None and parsed.response is not None
+    assert len(json.dumps(envelope).encode()) <= 24 * 1024, "response over 24 KB"
+    response = envelope["response"]
+    speech = response.get("outputSpeech")
+    if speech:
+        assert speech["type"] == "SSML"
+        assert problems(speech["ssml"]) == [], problems(speech["ssml"])
+    reprompt = response.get("reprompt")
+    if reprompt:
+        assert problems(reprompt["outputSpeech"]["ssml"]) == []
+    if speech and response.get("shouldEndSession") is False:
+        assert reprompt, "the session stays open, so a reprompt is required"
+    card = response.get("card")
+    if card:
+        assert len(card.get("title", "")) + len(card.get("content", "")) <= 8000
+
+
+@dataclass
+class Turn:
+    request: dict[str, Any]
+    envelope: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return self.envelope.get("response", {})
+
+    @property
+    def ssml(self) -> str:
+        return self.response.get("outputSpeech", {}).get("ssml", "")
+
+    @property
+    def text(self) -> str:
+        return to_text(self.ssml)
+
+    @property
+    def reprompt(self) -> str:
+        return to_text(self.response.get("reprompt", {}).get("outputSpeech", {}).get("ssml", ""))
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.response.get("shouldEndSession"))
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return self.response.get("card")
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        return self.envelope.get("sessionAttributes") or {}
+
+    @property
+    def disposition(self) -> str | None:
+        return self.attributes.get("triage", {}).get("disposition")
+
+    @property
+    def pending(self) -> str | None:
+        return self.attributes.get("triage", {}).get("pending")
+
+
+def slot_json(name: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {"name": name, "confirmationStatus": "NONE"}
+    slot_type = SLOT_TYPES.get(name)
+    if slot_type is None:  # built-in types (AMAZON.NUMBER, AMAZON.DURATION): value only
+        return {"name": name, "value": str(value), "confirmationStatus": "NONE"}
+    authority = f"amzn1.er-authority.echo-sdk.{SKILL_ID}.{slot_type}"
+    if isinstance(value, tuple):  # ("unresolved", "words Alexa heard")
+        return {
+            "name": name, "value": value[1], "confirmationStatus": "NONE",
+            "resolutions": {"resolutionsPerAuthority": [
+                {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}]},
+        }
+    return {
+        "name": name, "value": value.replace("_", " "), "confirmationStatus": "NONE",
+        "resolutions": {"resolutionsPerAuthority": [{
+            "authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
+            "values": [{"value": {"name": value.replace("_", " "), "id": value}}],
+        }]},
+    }
+
+
+class Conversation:
+    """One person talking to the skill, turn by turn, with a real SQLite store."""
+
+    def __init__(self, db: Path, locale: str = "en-US", user: str = "person-1",
+                 screen: bool = False) -> None:
+        self.skill = build_skill(SqliteStore(db))
+        self.locale = locale
+        self.user_id = f"amzn1.ask.account.{user}"
+        self.screen = screen
+        self.session_id: str | None = None
+        self.attributes: dict[str, Any] | None = None
+        self.turns: list[Turn] = []
+
+    def envelope(self, request: dict[str, Any]) -> dict[str, Any]:
+        new = self.session_id is None
+        if new:
+            self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+        interfaces: dict[str, Any] = {}
+        if self.screen:
+            interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.3"}}
+        session: dict[str, Any] = {
+            "new": new, "sessionId": self.session_id,
+            "application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
+        }
+        if not new and self.attributes is not None:
+            session["attributes"] = self.attributes
+        return {
+            "version": "1.0",
+            "session": session,
+            "context": {"System": {
+                "application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
+                "device": {"deviceId": "device-1", "supportedInterfaces": interfaces},
+                "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "token",
+            }},
+            "request": {
+                "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+                "timestamp": "2026-11-25T10:00:00Z", "locale": self.locale, **request,
+            },
+        }
+
+    def send(self, event: dict[str, Any]) -> Turn:
+        result = respond(lambda: self.skill, event)
+        check_response(result)
+        turn = Turn(event, result)
+        self.turns.append(turn)
+        if turn.ended:
+            self.session_id, self.attributes = None, None
+        else:
+            self.attributes = result.get("sessionAttributes")
+        return turn
+
+    def launch(self) -> Turn:
+        self.session_id, self.attributes = None, None
+        return self.send(self.envelope({"type": "LaunchRequest"}))
+
+    def intent(self, name: str, **slot_values: Any) -> Turn:
+        slots = {k: slot_json(k, v) for k, v in slot_values.items()}
+        return self.send(self.envelope({
+            "type": "IntentRequest", "dialogState": "STARTED",
+            "intent": {"name": name, "confirmationStatus": "NONE", "slots": slots},
+        }))
+
+    # Readable shorthands for the conversation tests.
+    def yes(self) -> Turn:
+        return self.intent("AMAZON.YesIntent")
+
+    def no(self) -> Turn:
+        return self.intent("AMAZON.NoIntent")
+
+    def dont_know(self) -> Turn:
+        return self.intent("DontKnowIntent")
+
+    def says(self, **slots: Any) -> Turn:
+        return self.intent("DescribePainIntent", **slots)
+
+    def answer_until_outcome(self, answers: dict[str, str], limit: int = 10) -> Turn:
+        """Answer each question from `answers` (question id → yes/no/unknown/slot id)."""
+        turn = self.turns[-1]
+        for _ in range(limit):
+            if turn.pending is None:
+                return turn
+            value = answers[turn.pending]
+            if value in ("yes", "no", "unknown"):
+                turn = {"yes": self.yes, "no": self.no, "unknown": self.dont_know}[value]()
+            else:
+                turn = self.says(**{turn.pending: value})
+        raise AssertionError("no outcome reached")
