@@ -142,6 +142,9 @@ def next_step(facts: Facts, protocol: Protocol | None = None) -> Question | Outc
     used = set()
     holds(family["when"], facts, protocol, used)
     doctor = holds(family["doctor_when"], facts, protocol, used)
+    # The answers to the family's own questions explain the outcome too ("why?").
+    used.update(q for q in (s if isinstance(s, str) else s["ask"] for s in family["ask"])
+                if q in facts)
     return Outcome(
         disposition="doctor" if doctor else "self_care",
         reason=family["id"],
