@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from support import Conversation
 
 NO_RED_FLAGS = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no",

@@ -25,7 +25,7 @@ PROTOCOL = load_protocol()
 def answers_for(question: Question) -> list[str]:
     if question.answers == "yes_no":
         return ["yes", "no", "unknown"]
-    return sorted(SLOT_IDS[question.answers]) + ["unknown"]
+    return [*sorted(SLOT_IDS[question.answers]), "unknown"]
 
 
 def walk(facts: dict, asked: tuple[str, ...] = ()):
