@@ -20,6 +20,7 @@ from skill.speech.render import (
     render_outcome,
     why_text,
 )
+from skill.speech.ssml import to_text
 from skill.triage.engine import Outcome, Question, apply_symptom, load_protocol, next_step
 from skill.triage.vocabulary import FACT_SLOTS, SYMPTOM_SLOTS
 
@@ -95,18 +96,22 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
     )
     record.pop("pending", None)
     card = (rendered.card_title, rendered.card_text)
+    view = {"kind": "outcome", "title": rendered.card_title, "text": rendered.card_text,
+            "disposition": outcome.disposition}
     if outcome.follow_up:  # one more red-flag check after the warning, asked last
         record["pending"] = outcome.follow_up
         text = question_text(c, Question(outcome.follow_up, "yes_no", True), subject)
         speech = join(*prefix, rendered.speech, c.say("outcomes.follow_up_lead"), text)
-        return reply(handler_input, speech, reprompt=text, card=card)
+        return reply(handler_input, speech, reprompt=text, card=card, screen=view)
     if rendered.end_session:
-        return reply(handler_input, join(*prefix, rendered.speech), card=card, end=True)
+        return reply(handler_input, join(*prefix, rendered.speech), card=card, end=True,
+                     screen=view)
     offer = offer_text(c, rendered.offer, subject)
     if repeat:  # the follow-up answer did not change the advice: no need to read it all again
         lead = c.say(f"outcomes.{outcome.disposition}.lead", subject)
         return reply(handler_input, join(*prefix, lead, offer), reprompt=offer)
-    return reply(handler_input, join(*prefix, rendered.speech, offer), reprompt=offer, card=card)
+    return reply(handler_input, join(*prefix, rendered.speech, offer), reprompt=offer, card=card,
+                 screen=view)
 
 
 def answer_pending(handler_input: HandlerInput, value: str) -> Response:
@@ -200,11 +205,18 @@ def speak_step(handler_input: HandlerInput, *prefix: str) -> Response:
     speech = step_speech(c, current["id"], steps, index)
     last = index == len(steps) - 1
     remember_guide(handler_input, None if last else current)
+    name = guide_name(c, current["id"])
+    title = c.say(c.guides["cues"]["card_title"], name=name, n=index + 1, total=len(steps))
+    view = {"kind": "step", "title": name, "text": to_text(steps[index].ssml),
+            "step": index + 1, "total": len(steps), "hold_seconds": steps[index].hold_seconds}
+    card = (to_text(title), to_text(speech))
     if last:
         state.session(handler_input).pop("guide", None)
         prompt = c.guides["cues"]["end_offer"]
-        return reply(handler_input, join(*prefix, speech), reprompt=prompt)
-    return reply(handler_input, join(*prefix, speech), reprompt=c.guides["cues"]["prompt"])
+        return reply(handler_input, join(*prefix, speech), reprompt=prompt, card=card,
+                     screen=view)
+    return reply(handler_input, join(*prefix, speech), reprompt=c.guides["cues"]["prompt"],
+                 card=card, screen=view)
 
 
 def move(handler_input: HandlerInput, delta: int | None) -> Response:

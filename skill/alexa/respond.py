@@ -4,11 +4,14 @@ directly, since response interceptors are skipped when the exception handler ans
 
 from __future__ import annotations
 
+from typing import Any
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from skill.alexa import state
+from skill.alexa.screen import add_screen
 from skill.content import Content, for_locale
 from skill.speech.ssml import speak
 
@@ -31,8 +34,11 @@ def reply(
     reprompt: str | None = None,
     card: tuple[str, str] | None = None,
     end: bool = False,
+    screen: dict[str, Any] | None = None,
 ) -> Response:
     builder = handler_input.response_builder
+    if screen:
+        add_screen(handler_input, screen)
     builder.speak(speak(speech))
     if not end:
         reprompt = reprompt or speech
