@@ -113,9 +113,11 @@ def slot_json(name: str, value: Any) -> dict[str, Any]:
 class Conversation:
     """One person talking to the skill, turn by turn, with a real SQLite store."""
 
-    def __init__(self, db: Path, locale: str = "en-US", user: str = "person-1",
-                 screen: bool = False) -> None:
-        self.skill = build_skill(SqliteStore(db))
+    def __init__(self, db: Path | None = None, locale: str = "en-US", user: str = "person-1",
+                 screen: bool = False, store: Any = None, person: str | None = None) -> None:
+        self.store = store if store is not None else SqliteStore(db or ":memory:")
+        self.skill = build_skill(self.store)
+        self.person = person
         self.locale = locale
         self.user_id = f"amzn1.ask.account.{user}"
         self.screen = screen
@@ -136,14 +138,17 @@ class Conversation:
         }
         if not new and self.attributes is not None:
             session["attributes"] = self.attributes
+        system: dict[str, Any] = {
+            "application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
+            "device": {"deviceId": "device-1", "supportedInterfaces": interfaces},
+            "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "token",
+        }
+        if self.person:  # a recognised voice (personalization)
+            system["person"] = {"personId": f"amzn1.ask.person.{self.person}"}
         return {
             "version": "1.0",
             "session": session,
-            "context": {"System": {
-                "application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
-                "device": {"deviceId": "device-1", "supportedInterfaces": interfaces},
-                "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "token",
-            }},
+            "context": {"System": system},
             "request": {
                 "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
                 "timestamp": "2026-11-25T10:00:00Z", "locale": self.locale, **request,

@@ -85,6 +85,7 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
             raise ValueError("envelope has no request")
         if envelope.context is None and envelope.session is None:
             raise ValueError("envelope has neither context nor session")
+        _carry_persistence_status(event, envelope)
     except Exception as exc:  # noqa: BLE001 - any malformed input gets the same apology
         logger.warning("malformed request envelope: %s", type(exc).__name__)
         return _apology_response()
@@ -94,3 +95,11 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
         logger.error("skill invocation failed: %s", type(exc).__name__, exc_info=exc)
         return _apology_response()
     return _serializer.serialize(response)  # type: ignore[no-any-return]
+
+
+def _carry_persistence_status(event: dict[str, Any], envelope: RequestEnvelope) -> None:
+    """ask_sdk_model 1.82's SkillDisabledRequest has no `body`, so it drops
+    userInformationPersistenceStatus; keep it on the request for the handler."""
+    body = event["request"].get("body") if isinstance(event["request"], dict) else None
+    status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
+    envelope.request.persistence_status = status if isinstance(status, str) else None

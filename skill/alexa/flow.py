@@ -11,7 +11,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, Response
 
 from skill.alexa import persistence, slots, state
+from skill.alexa.checkin_flow import QUESTIONS, subject_of
 from skill.alexa.respond import content, join, reply
+from skill.checkins.records import RETENTION_DAYS
 from skill.speech.guides import build_steps, guide_name, step_speech
 from skill.speech.render import (
     answer_hint,
@@ -174,6 +176,13 @@ def current_prompt(handler_input: HandlerInput) -> str:
     subject = state.facts(handler_input).get("subject")
     if phase == "guide":
         return c.guides["cues"]["prompt"]
+    if phase == "confirm":
+        return c.say("deletion.confirm")
+    if phase == "checkin":
+        record = state.checkin(handler_input) or {}
+        return c.say(QUESTIONS.get(record.get("step", ""), "checkin.pain"),
+                     subject_of(str(record.get("profile", "self"))),
+                     retention=RETENTION_DAYS)
     if phase == "question":
         question = current_question(handler_input)
         pending = state.pending(handler_input)

@@ -61,8 +61,9 @@ class StatementHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         intent = handler_input.request_envelope.request.intent
-        if state.phase(handler_input) == "guide":
-            state.session(handler_input).pop("guide", None)  # symptoms come before stretching
+        # Symptoms come before stretching, check-ins or confirmations: drop those.
+        for interrupted in ("guide", "checkin", "confirm"):
+            state.session(handler_input).pop(interrupted, None)
         before = flow.current_question(handler_input)
         learned, caregiver = flow.take_statement(handler_input, intent)
         subject = state.facts(handler_input).get("subject")
@@ -364,15 +365,13 @@ class SkillEventHandler(AbstractRequestHandler):  # type: ignore[misc]
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        if get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled":
-            status = getattr(getattr(request, "body", None), "user_information_persistence_status",
-                             None)
-            if getattr(status, "value", status) != "PERSISTED":
-                try:
-                    handler_input.attributes_manager.delete_persistent_attributes()
-                except Exception as exc:
-                    logger.error("could not delete data on SkillDisabled: %s", type(exc).__name__)
-                    raise
+        # persistence_status is set by skill.alexa.entry from the raw event.
+        if get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled" and getattr(
+                request, "persistence_status", None) != "PERSISTED":
+            try:
+                handler_input.attributes_manager.delete_persistent_attributes()
+            except Exception as exc:  # noqa: BLE001 - events take no speech; alert on the log
+                logger.error("could not delete data on SkillDisabled: %s", type(exc).__name__)
         return empty(handler_input)
 
 

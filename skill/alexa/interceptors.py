@@ -10,6 +10,7 @@ from ask_sdk_core.utils import get_request_type
 
 from skill.alexa.persistence import user_key
 from skill.content import for_locale
+from skill.store import Store
 
 logger = logging.getLogger("skill.requests")
 
@@ -31,3 +32,13 @@ class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
             get_request_type(handler_input), intent or "-",
             getattr(request, "locale", None) or "-", key[:10] if key else "-",
         )
+
+
+class StoreInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+    """Hands the skill's store to handlers that keep check-ins and sharing links."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes["store"] = self.store

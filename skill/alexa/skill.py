@@ -6,9 +6,10 @@ from __future__ import annotations
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.alexa.account_handlers import ACCOUNT_HANDLERS
 from skill.alexa.errors import ErrorHandler
 from skill.alexa.handlers import HANDLERS, IntentHandler
-from skill.alexa.interceptors import LocaleInterceptor, RequestLogInterceptor
+from skill.alexa.interceptors import LocaleInterceptor, RequestLogInterceptor, StoreInterceptor
 from skill.alexa.persistence import StoreAdapter
 from skill.store import Store
 
@@ -17,13 +18,19 @@ def build_skill(store: Store) -> CustomSkill:
     builder = CustomSkillBuilder(persistence_adapter=StoreAdapter(store))
     builder.add_global_request_interceptor(LocaleInterceptor())
     builder.add_global_request_interceptor(RequestLogInterceptor())
-    for handler in HANDLERS:
+    builder.add_global_request_interceptor(StoreInterceptor(store))
+    for handler in ALL_HANDLERS:
         builder.add_request_handler(handler())
     builder.add_exception_handler(ErrorHandler())
     return builder.create()
 
 
+# Statements (red flags) come first, then answers for a pending confirmation or check-in,
+# then the general handlers, whose catch-alls stay last.
+ALL_HANDLERS = (*HANDLERS[:2], *ACCOUNT_HANDLERS, *HANDLERS[2:])
+
+
 def handled_intents() -> frozenset[str]:
     """Every intent some handler is written for (checked against the interaction model)."""
-    names = {name for h in HANDLERS if issubclass(h, IntentHandler) for name in h.intents}
+    names = {name for h in ALL_HANDLERS if issubclass(h, IntentHandler) for name in h.intents}
     return frozenset(names | {"AMAZON.FallbackIntent"})

@@ -53,8 +53,18 @@ def guide(handler_input: HandlerInput) -> dict[str, Any] | None:
     return None
 
 
+def checkin(handler_input: HandlerInput) -> dict[str, Any] | None:
+    value = session(handler_input).get("checkin")
+    return value if isinstance(value, dict) and isinstance(value.get("step"), str) else None
+
+
 def phase(handler_input: HandlerInput) -> str:
-    """Where the person is: guide, question, outcome or start (drives help and fallback)."""
+    """Where the person is: confirm, checkin, guide, question, outcome or start (drives
+    help, fallback and what a bare yes or no means)."""
+    if session(handler_input).get("confirm") == "delete":
+        return "confirm"
+    if checkin(handler_input):
+        return "checkin"
     if guide(handler_input):
         return "guide"
     if pending(handler_input):

@@ -62,6 +62,8 @@ class Content:
         subject = subject if subject in self.words["persons"] else "self"
         label = dict(self.words["persons"][subject])
         label.update(self.overlay.get("persons", {}).get(subject, {}))
+        if subject not in ("self", "other"):
+            label["whom"] = label["who"]  # "your mom", never an unclear "them"
         return label
 
     def params(self, subject: str | None = None, **extra: Any) -> dict[str, Any]:

@@ -1,7 +1,16 @@
 """The storage interface every backend implements.
 
-Keys are opaque strings (a hash of the Alexa user id, never the raw id). Values are
-JSON-serialisable dicts. Backends: SQLite (embedded local default) and DynamoDB.
+One item model for both backends (and the DynamoDB table): items live under a partition
+key `pk` and a sort key `sk`, hold a JSON-serialisable dict, and may carry `expires_at`
+(epoch seconds; DynamoDB TTL, purged on read by SQLite). Keys never hold raw Alexa ids:
+user keys are hashes. Item types:
+
+    pk = USER#<user>    sk = PROFILE                      persistent attributes
+    pk = USER#<user>    sk = CHECKIN#<profile>#<iso>#<id> one check-in
+    pk = USER#<user>    sk = GRANT#<viewer>               this user shares with <viewer>
+    pk = USER#<user>    sk = ACCESS#<owner>               this user may read <owner>
+    pk = USER#<user>    sk = TRIES                        wrong share-code tries
+    pk = CODE#<code>    sk = CODE                         a one-time share code
 """
 
 from __future__ import annotations
@@ -13,15 +22,64 @@ class StoreError(Exception):
     """Storage failed (throttling, timeout, I/O). Callers degrade gracefully."""
 
 
+def user_pk(user_key: str) -> str:
+    return f"USER#{user_key}"
+
+
 class Store(Protocol):
+    def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
+        """The item's data, or None (also None once expired)."""
+        ...
+
+    def put_item(
+        self, pk: str, sk: str, data: dict[str, Any], expires_at: int | None = None,
+        if_absent: bool = False,
+    ) -> bool:
+        """Write an item. With if_absent, write only if no live item exists (conditional
+        write); returns False when that condition failed."""
+        ...
+
+    def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
+        """Delete an item. With if_present, returns False when there was none (so two
+        callers racing to use a one-time item cannot both succeed)."""
+        ...
+
+    def query(self, pk: str, sk_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+        """Live items under pk whose sort key starts with sk_prefix, in sort-key order."""
+        ...
+
+    def delete_partition(self, pk: str) -> None:
+        """Delete every item under pk."""
+        ...
+
+    # Persistent attributes, kept for the ASK persistence adapter.
     def get_user(self, user_key: str) -> dict[str, Any]:
-        """The user's persistent attributes, or {} when none are stored."""
         ...
 
     def put_user(self, user_key: str, attributes: dict[str, Any]) -> None:
-        """Replace the user's persistent attributes."""
         ...
 
     def delete_user(self, user_key: str) -> None:
-        """Remove everything stored for this user."""
+        """Remove everything stored for this user, including sharing links both ways."""
         ...
+
+
+class UserItemsMixin:
+    """get_user / put_user / delete_user in terms of the item operations."""
+
+    def get_user(self, user_key: str) -> dict[str, Any]:
+        return self.get_item(user_pk(user_key), "PROFILE") or {}  # type: ignore[attr-defined,no-any-return]
+
+    def put_user(self, user_key: str, attributes: dict[str, Any]) -> None:
+        self.put_item(user_pk(user_key), "PROFILE", attributes)  # type: ignore[attr-defined]
+
+    def delete_user(self, user_key: str) -> None:
+        pk = user_pk(user_key)
+        # Remove the other half of every sharing link first, then the whole partition.
+        for sk, _ in self.query(pk, "GRANT#"):  # type: ignore[attr-defined]
+            self.delete_item(user_pk(sk.removeprefix("GRANT#")), f"ACCESS#{user_key}")  # type: ignore[attr-defined]
+        for sk, _ in self.query(pk, "ACCESS#"):  # type: ignore[attr-defined]
+            self.delete_item(user_pk(sk.removeprefix("ACCESS#")), f"GRANT#{user_key}")  # type: ignore[attr-defined]
+        for sk, data in self.query(pk, "CODE#"):  # type: ignore[attr-defined]
+            self.delete_item(f"CODE#{data.get('code', sk.removeprefix('CODE#'))}", "CODE")  # type: ignore[attr-defined]
+        self.delete_partition(pk)  # type: ignore[attr-defined]
