@@ -48,6 +48,13 @@ CUSTOM_INTENTS: dict[str, dict[str, str]] = {
     "HydrationIntent": {},
     "PostureIntent": {},
     "WhyIntent": {},
+    "CheckInIntent": {"subject": "PERSON"},
+    "SummaryIntent": {"subject": "PERSON"},
+    "ShareIntent": {},
+    "ConnectIntent": {"code": "AMAZON.NUMBER"},
+    "StopSharingIntent": {},
+    "DeleteDataIntent": {},
+    "ReminderIntent": {"time": "AMAZON.TIME"},
 }
 BUILTIN_INTENTS = {
     f"AMAZON.{name}Intent"
@@ -366,9 +373,11 @@ _UNITS = [
     "nineteen",
 ]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_DIGIT = "(?:zero|one|two|three|four|five|six|seven|eight|nine)"
 NUMBER_RE = (
     rf"(?:zero|(?:{'|'.join(_TENS)})(?: (?:{'|'.join(_UNITS[:9])}))?|{'|'.join(_UNITS)}"
     r"|(?:a|one) hundred)"
+    rf"(?: {_DIGIT})*"  # digit by digit, as people read out a code
 )
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|year)s?"
 _QUANTITY = rf"(?:a|an|a few|few|a couple of|a couple|couple of|several|half an|half a|{NUMBER_RE})"
@@ -467,6 +476,13 @@ EVERYDAY = [
     ("how much water should I drink", "HydrationIntent"),
     ("how should I sit at my desk", "PostureIntent"),
     ("why is that", "WhyIntent"),
+    ("check in for my mum", "CheckInIntent"),
+    ("how has mom been doing this week", "SummaryIntent"),
+    ("share my check ins", "ShareIntent"),
+    ("connect to code four one two nine nine three", "ConnectIntent"),
+    ("stop sharing", "StopSharingIntent"),
+    ("delete my data", "DeleteDataIntent"),
+    ("remind me to check in every morning", "ReminderIntent"),
 ]
 
 # Real phrasings no sample matches word for word. Alexa's NLU (and the console's fuzzy

@@ -7,6 +7,7 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
+from ask_sdk_model.services import ApiClient
 
 from skill.alexa.persistence import user_key
 from skill.content import for_locale
@@ -35,10 +36,12 @@ class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
 
 
 class StoreInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
-    """Hands the skill's store to handlers that keep check-ins and sharing links."""
+    """Hands the skill's store (check-ins, sharing) and API client (reminders) to handlers."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, api_client: ApiClient | None = None) -> None:
         self.store = store
+        self.api_client = api_client
 
     def process(self, handler_input: HandlerInput) -> None:
         handler_input.attributes_manager.request_attributes["store"] = self.store
+        handler_input.attributes_manager.request_attributes["api_client"] = self.api_client
