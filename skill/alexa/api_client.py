@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-import requests
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
@@ -28,6 +27,8 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
         body = request.body
         if body is not None and "json" in str(headers.get("Content-type", "")):
             body = json.dumps(body)
+        import requests  # ~90 ms to import: only pay it when an API is actually called
+
         try:
             reply = requests.request(str(request.method), request.url, headers=headers,
                                      data=body, timeout=self.timeout_s)

@@ -48,7 +48,18 @@ def counted_hold(content: Content, seconds: int) -> str:
     return " ".join(parts)
 
 
+_STEPS: dict[tuple[str, str, str | None], list[Step]] = {}
+
+
 def build_steps(content: Content, guide_id: str, subject: str | None = None) -> list[Step]:
+    """The steps of a guide, built once per locale, guide and person (content is fixed)."""
+    key = (content.locale, guide_id, subject)
+    if key not in _STEPS:
+        _STEPS[key] = _build_steps(content, guide_id, subject)
+    return _STEPS[key]
+
+
+def _build_steps(content: Content, guide_id: str, subject: str | None) -> list[Step]:
     if guide_id == "rice":
         return [Step(content.say(text, subject)) for text in content.guides["rice"]["steps"]]
     stretch_id = guide_id.split(":", 1)[1]

@@ -1,0 +1,222 @@
+"""`make bench`: the skill's cost beside two baselines, measured side by side.
+
+Baselines are built here: an ask-sdk-core hello-world skill, and the same with the
+official DynamoDB persistence adapter and boto3 imported. Every figure is the median of
+several fresh processes on the same interpreter. Targets (issue 7):
+
+- cold start (import + first LaunchRequest) no slower than hello world with DynamoDB;
+- warm turn at most 3x the hello-world turn;
+- peak RSS under 64 MB, so the function fits a 128 MB Lambda with headroom;
+- dist/lambda.zip under 5 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+WARM_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
+
+# Shared by every child: build request envelopes and time them. Kept as source text so
+# each child process starts from nothing.
+PRELUDE = textwrap.dedent('''
+    import json, resource, sys, time, uuid
+    T0 = time.perf_counter()
+    APP = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+    def envelope(request, attributes=None, new=False):
+        system = {"application": {"applicationId": APP},
+                  "user": {"userId": "amzn1.ask.account.bench"},
+                  "device": {"deviceId": "d", "supportedInterfaces": {}},
+                  "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "t"}
+        session = {"new": new, "sessionId": "amzn1.echo-api.session.bench",
+                   "application": {"applicationId": APP},
+                   "user": {"userId": "amzn1.ask.account.bench"}}
+        if attributes is not None:
+            session["attributes"] = attributes
+        return {"version": "1.0", "session": session, "context": {"System": system},
+                "request": {"requestId": "amzn1.echo-api.request." + str(uuid.uuid4()),
+                            "timestamp": "2026-11-25T10:00:00Z", "locale": "en-US",
+                            **request}}
+
+    def intent(name, **slots):
+        def slot(k, v):
+            if k in ("score", "duration", "time"):
+                return {"name": k, "value": v}
+            return {"name": k, "value": v, "resolutions": {"resolutionsPerAuthority": [{
+                "authority": "a", "status": {"code": "ER_SUCCESS_MATCH"},
+                "values": [{"value": {"name": v, "id": v}}]}]}}
+        return {"type": "IntentRequest", "intent": {
+            "name": name, "confirmationStatus": "NONE",
+            "slots": {k: slot(k, v) for k, v in slots.items()}}}
+
+    def report(**figures):
+        figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
+''')
+
+SKILL = PRELUDE + textwrap.dedent('''
+    sys.path.insert(0, "lambda")
+    import lambda_function
+    first = lambda_function.handler(envelope({"type": "LaunchRequest"}, new=True), None)
+    cold = time.perf_counter() - T0
+    CONVERSATION = [
+        {"type": "LaunchRequest"},
+        intent("DescribePainIntent", location="hamstring", trigger="exercise", onset="sudden"),
+        intent("AMAZON.NoIntent"), intent("AMAZON.NoIntent"), intent("AMAZON.NoIntent"),
+        intent("AMAZON.NoIntent"), intent("AMAZON.NoIntent"),
+        intent("AMAZON.YesIntent"),                       # RICE, step one
+        intent("StretchIntent", stretch="calf"),          # a stretch step
+        intent("AMAZON.NextIntent"),
+        intent("AMAZON.StopIntent"),
+    ]
+    turns = 0
+    start = time.perf_counter()
+    for _ in range(ROUNDS):
+        attributes = None
+        for request in CONVERSATION:
+            out = lambda_function.handler(envelope(request, attributes, attributes is None), None)
+            attributes = out.get("sessionAttributes")
+            turns += 1
+    warm = (time.perf_counter() - start) / turns
+    assert first["response"]["outputSpeech"]
+    report(cold_s=cold, warm_s=warm)
+''')
+
+HELLO = textwrap.dedent('''
+    {extra_imports}
+    from ask_sdk_core.skill_builder import {builder}
+    from ask_sdk_core.dispatch_components import AbstractRequestHandler
+    from ask_sdk_core.utils import is_request_type, is_intent_name
+
+    class Launch(AbstractRequestHandler):
+        def can_handle(self, handler_input):
+            return is_request_type("LaunchRequest")(handler_input)
+        def handle(self, handler_input):
+            {touch_store}
+            return handler_input.response_builder.speak("Hello world").ask("Hello?").response
+
+    class Hello(AbstractRequestHandler):
+        def can_handle(self, handler_input):
+            return is_intent_name("HelloWorldIntent")(handler_input)
+        def handle(self, handler_input):
+            return handler_input.response_builder.speak("Hello world").ask("Hello?").response
+
+    sb = {builder_call}
+    sb.add_request_handler(Launch())
+    sb.add_request_handler(Hello())
+    handler = sb.lambda_handler()
+    first = handler(envelope({{"type": "LaunchRequest"}}, new=True), None)
+    cold = time.perf_counter() - T0
+    turns = 0
+    start = time.perf_counter()
+    for _ in range(ROUNDS):
+        for request in ({{"type": "LaunchRequest"}}, intent("HelloWorldIntent")) * 5 + (
+                intent("HelloWorldIntent"),):
+            handler(envelope(request), None)
+            turns += 1
+    warm = (time.perf_counter() - start) / turns
+    report(cold_s=cold, warm_s=warm)
+''')
+
+HELLO_PLAIN = PRELUDE + HELLO.format(extra_imports="", builder="SkillBuilder",
+                                     builder_call="SkillBuilder()", touch_store="")
+# The official adapter builds a boto3 resource at import; a region keeps that offline. The
+# launch does not call DynamoDB (no network here): the cost measured is the import.
+HELLO_DYNAMO = PRELUDE + HELLO.format(
+    extra_imports="import os; os.environ.setdefault('AWS_DEFAULT_REGION', 'us-east-1')\n"
+                  "import boto3\n"
+                  "from ask_sdk_dynamodb.adapter import DynamoDbAdapter",
+    builder="CustomSkillBuilder",
+    builder_call="CustomSkillBuilder(persistence_adapter=DynamoDbAdapter("
+                 "table_name='bench', create_table=False))",
+    touch_store="",
+)
+
+STARTUP = {
+    "console": "import skill.console.cli",
+    "web": "import skill.web.app",
+}
+
+
+def run_child(source: str, env: dict[str, str]) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(source.replace("ROUNDS", str(WARM_ROUNDS)))
+    try:
+        out = subprocess.run([sys.executable, f.name], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def median_of(source: str, env: dict[str, str]) -> dict[str, float]:
+    results = [run_child(source, env) for _ in range(RUNS)]
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+
+
+def startup_seconds(statement: str, env: dict[str, str]) -> float | None:
+    source = f"import time\nt = time.perf_counter()\n{statement}\n" \
+             "print(time.perf_counter() - t)"
+    times = []
+    for _ in range(RUNS):
+        out = subprocess.run([sys.executable, "-c", source], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            return None
+        times.append(float(out.stdout.strip()))
+    return statistics.median(times)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "LEG_PAIN_DB": str(Path(tmp) / "bench.sqlite3"),
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        env.pop("TABLE_NAME", None)
+        skill = median_of(SKILL, env)
+        hello = median_of(HELLO_PLAIN, env)
+        hello_db = median_of(HELLO_DYNAMO, env)
+        startups = {name: startup_seconds(stmt, env) for name, stmt in STARTUP.items()}
+    zip_path = ROOT / "dist" / "lambda.zip"
+    zip_mb = zip_path.stat().st_size / 1e6 if zip_path.exists() else None
+
+    print(f"Leg Pain Guide benchmark — {sys.version.split()[0]}, median of {RUNS} "
+          f"processes, {WARM_ROUNDS} warm rounds each")
+    print(f"{'':28}{'skill':>10}{'hello':>10}{'hello+ddb':>11}   ratios")
+    rows = [
+        ("cold start (ms)", "cold_s", 1000),
+        ("warm turn (ms)", "warm_s", 1000),
+        ("peak RSS (MB)", "rss_mb", 1),
+    ]
+    for label, key, scale in rows:
+        s, h, d = skill[key] * scale, hello[key] * scale, hello_db[key] * scale
+        print(f"{label:28}{s:10.2f}{h:10.2f}{d:11.2f}   "
+              f"{s / h:.2f}x hello, {s / d:.2f}x hello+ddb")
+    for name, seconds in startups.items():
+        shown = f"{seconds * 1000:.1f} ms" if seconds is not None else "not available"
+        print(f"{name + ' start-up':28}{shown:>10}")
+    print(f"{'dist/lambda.zip':28}" + (f"{zip_mb:9.2f} MB" if zip_mb is not None
+                                        else "  missing: run make package"))
+
+    checks = {
+        "cold start <= hello world with DynamoDB": skill["cold_s"] <= hello_db["cold_s"],
+        "warm turn <= 3x hello world": skill["warm_s"] <= 3 * hello["warm_s"],
+        "peak RSS < 64 MB": skill["rss_mb"] < 64,
+        "package < 5 MB": zip_mb is not None and zip_mb < 5,
+    }
+    print()
+    for name, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
