@@ -65,6 +65,11 @@ def _skill() -> Any:
     return build_skill(open_store())
 
 
+def prepare() -> None:
+    """Build the skill now (Lambda calls this at import, so cold starts pay it once)."""
+    _skill()
+
+
 def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
     """Answer one Alexa request envelope (a dict) with a response envelope (a dict)."""
     return respond(_skill, event, context)
