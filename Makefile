@@ -24,5 +24,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check skill lambda
 
+# dist/lambda.zip for AWS Lambda (python3.13, arm64); reproducible. Needs PyPI access.
+package: $(STAMP)
+	$(BIN)/python infra/build_package.py
+
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache .hypothesis

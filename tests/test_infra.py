@@ -1,0 +1,437 @@
+"""Deployment checks without an AWS account: the SAM template lints clean, transforms,
+and creates as a stack in moto with least-privilege IAM; the Lambda package builds
+reproducibly, stays small, and its handler answers a LaunchRequest against a moto table;
+the skill manifest has what certification needs."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from aws_support import ROOT, TEMPLATE, fake_aws, load_template
+from moto import mock_aws
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+MAX_ZIP_BYTES = 5 * 1024 * 1024
+ALLOWED_TABLE_ACTIONS = {
+    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+    "dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+}
+ALLOWED_LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+# moto does not model CloudWatch alarms inside stacks; the alarms are checked in the JSON.
+pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS.*CloudWatch.*Alarm")
+
+
+# --- template: lint and transform ----------------------------------------------------
+
+
+def test_cfn_lint_reports_nothing():
+    result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(TEMPLATE)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""
+
+
+class NoManagedPolicies:
+    """The translator asks IAM for managed policy ARNs; we use none, so no IAM call."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def transformed(code_uri: Any = None) -> dict[str, Any]:
+    from samtranslator.translator.transform import transform
+
+    template = load_template()
+    template["Resources"]["SkillFunction"]["Properties"]["CodeUri"] = code_uri or {
+        "Bucket": "code-bucket", "Key": "lambda.zip"}
+    return transform(template, {}, NoManagedPolicies())  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def cfn(monkeypatch) -> dict[str, Any]:
+    fake_aws(monkeypatch)  # the translator resolves AWS::Region from the environment
+    return transformed()
+
+
+def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_the_sam_template_uses_the_current_arm64_runtime_under_alexas_timeout(cfn):
+    (fn,) = resources_of(cfn, "AWS::Lambda::Function").values()
+    props = fn["Properties"]
+    assert props["Runtime"] == "python3.13" and props["Architectures"] == ["arm64"]
+    assert props["Handler"] == "lambda_function.handler"
+    assert props["Timeout"] < 8  # Alexa waits 8 s
+    assert props["LoggingConfig"]["LogGroup"] == {"Ref": "FunctionLogGroup"}
+    env = props["Environment"]["Variables"]
+    assert env["TABLE_NAME"] == {"Ref": "Table"} and env["SKILL_ID"] == {"Ref": "SkillId"}
+    raw = load_template()["Resources"]["SkillFunction"]["Properties"]
+    assert raw["CodeUri"] == "../dist/lambda.zip"  # what `make package` writes
+    assert (TEMPLATE.parent / raw["CodeUri"]).resolve() == ROOT / "dist" / "lambda.zip"
+
+
+def test_the_alexa_permission_is_bound_to_the_skill_id(cfn):
+    (perm,) = resources_of(cfn, "AWS::Lambda::Permission").values()
+    props = perm["Properties"]
+    assert props["Principal"] == "alexa-appkit.amazon.com"
+    assert props["Action"] == "lambda:InvokeFunction"
+    assert props["EventSourceToken"] == {"Ref": "SkillId"}  # no other skill may invoke
+
+
+def test_the_table_is_encrypted_recoverable_retained_and_expires_items(cfn):
+    table = cfn["Resources"]["Table"]
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    assert table["DeletionPolicy"] == "Retain" and table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_alarms_watch_errors_throttles_and_near_timeout_durations(cfn):
+    alarms = {a["Properties"]["MetricName"]: a["Properties"]
+              for a in resources_of(cfn, "AWS::CloudWatch::Alarm").values()}
+    assert set(alarms) == {"Errors", "Throttles", "Duration"}
+    for props in alarms.values():
+        assert props["Namespace"] == "AWS/Lambda"
+        assert props["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "SkillFunction"}}]
+        assert props["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarms["Errors"]["Threshold"] == 0 and alarms["Throttles"]["Threshold"] == 0
+    assert alarms["Duration"]["Statistic"] == "Maximum"
+    assert alarms["Duration"]["Threshold"] == 6000
+
+
+def test_log_group_has_a_retention(cfn):
+    (group,) = resources_of(cfn, "AWS::Logs::LogGroup").values()
+    assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert cfn["Parameters"]["LogRetentionDays"]["Default"] == 30
+
+
+def test_skill_id_parameter_accepts_only_skill_ids(cfn):
+    pattern = cfn["Parameters"]["SkillId"]["AllowedPattern"]
+    assert re.fullmatch(pattern, SKILL_ID)
+    for bad in ["", "amzn1.ask.skill.", "amzn1.echo-sdk-ams.app.x", f"{SKILL_ID} ", "*"]:
+        assert not re.fullmatch(pattern, bad), bad
+
+
+def test_outputs_give_the_function_arn_and_table_name(cfn):
+    assert cfn["Outputs"]["FunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
+    assert cfn["Outputs"]["TableName"]["Value"] == {"Ref": "Table"}
+
+
+# --- least privilege -----------------------------------------------------------------
+
+
+def _statements(cfn: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, res in cfn["Resources"].items():
+        props = res.get("Properties", {})
+        if res["Type"] == "AWS::IAM::Role":
+            assert not props.get("ManagedPolicyArns"), f"{name}: managed policies grant too much"
+            for policy in props.get("Policies", []):
+                for st in policy["PolicyDocument"]["Statement"]:
+                    yield name, st
+        elif res["Type"] in {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"}:
+            for st in props["PolicyDocument"]["Statement"]:
+                yield name, st
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _wildcards(value: Any) -> list[str]:
+    """Every literal string inside a value (including inside Fn::Sub/Join) holding a '*'."""
+    if isinstance(value, str):
+        return [value] if "*" in value else []
+    if isinstance(value, dict):
+        return [w for v in value.values() for w in _wildcards(v)]
+    if isinstance(value, list):
+        return [w for v in value for w in _wildcards(v)]
+    return []
+
+
+def test_no_iam_statement_uses_a_wildcard(cfn):
+    statements = list(_statements(cfn))
+    assert statements, "the role must carry inline policies"
+    for name, st in statements:
+        assert st["Effect"] == "Allow"
+        assert "NotAction" not in st and "NotResource" not in st
+        assert _wildcards(st["Action"]) == [], f"{name}: wildcard action {st['Action']}"
+        assert _wildcards(st["Resource"]) == [], f"{name}: wildcard resource {st['Resource']}"
+
+
+def test_the_role_may_touch_only_its_table_and_its_log_group(cfn):
+    (role,) = resources_of(cfn, "AWS::IAM::Role").values()
+    (fn,) = resources_of(cfn, "AWS::Lambda::Function").values()
+    role_name = next(k for k, v in cfn["Resources"].items() if v is role)
+    assert fn["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
+    trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert [s["Principal"] for s in trust] == [{"Service": "lambda.amazonaws.com"}]
+    for _, st in _statements(cfn):
+        actions = set(_as_list(st["Action"]))
+        if actions <= ALLOWED_TABLE_ACTIONS:
+            assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["Table", "Arn"]}]
+        else:
+            assert actions <= ALLOWED_LOG_ACTIONS, actions
+            # A log group's Arn attribute is "...:log-group:<name>:*": its own streams only.
+            assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]
+
+
+# --- the stack in moto ---------------------------------------------------------------
+
+
+def tiny_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("lambda_function.py", "def handler(event, context):\n    return {}\n")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def stack(monkeypatch) -> Iterator[dict[str, Any]]:
+    """The transformed template created as a CloudFormation stack in moto. The code comes
+    from a moto S3 bucket (a stub zip: this checks wiring, not the package)."""
+    fake_aws(monkeypatch)
+    with mock_aws():
+        import boto3
+
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="code-bucket")
+        s3.put_object(Bucket="code-bucket", Key="lambda.zip", Body=tiny_zip())
+        cf = boto3.client("cloudformation", region_name="us-east-1")
+        cf.create_stack(
+            StackName="leg-pain-guide", TemplateBody=json.dumps(transformed()),
+            Parameters=[{"ParameterKey": "SkillId", "ParameterValue": SKILL_ID}],
+            Capabilities=["CAPABILITY_IAM"])
+        summaries = cf.list_stack_resources(StackName="leg-pain-guide")["StackResourceSummaries"]
+        physical = {s["LogicalResourceId"]: s["PhysicalResourceId"] for s in summaries}
+        outputs = {o["OutputKey"]: o["OutputValue"]
+                   for o in cf.describe_stacks(StackName="leg-pain-guide")["Stacks"][0]["Outputs"]}
+        yield {"physical": physical, "outputs": outputs, "boto3": boto3}
+
+
+def test_the_stack_creates_the_table_with_the_key_schema(stack):
+    ddb = stack["boto3"].client("dynamodb", region_name="us-east-1")
+    table = ddb.describe_table(TableName=stack["outputs"]["TableName"])["Table"]
+    props = load_template()["Resources"]["Table"]["Properties"]
+    assert table["KeySchema"] == props["KeySchema"]
+    assert sorted(table["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == sorted(
+        props["AttributeDefinitions"], key=lambda a: a["AttributeName"])
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert stack["physical"]["Table"] == stack["outputs"]["TableName"]
+
+
+def test_the_stack_creates_the_function_wired_to_table_and_skill(stack):
+    lam = stack["boto3"].client("lambda", region_name="us-east-1")
+    arn = stack["outputs"]["FunctionArn"]
+    config = lam.get_function_configuration(FunctionName=arn)
+    env = config["Environment"]["Variables"]
+    assert env["TABLE_NAME"] == stack["outputs"]["TableName"]
+    assert env["SKILL_ID"] == SKILL_ID
+    assert config["Runtime"] == "python3.13" and config["Timeout"] == 7
+    assert config["Role"].endswith(f"role/{stack['physical']['FunctionRole']}")
+    policy = json.loads(lam.get_policy(FunctionName=arn)["Policy"])
+    principals = [s["Principal"] for s in policy["Statement"]]
+    assert principals == ["alexa-appkit.amazon.com"]
+    assert all(s["Action"] == "lambda:InvokeFunction" for s in policy["Statement"])
+
+
+def test_the_stack_role_names_only_the_table_and_log_group(stack):
+    iam = stack["boto3"].client("iam", region_name="us-east-1")
+    ddb = stack["boto3"].client("dynamodb", region_name="us-east-1")
+    logs = stack["boto3"].client("logs", region_name="us-east-1")
+    table_arn = ddb.describe_table(TableName=stack["outputs"]["TableName"])["Table"]["TableArn"]
+    (group,) = logs.describe_log_groups()["logGroups"]
+    assert group["retentionInDays"] == 30
+    role = stack["physical"]["FunctionRole"]
+    assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
+    resources: dict[str, set[str]] = {}
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        doc = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        if isinstance(doc, str):  # moto keeps a CloudFormation-made policy as a dict's repr
+            doc = ast.literal_eval(unquote(doc))
+        for st in doc["Statement"]:
+            for action in _as_list(st["Action"]):
+                resources.setdefault(action.split(":")[0], set()).update(_as_list(st["Resource"]))
+    assert resources["dynamodb"] == {table_arn}
+    assert {r.removesuffix(":*") for r in resources["logs"]} == {
+        group["arn"].removesuffix(":*")}
+    assert set(resources) == {"dynamodb", "logs"}
+
+
+# --- the Lambda package --------------------------------------------------------------
+
+
+def _build(tmp: Path) -> Path:
+    out = tmp / "lambda.zip"
+    subprocess.run([sys.executable, str(ROOT / "infra" / "build_package.py"), "--out", str(out),
+                    "--build-dir", str(tmp / "build")], check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    """A fresh build of the current sources (needs PyPI for the dependency wheels)."""
+    return _build(tmp_path_factory.mktemp("pkg"))
+
+
+def test_the_package_is_small(package):
+    size = package.stat().st_size
+    assert size <= MAX_ZIP_BYTES, f"{size:,} bytes"
+
+
+def test_the_package_holds_the_handler_the_skill_and_its_data(package):
+    with zipfile.ZipFile(package) as zf:
+        names = zf.namelist()
+    assert "lambda_function.py" in names
+    for required in ["skill/__init__.py", "skill/alexa/entry.py", "skill/store/dynamodb.py",
+                     "skill/triage/protocol.json", "skill/content/en.json",
+                     "ask_sdk_core/__init__.py", "ask_sdk_model/__init__.py",
+                     "dateutil/__init__.py", "requests/__init__.py", "six.py"]:
+        assert required in names, required
+    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "skill").rglob("*")
+               if p.suffix in {".py", ".json"} and "__pycache__" not in p.parts}
+    assert sources <= set(names), sources - set(names)
+    tops = {n.split("/")[0] for n in names}
+    for banned in ["boto3", "botocore", "s3transfer", "flask", "waitress", "cryptography",
+                   "moto", "pytest", "lambda"]:
+        assert not any(t.split("-")[0].lower() == banned for t in tops), banned
+    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
+    assert names == sorted(names)
+
+
+def test_the_package_targets_lambda_arm64_python_313(package):
+    with zipfile.ZipFile(package) as zf:
+        native = [n for n in zf.namelist() if n.endswith(".so")]
+        infos = zf.infolist()
+    assert all("cpython-313-aarch64-linux-gnu" in n for n in native), native
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_the_package_builds_reproducibly(package, tmp_path):
+    again = _build(tmp_path)
+    assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(
+        package.read_bytes()).hexdigest()
+
+
+def test_a_launch_request_through_the_packaged_handler_uses_the_table(package, tmp_path):
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(package) as zf:
+        zf.extractall(unpacked)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "packaged_launch.py"), str(unpacked)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    # The code that ran is the packaged code, not the repository's.
+    assert result["lambda_function"].startswith(str(unpacked))
+    assert result["skill"].startswith(str(unpacked))
+    response = result["response"]["response"]
+    assert response["outputSpeech"]["type"] == "SSML"
+    assert "leg" in response["outputSpeech"]["ssml"].lower()
+    assert "couldn't understand" not in response["outputSpeech"]["ssml"]
+    if not result["items"]:
+        pytest.skip("skill does not persist yet: the launch wrote no item to the table")
+    (profile,) = [i for i in result["items"] if i["sk"] == "PROFILE"]
+    assert profile["pk"].startswith("USER#") and "PACKAGED" not in profile["pk"]  # hashed id
+    assert isinstance(json.loads(profile["data"]), dict)
+
+
+# --- the skill package (ASK CLI) -----------------------------------------------------
+
+LOCALES = {"en-US": "911", "en-GB": "999", "en-CA": "911", "en-AU": "000", "en-IN": "112"}
+DISCLAIMER = ("This skill is for educational purposes only and is not a substitute for "
+              "professional medical advice, diagnosis or treatment.")
+
+
+@pytest.fixture
+def manifest() -> dict[str, Any]:
+    return json.loads((ROOT / "interaction_model" / "skill.json").read_text())["manifest"]
+
+
+def test_manifest_publishing_information(manifest):
+    assert manifest["manifestVersion"] == "1.0"
+    pub = manifest["publishingInformation"]
+    assert pub["category"] == "HEALTH_AND_FITNESS"
+    assert pub["testingInstructions"].strip()
+    assert set(pub["locales"]) == set(LOCALES)
+    for locale, number in LOCALES.items():
+        info = pub["locales"][locale]
+        assert info["name"] == "Leg Pain Guide"
+        assert info["summary"].strip() and len(info["summary"]) <= 160
+        assert DISCLAIMER in info["description"]
+        assert (f"In an emergency, call your local emergency number ({number}"
+                in info["description"]), locale
+        assert len(info["description"]) <= 4000
+        phrases = info["examplePhrases"]
+        assert 1 <= len(phrases) <= 3
+        assert phrases[0].startswith("Alexa, open leg pain guide")
+        assert info["keywords"] and all(isinstance(k, str) for k in info["keywords"])
+        # No claim to save lives or replace emergency services (certification policy).
+        text = " ".join([info["name"], info["summary"], info["description"]]).lower()
+        for claim in ["life-saving", "lifesaving", "save your life", "calls 911",
+                      "will call"]:
+            assert claim not in text, (locale, claim)
+
+
+def test_manifest_endpoint_interfaces_permissions_and_events(manifest):
+    custom = manifest["apis"]["custom"]
+    arn = re.compile(r"^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$")
+    assert arn.match(custom["endpoint"]["uri"])
+    assert set(custom["regions"]) == {"NA", "EU", "FE"}
+    assert all(arn.match(r["endpoint"]["uri"]) for r in custom["regions"].values())
+    assert {"type": "ALEXA_PRESENTATION_APL"} in [
+        {"type": i["type"]} for i in custom["interfaces"]]
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+    events = manifest["events"]
+    assert arn.match(events["endpoint"]["uri"])
+    names = {s["eventName"] for s in events["subscriptions"]}
+    assert {"SKILL_DISABLED", "SKILL_PERMISSION_ACCEPTED", "SKILL_PERMISSION_CHANGED"} <= names
+
+
+def test_manifest_privacy_and_compliance(manifest):
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["usesPersonalInfo"] is True
+    assert privacy["allowsPurchases"] is False
+    assert privacy["isChildDirected"] is False
+    assert privacy["isExportCompliant"] is True
+    assert privacy["containsAds"] is False
+    assert set(privacy["locales"]) == set(LOCALES)
+    for urls in privacy["locales"].values():
+        assert urls["privacyPolicyUrl"].startswith("https://")
+        assert urls["termsOfUseUrl"].startswith("https://")
+
+
+def test_ask_resources_deploy_only_the_skill_package():
+    """`ask deploy` uploads interaction_model/ (manifest + models). Code and infrastructure
+    are deployed by SAM, so no ASK deployer may create a second, differently built function."""
+    resources = json.loads((ROOT / "ask-resources.json").read_text())
+    assert resources["askcliResourcesVersion"] == "2020-03-31"
+    profile = resources["profiles"]["default"]
+    skill_src = ROOT / profile["skillMetadata"]["src"]
+    assert (skill_src / "skill.json").is_file()
+    assert (skill_src / "interactionModels" / "custom").is_dir()
+    assert "code" not in profile and "skillInfrastructure" not in profile
+
+
+def test_manifest_endpoints_are_one_placeholder_for_the_functionarn_output(manifest):
+    """README, Deploy: replace it with the stack's FunctionArn before `ask deploy`."""
+    assert "FunctionArn" in load_template()["Outputs"]
+    custom = manifest["apis"]["custom"]
+    uris = {custom["endpoint"]["uri"], manifest["events"]["endpoint"]["uri"],
+            *(r["endpoint"]["uri"] for r in custom["regions"].values())}
+    assert len(uris) == 1
