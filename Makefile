@@ -28,5 +28,9 @@ lint: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python infra/build_package.py
 
+# Cold start, warm turn, peak RSS and package size beside ask-sdk baselines (issue 7).
+bench: package
+	$(BIN)/python infra/bench.py
+
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache .hypothesis

@@ -182,6 +182,13 @@ def main() -> int:
                "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop("TABLE_NAME", None)
         skill = median_of(SKILL, env)
+        # Production uses DynamoDB: boto3 is imported when the store is first built. No
+        # network here, so the table endpoint is a closed local port: the call fails fast
+        # and the skill still answers; what is measured is boto3 plus one failed call.
+        ddb_env = {**env, "TABLE_NAME": "bench", "AWS_DEFAULT_REGION": "us-east-1",
+                   "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                   "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:9"}
+        skill_ddb = median_of(SKILL.replace("ROUNDS", "1"), ddb_env)
         hello = median_of(HELLO_PLAIN, env)
         hello_db = median_of(HELLO_DYNAMO, env)
         startups = {name: startup_seconds(stmt, env) for name, stmt in STARTUP.items()}
@@ -200,6 +207,9 @@ def main() -> int:
         s, h, d = skill[key] * scale, hello[key] * scale, hello_db[key] * scale
         print(f"{label:28}{s:10.2f}{h:10.2f}{d:11.2f}   "
               f"{s / h:.2f}x hello, {s / d:.2f}x hello+ddb")
+    print(f"{'cold start, DynamoDB (ms)':28}{skill_ddb['cold_s'] * 1000:10.2f}{'':10}"
+          f"{hello_db['cold_s'] * 1000:11.2f}   {skill_ddb['cold_s'] / hello_db['cold_s']:.2f}x "
+          "hello+ddb (boto3 on first use)")
     for name, seconds in startups.items():
         shown = f"{seconds * 1000:.1f} ms" if seconds is not None else "not available"
         print(f"{name + ' start-up':28}{shown:>10}")
@@ -208,6 +218,8 @@ def main() -> int:
 
     checks = {
         "cold start <= hello world with DynamoDB": skill["cold_s"] <= hello_db["cold_s"],
+        "cold start on DynamoDB <= hello world with DynamoDB":
+            skill_ddb["cold_s"] <= hello_db["cold_s"],
         "warm turn <= 3x hello world": skill["warm_s"] <= 3 * hello["warm_s"],
         "peak RSS < 64 MB": skill["rss_mb"] < 64,
         "package < 5 MB": zip_mb is not None and zip_mb < 5,
