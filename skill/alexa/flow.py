@@ -136,7 +136,13 @@ def answer_pending(handler_input: HandlerInput, value: str) -> Response:
     if value == "no" and spec.get("no_means"):
         record["facts"][question.id] = spec["no_means"]
         return advance(handler_input)
-    # "yes" to "where is the pain?" answers nothing: ask again with a hint.
+    # "yes" to "where is the pain?" answers nothing: ask again once with a hint, then
+    # take it as "don't know" rather than loop.
+    retried = record.setdefault("retried", [])
+    if question.id in retried:
+        record["facts"][question.id] = "unknown"
+        return advance(handler_input)
+    retried.append(question.id)
     return ask(handler_input, question, answer_hint(c, question))
 
 

@@ -87,7 +87,11 @@ def why_text(content: Content, evidence: list[str], reason: str, disposition: st
              subject: str | None) -> str:
     """Explain an outcome from the person's own answers."""
     table = content.get("why.evidence")
-    phrases = [table[e] for e in evidence if e in table]
+    # Where and what brought it on first, then how it started, then everything else.
+    order = ("location=", "side=", "trigger=", "onset=")
+    ranked = sorted(evidence, key=lambda e: next(
+        (i for i, prefix in enumerate(order) if e.startswith(prefix)), len(order)))
+    phrases = [table[e] for e in ranked if e in table]
     if phrases:
         intro = content.say("why.intro", subject, evidence=_join(phrases))
     else:

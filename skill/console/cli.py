@@ -1,0 +1,98 @@
+"""`python -m skill chat`: talk to the skill in a terminal, or drive it with --jsonl."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from typing import TextIO
+
+from skill.console.conversation import Conversation, Turn
+from skill.console.model import locales
+from skill.console.render import Speaker, reply_lines, ssml_of
+
+QUIT_WORDS = ("quit", "exit")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m skill chat",
+        description="Talk to Leg Pain Guide as if through an Echo. Type 'quit' or Ctrl-D to leave.",
+    )
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="one utterance per stdin line; one JSON turn per stdout line",
+    )
+    parser.add_argument("--locale", default="en-US", choices=locales() or ["en-US"])
+    parser.add_argument("--user", default="me", help="same user across runs = same stored history")
+    parser.add_argument("--screen", action="store_true", help="a device with a screen (APL)")
+    parser.add_argument("--speak", action="store_true", help="read replies aloud with espeak-ng")
+    return parser.parse_args(argv)
+
+
+def _is_quit(line: str) -> bool:
+    return line.strip().lower().strip(".!") in QUIT_WORDS
+
+
+def run_jsonl(chat: Conversation, source: TextIO, out: TextIO, speaker: Speaker) -> int:
+    def emit(turn: Turn | None) -> None:
+        if turn is not None:
+            out.write(json.dumps(turn.as_json()) + "\n")
+            out.flush()  # a program on the other end is waiting for this turn
+            speaker.say(ssml_of(turn.response))
+
+    emit(chat.start())
+    for raw in iter(source.readline, ""):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        if _is_quit(line):
+            emit(chat.end(line))
+            return 0
+        emit(chat.say(line))
+    emit(chat.end())
+    return 0
+
+
+def run_interactive(chat: Conversation, speaker: Speaker) -> int:
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401 - importing it gives input() history and line editing
+
+    def show(turn: Turn | None) -> None:
+        if turn is None:
+            return
+        if turn.error:
+            print(f"({turn.error})")
+        for line in reply_lines(turn.response):
+            print(line)
+        speaker.say(ssml_of(turn.response))
+        if not chat.is_open and turn.request["request"]["type"] != "SessionEndedRequest":
+            print("(the skill ended the session; say something to open it again, or 'quit')")
+
+    show(chat.start())
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            show(chat.end())
+            return 0
+        if _is_quit(line):
+            show(chat.end(line))
+            return 0
+        if line.strip():
+            show(chat.say(line))
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    # Odd bytes on stdin must not crash the console; they become replacement characters.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+    chat = Conversation(locale=args.locale, user=args.user, screen=args.screen)
+    speaker = Speaker(args.speak)
+    if args.jsonl:
+        return run_jsonl(chat, sys.stdin, sys.stdout, speaker)
+    return run_interactive(chat, speaker)

@@ -1,0 +1,296 @@
+"""`python -m skill chat`: conversations typed into the console, checked the way Alexa
+would see them (every request a valid RequestEnvelope, attributes carried turn to turn)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
+from skill.alexa.entry import RequestRejected
+from skill.console.conversation import Conversation
+from skill.console.envelopes import DEFAULT_SKILL_ID
+from skill.console.render import reply_lines, ssml_to_text
+
+REPO = Path(__file__).resolve().parents[1]
+_serializer = DefaultSerializer()
+
+
+def as_alexa(request: dict) -> RequestEnvelope:
+    parsed = _serializer.deserialize(json.dumps(request), RequestEnvelope)
+    assert parsed is not None and parsed.request is not None
+    return parsed
+
+
+def chat(
+    tmp_path: Path, *lines: str, args: tuple[str, ...] = ("--jsonl",), raw: bytes | None = None
+):
+    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path)}
+    env.pop("SKILL_ID", None)
+    stdin = raw if raw is not None else ("\n".join(lines) + "\n").encode()
+    done = subprocess.run(
+        [sys.executable, "-m", "skill", "chat", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    if "--jsonl" not in args:
+        return done.stdout.decode()
+    return [json.loads(line) for line in done.stdout.decode().splitlines()]
+
+
+def kind(turn: dict) -> str:
+    request = turn["request"]["request"]
+    return request.get("intent", {}).get("name") or request["type"]
+
+
+def ended(turn: dict) -> bool:
+    return bool(turn["response"].get("response", {}).get("shouldEndSession"))
+
+
+def check_sessions(turns: list[dict]) -> None:
+    """What Alexa guarantees between turns: attributes come back, sessions end and restart."""
+    for turn in turns:
+        as_alexa(turn["request"])
+    for before, after in itertools.pairwise(turns):
+        session = after["request"]["session"]
+        if ended(before) or before["request"]["request"]["type"] == "SessionEndedRequest":
+            assert session["new"] is True and "attributes" not in session
+            assert session["sessionId"] != before["request"]["session"]["sessionId"]
+        else:
+            assert session["new"] is False
+            assert session["sessionId"] == before["request"]["session"]["sessionId"]
+            assert session["attributes"] == before["response"].get("sessionAttributes", {})
+
+
+# --- conversations through the real skill -----------------------------------------------
+
+
+def test_a_conversation_starts_with_launch_and_carries_attributes(tmp_path):
+    turns = chat(tmp_path, "my calf hurts after running", "", "no", "not really")
+    first = turns[0]
+    assert first["utterance"] == "open leg pain guide"
+    assert first["request"]["request"]["type"] == "LaunchRequest"
+    assert first["request"]["session"]["new"] is True
+    assert [t["utterance"] for t in turns[1:4]] == [
+        "my calf hurts after running",
+        "no",
+        "not really",
+    ]
+    assert kind(turns[1]) == "DescribePainIntent"
+    slots = turns[1]["request"]["request"]["intent"]["slots"]
+    assert (
+        slots["location"]["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"]
+        == "calf"
+    )
+    check_sessions(turns)
+
+
+def test_end_of_input_closes_an_open_session(tmp_path):
+    turns = chat(tmp_path, "help")
+    if not ended(turns[-2]):
+        last = turns[-1]["request"]["request"]
+        assert last["type"] == "SessionEndedRequest" and last["reason"] == "USER_INITIATED"
+    check_sessions(turns)
+
+
+def test_after_stop_the_next_words_open_the_skill_again(tmp_path):
+    turns = chat(tmp_path, "stop", "my calf hurts", "stop", "ask leg pain guide about my hamstring")
+    assert kind(turns[1]) == "AMAZON.StopIntent"
+    assert ended(turns[1]), "stop should end the session"
+    assert turns[2]["request"]["request"]["type"] == "LaunchRequest"
+    one_shot = next(t for t in turns if t["utterance"].startswith("ask leg pain guide"))
+    assert kind(one_shot) == "DescribePainIntent"
+    assert one_shot["request"]["session"]["new"] is True
+    check_sessions(turns)
+
+
+def test_quit_sends_session_ended_and_stops_reading(tmp_path):
+    turns = chat(tmp_path, "quit", "my calf hurts")
+    assert [t["request"]["request"]["type"] for t in turns] == [
+        "LaunchRequest",
+        "SessionEndedRequest",
+    ]
+    assert turns[-1]["utterance"] == "quit"
+
+
+def test_odd_input_never_crashes(tmp_path):
+    odd = [
+        "🦵🦵🦵",
+        "ça fait mal à mon mollet",
+        "x" * 10_000,
+        "!!!???",
+        "\t",
+        "{slot} {{}} <speak>",
+    ]
+    turns = chat(tmp_path, *odd)
+    assert len(turns) >= 1 + 5  # the tab-only line is blank
+    for turn in turns:
+        as_alexa(turn["request"])
+
+
+def test_bytes_that_are_not_utf8(tmp_path):
+    turns = chat(tmp_path, raw=b"my calf \xff\xfe hurts\n")
+    assert kind(turns[1]) == "DescribePainIntent"
+
+
+def test_screen_devices_announce_apl(tmp_path):
+    turns = chat(tmp_path, "help", args=("--jsonl", "--screen", "--user", "ann"))
+    request = turns[0]["request"]
+    system = request["context"]["System"]
+    assert system["device"]["supportedInterfaces"]["Alexa.Presentation.APL"]["runtime"][
+        "maxVersion"
+    ]
+    assert "Viewport" in request["context"]
+    assert system["user"]["userId"] == "amzn1.ask.account.console-ann"
+
+
+def test_interactive_mode_prints_plain_text(tmp_path):
+    out = chat(tmp_path, "help", "quit", args=())
+    assert "you> " in out
+    assert "<speak>" not in out and "<break" not in out
+
+
+# --- the console's own rules, with a stand-in skill ------------------------------------
+
+
+class FakeSkill:
+    """Ends the session when asked to stop; remembers how many turns it has seen."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+
+    def __call__(self, event: dict) -> dict:
+        self.requests.append(event)
+        request = event["request"]
+        turns = (event["session"].get("attributes") or {}).get("turns", 0) + 1
+        stop = request.get("intent", {}).get("name") == "AMAZON.StopIntent"
+        return {
+            "version": "1.0",
+            "sessionAttributes": {"turns": turns},
+            "response": {
+                "outputSpeech": {"type": "SSML", "ssml": "<speak>ok</speak>"},
+                "shouldEndSession": stop,
+            },
+        }
+
+
+def test_every_built_request_is_a_valid_alexa_envelope():
+    skill = FakeSkill()
+    chat = Conversation(handler=skill, screen=True)
+    chat.start()
+    for said in [
+        "my mum's calf has been puffy since her flight",
+        "about a seven",
+        "three days",
+        "help",
+        "stop",
+    ]:
+        chat.say(said)
+    chat.say("ask leg pain guide about my calf")
+    chat.end()
+    for request in skill.requests:
+        parsed = as_alexa(request)
+        assert (
+            request["request"]["timestamp"].endswith("Z")
+            and "." not in request["request"]["timestamp"]
+        )
+        assert request["request"]["requestId"].startswith("amzn1.echo-api.request.")
+        assert parsed.session.session_id.startswith("amzn1.echo-api.session.")
+        assert request["context"]["System"]["apiAccessToken"] == "console-token"
+    describe = skill.requests[1]["request"]["intent"]
+    assert set(describe["slots"]) == {
+        "subject",
+        "location",
+        "side",
+        "onset",
+        "trigger",
+        "symptom",
+        "other_symptom",
+        "duration",
+    }
+    assert describe["slots"]["side"] == {"name": "side", "confirmationStatus": "NONE"}
+    location = describe["slots"]["location"]
+    authority = location["resolutions"]["resolutionsPerAuthority"][0]
+    assert authority["authority"] == f"amzn1.er-authority.echo-sdk.{DEFAULT_SKILL_ID}.LEG_LOCATION"
+    assert authority["status"]["code"] == "ER_SUCCESS_MATCH"
+    assert authority["values"][0]["value"] == {"name": "calf", "id": "calf"}
+    score = skill.requests[2]["request"]["intent"]["slots"]["score"]
+    assert score["value"] == "7" and "resolutions" not in score
+
+
+def test_attributes_ride_along_and_a_new_session_starts_after_the_skill_ends_one():
+    skill = FakeSkill()
+    chat = Conversation(handler=skill)
+    chat.start()
+    chat.say("help")
+    assert skill.requests[-1]["session"]["attributes"] == {"turns": 1}
+    chat.say("stop")
+    assert not chat.is_open
+    chat.say("my calf hurts")
+    assert skill.requests[-1]["request"]["type"] == "LaunchRequest"
+    assert skill.requests[-1]["session"]["new"] is True
+    assert chat.end() is not None and not chat.is_open
+    assert chat.end() is None  # nothing left to close
+
+
+def test_skill_id_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.11111111-2222-3333-4444-555555555555")
+    skill = FakeSkill()
+    Conversation(handler=skill).start()
+    assert skill.requests[0]["session"]["application"]["applicationId"].endswith("555555555555")
+
+
+def test_a_rejected_request_is_reported_not_raised():
+    def reject(event: dict) -> dict:
+        raise RequestRejected("application id does not match SKILL_ID")
+
+    turn = Conversation(handler=reject).start()
+    assert "rejected" in turn.error and turn.response == {}
+    assert "error" in turn.as_json()
+
+
+# --- showing replies ----------------------------------------------------------------------
+
+
+def test_ssml_is_shown_as_text_with_breaks_as_ellipses():
+    ssml = '<speak>Hold it <break time="10s"/> and relax. Salt &amp; water.</speak>'
+    assert ssml_to_text(ssml) == "Hold it … and relax. Salt & water."
+
+
+def test_cards_are_indented_under_the_speech():
+    envelope = {
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": "<speak>Call 911.</speak>"},
+            "card": {
+                "type": "Simple",
+                "title": "Emergency",
+                "content": "Call 911 now.\nDo not drive.",
+            },
+        }
+    }
+    assert reply_lines(envelope) == [
+        "Call 911.",
+        "    [Emergency]",
+        "    Call 911 now.",
+        "    Do not drive.",
+    ]
+
+
+@pytest.mark.parametrize("flag", ["--help"])
+def test_help_exits_cleanly(flag):
+    from skill.console.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([flag])
+    assert stop.value.code == 0
