@@ -265,3 +265,36 @@ def test_thousands_of_generated_envelopes_never_crash(fuzz_convo, data):
         # Only requests that take no speech may come back silent.
         assert event.get("request", {}).get("type") in ("SessionEndedRequest", None) or not \
             isinstance(event.get("request"), dict)
+
+
+# --- property-based: thousands of typed texts, end to end through the console ---------
+
+WORDS = ["my", "mum's", "calf", "hamstring", "swollen", "hot", "breathless", "can't",
+         "breathe", "yes", "no", "not", "really", "idea", "pain", "since", "flight",
+         "a", "bit", "seven", "out", "of", "ten", "three", "days", "stretch", "next",
+         "stop", "help", "why", "check", "in", "code", "delete", "data", "share", "ask",
+         "leg", "guide", "open", "cramp", "night", "walking", "sitting", "pop", "numb"]
+texts = st.one_of(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=14).map(" ".join),
+    st.text(max_size=80),
+)
+
+
+@pytest.fixture(scope="module")
+def console_chat(tmp_path_factory):
+    from skill.console.conversation import Conversation as ConsoleConversation
+
+    store = SqliteStore(tmp_path_factory.mktemp("console-fuzz") / "s.sqlite3")
+    skill = build_skill(store)
+    chat = ConsoleConversation(handler=lambda event: respond(lambda: skill, event))
+    chat.start()
+    return chat
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=texts)
+def test_thousands_of_typed_texts_get_a_valid_answer(console_chat, text):
+    turn = console_chat.say(text)
+    check_response(turn.response)
+    if turn.request["request"]["type"] in ("LaunchRequest", "IntentRequest"):
+        assert spoken(turn.response), "every turn the person takes gets a spoken answer"
