@@ -24,6 +24,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check skill lambda
 
+# The self-hosted web endpoint under waitress on 127.0.0.1:$(PORT) (verification on).
+serve: $(STAMP)
+	$(BIN)/python -m skill serve --port $(PORT)
+
 # dist/lambda.zip for AWS Lambda (python3.13, arm64); reproducible. Needs PyPI access.
 package: $(STAMP)
 	$(BIN)/python infra/build_package.py
