@@ -40,14 +40,13 @@ class CheckInAnswerHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         name = get_intent_name(handler_input)
         if name == "PainScaleIntent":
-            score = slots.number(slots.slot(handler_input.request_envelope.request.intent,
-                                            "score"))
+            score = slots.number(slots.slot(handler_input.request_envelope.request.intent, "score"))
             return checkin_flow.answer(handler_input, score if score is not None else -1)
         return checkin_flow.answer(handler_input, YES_NO[name])
 
 
 class SummaryHandler(IntentHandler):
-    """"How has mom been doing this week?" — own profiles first, then shared accounts."""
+    """ "How has mom been doing this week?" — own profiles first, then shared accounts."""
 
     intents = ("SummaryIntent",)
 
@@ -64,8 +63,9 @@ class SummaryHandler(IntentHandler):
             history = records.history(store, user, profile)
             if not history:
                 for owner in sharing.shared_with_me(store, user):
-                    history = records.history(store, owner, subject or "self") or \
-                        records.history(store, owner, "self")
+                    history = records.history(store, owner, subject or "self") or records.history(
+                        store, owner, "self"
+                    )
                     if history:
                         break
         except Exception as exc:  # noqa: BLE001 - say so rather than crash
@@ -75,22 +75,31 @@ class SummaryHandler(IntentHandler):
             key = "summary.not_shared" if subject and subject != "self" else "summary.none"
             return reply(handler_input, join(c.say(key, subject), prompt), reprompt=prompt)
         text = summary_text(handler_input, history, subject)
-        return reply(handler_input, join(text, prompt), reprompt=prompt,
-                     card=(c.say("summary.card_title"), to_text(text)))
+        return reply(
+            handler_input,
+            join(text, prompt),
+            reprompt=prompt,
+            card=(c.say("summary.card_title"), to_text(text)),
+        )
 
 
-def summary_text(handler_input: HandlerInput, history: list[records.CheckIn],
-                 subject: str | None) -> str:
+def summary_text(
+    handler_input: HandlerInput, history: list[records.CheckIn], subject: str | None
+) -> str:
     c = content(handler_input)
     s = summarise(history, datetime.now(UTC))
     if s.count == 0:
         return c.say("summary.none", subject)
-    parts = [c.say("summary.count_one" if s.count == 1 else "summary.count", subject,
-                   count=s.count)]
+    parts = [
+        c.say("summary.count_one" if s.count == 1 else "summary.count", subject, count=s.count)
+    ]
     if s.first_pain is not None and s.count > 1:
         parts.append(c.say("summary.pain", first=s.first_pain, last=s.last_pain))
-    parts.append(c.say("summary.flags", days=s.red_flag_days) if s.red_flag_days
-                 else c.say("summary.flags_none"))
+    parts.append(
+        c.say("summary.flags", days=s.red_flag_days)
+        if s.red_flag_days
+        else c.say("summary.flags_none")
+    )
     if s.stretch_answers:
         parts.append(c.say("summary.stretches", done=s.stretch_days, answered=s.stretch_answers))
     if s.last_outcome:
@@ -108,8 +117,12 @@ class ShareHandler(IntentHandler):
             return reply(handler_input, c.say("error"), reprompt=c.say("error_reprompt"))
         code = sharing.create_code(checkin_flow.store_of(handler_input), user)
         spoken = f'<say-as interpret-as="digits">{code}</say-as>'
-        return reply(handler_input, c.say("sharing.code", code=spoken),
-                     card=(c.say("sharing.card_title"), code), end=True)
+        return reply(
+            handler_input,
+            c.say("sharing.code", code=spoken),
+            card=(c.say("sharing.card_title"), code),
+            end=True,
+        )
 
 
 class ConnectHandler(IntentHandler):
@@ -130,8 +143,9 @@ class ConnectHandler(IntentHandler):
         result = sharing.redeem(checkin_flow.store_of(handler_input), user, code)
         if not result.ok:
             logger.warning("share code refused: %s", result.reason)
-        return reply(handler_input, join(c.say(f"sharing.{result.reason}"), prompt),
-                     reprompt=prompt)
+        return reply(
+            handler_input, join(c.say(f"sharing.{result.reason}"), prompt), reprompt=prompt
+        )
 
 
 class StopSharingHandler(IntentHandler):
@@ -158,8 +172,13 @@ class DeleteDataHandler(IntentHandler):
 class ConfirmDeleteHandler(IntentHandler):
     """Yes deletes everything for the account; anything else keeps it."""
 
-    intents = ("AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent",
-               "AMAZON.CancelIntent", "AMAZON.StopIntent")
+    intents = (
+        "AMAZON.YesIntent",
+        "AMAZON.NoIntent",
+        "DontKnowIntent",
+        "AMAZON.CancelIntent",
+        "AMAZON.StopIntent",
+    )
     phases = ("confirm",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -176,6 +195,13 @@ class ConfirmDeleteHandler(IntentHandler):
         return reply(handler_input, c.say("deletion.done"), end=True)
 
 
-ACCOUNT_HANDLERS = (ConfirmDeleteHandler, CheckInAnswerHandler, CheckInStartHandler,
-                    SummaryHandler, ShareHandler, ConnectHandler, StopSharingHandler,
-                    DeleteDataHandler)
+ACCOUNT_HANDLERS = (
+    ConfirmDeleteHandler,
+    CheckInAnswerHandler,
+    CheckInStartHandler,
+    SummaryHandler,
+    ShareHandler,
+    ConnectHandler,
+    StopSharingHandler,
+    DeleteDataHandler,
+)

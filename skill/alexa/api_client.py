@@ -30,9 +30,11 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
         import requests  # ~90 ms to import: only pay it when an API is actually called
 
         try:
-            reply = requests.request(str(request.method), request.url, headers=headers,
-                                     data=body, timeout=self.timeout_s)
+            reply = requests.request(
+                str(request.method), request.url, headers=headers, data=body, timeout=self.timeout_s
+            )
         except requests.RequestException as exc:
             raise ApiClientException(type(exc).__name__) from exc
-        return ApiClientResponse(headers=list(reply.headers.items()),
-                                 status_code=reply.status_code, body=reply.text)
+        return ApiClientResponse(
+            headers=list(reply.headers.items()), status_code=reply.status_code, body=reply.text
+        )

@@ -20,9 +20,13 @@ from skill.checkins.trends import trend
 from skill.store import Store
 
 logger = logging.getLogger(__name__)
-QUESTIONS = {"consent": "checkin.consent", "pain": "checkin.pain",
-             "flags_emergency": "checkin.flags_emergency", "flags_urgent": "checkin.flags_urgent",
-             "stretches": "checkin.stretches"}
+QUESTIONS = {
+    "consent": "checkin.consent",
+    "pain": "checkin.pain",
+    "flags_emergency": "checkin.flags_emergency",
+    "flags_urgent": "checkin.flags_urgent",
+    "stretches": "checkin.stretches",
+}
 
 
 def store_of(handler_input: HandlerInput) -> Store:
@@ -38,8 +42,9 @@ def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
     Alexa knows who is speaking, so two people in one household keep separate histories."""
     if subject and subject != "self":
         return subject
-    person = getattr(getattr(handler_input.request_envelope.context, "system", None),
-                     "person", None)
+    person = getattr(
+        getattr(handler_input.request_envelope.context, "system", None), "person", None
+    )
     person_id = getattr(person, "person_id", None)
     if person_id:
         return "voice-" + hashlib.sha256(person_id.encode()).hexdigest()[:12]
@@ -66,8 +71,9 @@ def ask_step(handler_input: HandlerInput, *prefix: str) -> Response:
     c = content(handler_input)
     record = state.checkin(handler_input)
     assert record is not None
-    text = c.say(QUESTIONS[record["step"]], subject_of(record["profile"]),
-                 retention=records.RETENTION_DAYS)
+    text = c.say(
+        QUESTIONS[record["step"]], subject_of(record["profile"]), retention=records.RETENTION_DAYS
+    )
     return reply(handler_input, join(*prefix, text), reprompt=text)
 
 
@@ -121,20 +127,31 @@ def finish(handler_input: HandlerInput, disposition: str | None = None) -> Respo
         except Exception as exc:  # noqa: BLE001 - history is a nicety; the warning is not
             logger.warning("could not read check-in history: %s", type(exc).__name__)
             history_ok = False
-    current = records.CheckIn(at=records.now_iso(), profile=profile, pain=record.get("pain"),
-                              red_flags=tuple(record.get("flags", ())),
-                              stretches=record.get("stretches"), disposition=disposition)
+    current = records.CheckIn(
+        at=records.now_iso(),
+        profile=profile,
+        pain=record.get("pain"),
+        red_flags=tuple(record.get("flags", ())),
+        stretches=record.get("stretches"),
+        disposition=disposition,
+    )
     if disposition in ("emergency", "urgent"):
         speech = warning(handler_input, disposition, subject)
         saved = save(handler_input, store, user, current, record.get("save", False))
         note = "" if saved or not record.get("save") else c.say("storage_failed")
         card = (c.say("checkin.card_title"), speech)
-        return reply(handler_input, join(speech, note), end=disposition == "emergency",
-                     reprompt=c.say("outcomes.after"), card=card)
+        return reply(
+            handler_input,
+            join(speech, note),
+            end=disposition == "emergency",
+            reprompt=c.say("outcomes.after"),
+            card=card,
+        )
     t = trend(earlier, current)
     escalate = t.escalate
-    current = records.CheckIn(**{**current.__dict__,
-                                 "disposition": "doctor" if escalate else "self_care"})
+    current = records.CheckIn(
+        **{**current.__dict__, "disposition": "doctor" if escalate else "self_care"}
+    )
     saved = save(handler_input, store, user, current, record.get("save", False))
     parts = [] if history_ok else [c.say("checkin.not_saved")]
     parts.append(trend_text(handler_input, t, subject))
@@ -147,21 +164,36 @@ def finish(handler_input: HandlerInput, disposition: str | None = None) -> Respo
         parts.append(c.say("outcomes.doctor_escalate", subject))
     prompt = c.say("checkin.next")
     speech = join(*parts)
-    return reply(handler_input, join(speech, prompt), reprompt=prompt,
-                 card=(c.say("checkin.card_title"), speech))
+    return reply(
+        handler_input,
+        join(speech, prompt),
+        reprompt=prompt,
+        card=(c.say("checkin.card_title"), speech),
+    )
 
 
 def warning(handler_input: HandlerInput, disposition: str, subject: str | None) -> str:
     c = content(handler_input)
     if disposition == "emergency":
-        return join(c.say("outcomes.emergency.lead"), c.say("checkin.reason_emergency"),
-                    c.say("outcomes.emergency.close"))
-    return join(c.say("outcomes.urgent.lead", subject), c.say("checkin.reason_urgent", subject),
-                c.say("outcomes.urgent_escalate", subject))
+        return join(
+            c.say("outcomes.emergency.lead"),
+            c.say("checkin.reason_emergency"),
+            c.say("outcomes.emergency.close"),
+        )
+    return join(
+        c.say("outcomes.urgent.lead", subject),
+        c.say("checkin.reason_urgent", subject),
+        c.say("outcomes.urgent_escalate", subject),
+    )
 
 
-def save(handler_input: HandlerInput, store: Store, user: str | None,
-         current: records.CheckIn, allowed: bool) -> bool:
+def save(
+    handler_input: HandlerInput,
+    store: Store,
+    user: str | None,
+    current: records.CheckIn,
+    allowed: bool,
+) -> bool:
     if not allowed or not user:
         return False
     try:
@@ -177,8 +209,13 @@ def trend_text(handler_input: HandlerInput, t: Any, subject: str | None) -> str:
     pain = t.current.pain
     if t.change in ("first", "unknown"):
         return c.say(f"checkin.{t.change}", subject, pain=pain)
-    return c.say(f"checkin.{t.change}", subject, pain=pain, previous=t.previous.pain,
-                 day=day_name(handler_input, t.previous.when))
+    return c.say(
+        f"checkin.{t.change}",
+        subject,
+        pain=pain,
+        previous=t.previous.pain,
+        day=day_name(handler_input, t.previous.when),
+    )
 
 
 def day_name(handler_input: HandlerInput, when: datetime, now: float | None = None) -> str:

@@ -31,6 +31,7 @@ RESUME_WINDOW_S = 3600
 
 # --- triage -----------------------------------------------------------------------------
 
+
 def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[bool, bool]:
     """Record what a statement said. Returns (learned something, new caregiver subject)."""
     facts = state.facts(handler_input)
@@ -45,8 +46,9 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
     days = slots.duration_days(slots.slot(intent, "duration"))
     if days is not None:
         facts["duration_days"] = days
-    new_subject = facts.get("subject") not in (None, "self") and facts.get(
-        "subject") != before.get("subject")
+    new_subject = facts.get("subject") not in (None, "self") and facts.get("subject") != before.get(
+        "subject"
+    )
     return facts != before, new_subject
 
 
@@ -84,8 +86,9 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
     record = state.triage(handler_input)
     facts = record["facts"]
     subject = facts.get("subject")
-    repeat = record.get("reason") == outcome.reason and record.get(
-        "disposition") == outcome.disposition
+    repeat = (
+        record.get("reason") == outcome.reason and record.get("disposition") == outcome.disposition
+    )
     rendered = render_outcome(c, outcome, facts)
     if outcome.disposition == "emergency":
         prefix = ()  # the instruction comes first, with nothing before it
@@ -98,22 +101,28 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
     )
     record.pop("pending", None)
     card = (rendered.card_title, rendered.card_text)
-    view = {"kind": "outcome", "title": rendered.card_title, "text": rendered.card_text,
-            "disposition": outcome.disposition}
+    view = {
+        "kind": "outcome",
+        "title": rendered.card_title,
+        "text": rendered.card_text,
+        "disposition": outcome.disposition,
+    }
     if outcome.follow_up:  # one more red-flag check after the warning, asked last
         record["pending"] = outcome.follow_up
         text = question_text(c, Question(outcome.follow_up, "yes_no", True), subject)
         speech = join(*prefix, rendered.speech, c.say("outcomes.follow_up_lead"), text)
         return reply(handler_input, speech, reprompt=text, card=card, screen=view)
     if rendered.end_session:
-        return reply(handler_input, join(*prefix, rendered.speech), card=card, end=True,
-                     screen=view)
+        return reply(
+            handler_input, join(*prefix, rendered.speech), card=card, end=True, screen=view
+        )
     offer = offer_text(c, rendered.offer, subject)
     if repeat:  # the follow-up answer did not change the advice: no need to read it all again
         lead = c.say(f"outcomes.{outcome.disposition}.lead", subject)
         return reply(handler_input, join(*prefix, lead, offer), reprompt=offer)
-    return reply(handler_input, join(*prefix, rendered.speech, offer), reprompt=offer, card=card,
-                 screen=view)
+    return reply(
+        handler_input, join(*prefix, rendered.speech, offer), reprompt=offer, card=card, screen=view
+    )
 
 
 def answer_pending(handler_input: HandlerInput, value: str) -> Response:
@@ -155,11 +164,11 @@ def why(handler_input: HandlerInput) -> Response:
         if question:
             return ask(handler_input, question, c.say("why.nothing_yet"))
         return reply(handler_input, c.say("launch.reprompt"))
-    text = why_text(c, record.get("evidence", []), record["reason"], record["disposition"],
-                    subject)
+    text = why_text(c, record.get("evidence", []), record["reason"], record["disposition"], subject)
     if record["disposition"] == "emergency":
-        return reply(handler_input, join(text, c.say("outcomes.emergency.close", subject)),
-                     end=True)
+        return reply(
+            handler_input, join(text, c.say("outcomes.emergency.close", subject)), end=True
+        )
     if record.get("offer") == "why":
         record["offer"] = None
     prompt = offer_text(c, record.get("offer"), subject) or after_outcome(handler_input)
@@ -186,9 +195,11 @@ def current_prompt(handler_input: HandlerInput) -> str:
         return c.say("deletion.confirm")
     if phase == "checkin":
         record = state.checkin(handler_input) or {}
-        return c.say(QUESTIONS.get(record.get("step", ""), "checkin.pain"),
-                     subject_of(str(record.get("profile", "self"))),
-                     retention=RETENTION_DAYS)
+        return c.say(
+            QUESTIONS.get(record.get("step", ""), "checkin.pain"),
+            subject_of(str(record.get("profile", "self"))),
+            retention=RETENTION_DAYS,
+        )
     if phase == "question":
         question = current_question(handler_input)
         pending = state.pending(handler_input)
@@ -201,6 +212,7 @@ def current_prompt(handler_input: HandlerInput) -> str:
 
 
 # --- guided sessions ----------------------------------------------------------------------
+
 
 def start_guide(handler_input: HandlerInput, guide_id: str, *prefix: str) -> Response:
     attrs = state.session(handler_input)
@@ -222,16 +234,26 @@ def speak_step(handler_input: HandlerInput, *prefix: str) -> Response:
     remember_guide(handler_input, None if last else current)
     name = guide_name(c, current["id"])
     title = c.say(c.guides["cues"]["card_title"], name=name, n=index + 1, total=len(steps))
-    view = {"kind": "step", "title": name, "text": to_text(steps[index].ssml),
-            "step": index + 1, "total": len(steps), "hold_seconds": steps[index].hold_seconds}
+    view = {
+        "kind": "step",
+        "title": name,
+        "text": to_text(steps[index].ssml),
+        "step": index + 1,
+        "total": len(steps),
+        "hold_seconds": steps[index].hold_seconds,
+    }
     card = (to_text(title), to_text(speech))
     if last:
         state.session(handler_input).pop("guide", None)
         prompt = c.guides["cues"]["end_offer"]
-        return reply(handler_input, join(*prefix, speech), reprompt=prompt, card=card,
-                     screen=view)
-    return reply(handler_input, join(*prefix, speech), reprompt=c.guides["cues"]["prompt"],
-                 card=card, screen=view)
+        return reply(handler_input, join(*prefix, speech), reprompt=prompt, card=card, screen=view)
+    return reply(
+        handler_input,
+        join(*prefix, speech),
+        reprompt=c.guides["cues"]["prompt"],
+        card=card,
+        screen=view,
+    )
 
 
 def move(handler_input: HandlerInput, delta: int | None) -> Response:

@@ -69,23 +69,35 @@ class StatementHandler(IntentHandler):
         subject = state.facts(handler_input).get("subject")
         prefix = c.say("caregiver_ack", subject) if caregiver else ""
         if not learned:
-            heard = [s for s in ("location", "trigger", "symptom") if
-                     slots.was_heard_but_unresolved(slots.slot(intent, s))]
+            heard = [
+                s
+                for s in ("location", "trigger", "symptom")
+                if slots.was_heard_but_unresolved(slots.slot(intent, s))
+            ]
             if heard:
                 logger.warning("unresolved slot values in %s", ",".join(heard))
             if before is not None:
-                return flow.ask(handler_input, before,
-                                c.say("unclear.slot", hint=flow.answer_hint(c, before),
-                                      question=""))
+                return flow.ask(
+                    handler_input,
+                    before,
+                    c.say("unclear.slot", hint=flow.answer_hint(c, before), question=""),
+                )
         return flow.advance(handler_input, prefix)
 
 
 class GuideHandler(IntentHandler):
     """Next / previous / repeat / start over / yes / pause inside a guided session."""
 
-    intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent",
-               "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.ResumeIntent",
-               "AMAZON.PauseIntent", "AMAZON.NoIntent")
+    intents = (
+        "AMAZON.NextIntent",
+        "AMAZON.PreviousIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.StartOverIntent",
+        "AMAZON.YesIntent",
+        "AMAZON.ResumeIntent",
+        "AMAZON.PauseIntent",
+        "AMAZON.NoIntent",
+    )
     phases = ("guide",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -97,8 +109,12 @@ class GuideHandler(IntentHandler):
         if name == "AMAZON.NoIntent":
             flow.remember_guide(handler_input, state.guide(handler_input))
             return reply(handler_input, c.say("goodbye_guide"), end=True)
-        delta = {"AMAZON.NextIntent": 1, "AMAZON.YesIntent": 1, "AMAZON.PreviousIntent": -1,
-                 "AMAZON.StartOverIntent": None}.get(name, 0)
+        delta = {
+            "AMAZON.NextIntent": 1,
+            "AMAZON.YesIntent": 1,
+            "AMAZON.PreviousIntent": -1,
+            "AMAZON.StartOverIntent": None,
+        }.get(name, 0)
         return flow.move(handler_input, delta)
 
 
@@ -110,7 +126,8 @@ class AnswerHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         value = {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no"}.get(
-            get_intent_name(handler_input), "unknown")
+            get_intent_name(handler_input), "unknown"
+        )
         return flow.answer_pending(handler_input, value)
 
 
@@ -219,8 +236,9 @@ class AdviceHandler(IntentHandler):
         topic = "hydration" if get_intent_name(handler_input) == "HydrationIntent" else "posture"
         text = c.guides["advice"][topic]
         if topic == "posture":
-            state.triage(handler_input)["disposition"] = state.triage(handler_input).get(
-                "disposition") or "advice"
+            state.triage(handler_input)["disposition"] = (
+                state.triage(handler_input).get("disposition") or "advice"
+            )
             state.triage(handler_input)["offer"] = "stretch:desk_routine"
             prompt = c.guides["advice_offer"]
         else:
@@ -244,8 +262,9 @@ class RepeatHandler(IntentHandler):
             return reply(handler_input, last["speech"], reprompt=last.get("reprompt"))
         c = content(handler_input)
         prompt = flow.current_prompt(handler_input)
-        return reply(handler_input, c.say("unclear.nothing_to_repeat", next=prompt),
-                     reprompt=prompt)
+        return reply(
+            handler_input, c.say("unclear.nothing_to_repeat", next=prompt), reprompt=prompt
+        )
 
 
 class StartOverHandler(IntentHandler):
@@ -256,8 +275,11 @@ class StartOverHandler(IntentHandler):
         state.reset(handler_input)
         if get_intent_name(handler_input) == "AMAZON.NavigateHomeIntent":
             return reply(handler_input, c.say("home"), reprompt=c.say("launch.reprompt"))
-        return reply(handler_input, join(c.say("start_over"), c.say("launch.reprompt")),
-                     reprompt=c.say("launch.reprompt"))
+        return reply(
+            handler_input,
+            join(c.say("start_over"), c.say("launch.reprompt")),
+            reprompt=c.say("launch.reprompt"),
+        )
 
 
 class ResumeHandler(IntentHandler):
@@ -281,8 +303,9 @@ class IdleNavigationHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         prompt = flow.current_prompt(handler_input)
-        return reply(handler_input, c.say("unclear.nothing_to_answer", next=prompt),
-                     reprompt=prompt)
+        return reply(
+            handler_input, c.say("unclear.nothing_to_answer", next=prompt), reprompt=prompt
+        )
 
 
 class HelpHandler(IntentHandler):
@@ -297,8 +320,9 @@ class HelpHandler(IntentHandler):
         if question:
             hint = flow.answer_hint(c, question)
         subject = state.facts(handler_input).get("subject")
-        text = c.say(f"help.{phase}", subject, hint=hint, question=prompt, offer=prompt,
-                     prompt=prompt)
+        text = c.say(
+            f"help.{phase}", subject, hint=hint, question=prompt, offer=prompt, prompt=prompt
+        )
         return reply(handler_input, text, reprompt=prompt)
 
 
@@ -348,8 +372,12 @@ class SessionEndedHandler(AbstractRequestHandler):  # type: ignore[misc]
         reason = getattr(getattr(request, "reason", None), "value", None)
         if reason == "ERROR":
             error = getattr(request, "error", None)
-            logger.warning("session ended with error %s", getattr(
-                getattr(error, "object_type", None), "value", getattr(error, "object_type", "")))
+            logger.warning(
+                "session ended with error %s",
+                getattr(
+                    getattr(error, "object_type", None), "value", getattr(error, "object_type", "")
+                ),
+            )
         current = state.guide(handler_input)
         if current:
             flow.remember_guide(handler_input, current)
@@ -366,8 +394,10 @@ class SkillEventHandler(AbstractRequestHandler):  # type: ignore[misc]
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         # persistence_status is set by skill.alexa.entry from the raw event.
-        if get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled" and getattr(
-                request, "persistence_status", None) != "PERSISTED":
+        if (
+            get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
+            and getattr(request, "persistence_status", None) != "PERSISTED"
+        ):
             try:
                 handler_input.attributes_manager.delete_persistent_attributes()
             except Exception as exc:  # noqa: BLE001 - events take no speech; alert on the log
@@ -388,9 +418,25 @@ class OtherRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
 
 # Registration order matters: phase-specific handlers before general ones, catch-alls last.
 HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
-    LaunchHandler, StatementHandler, GuideHandler, AnswerHandler, OfferHandler,
-    StartAnswerHandler, PainScaleHandler, DurationHandler, GuideStartHandler, AdviceHandler,
-    WhyHandler, RepeatHandler, StartOverHandler, ResumeHandler, IdleNavigationHandler,
-    HelpHandler, StopHandler, SessionEndedHandler, SkillEventHandler, FallbackHandler,
+    LaunchHandler,
+    StatementHandler,
+    GuideHandler,
+    AnswerHandler,
+    OfferHandler,
+    StartAnswerHandler,
+    PainScaleHandler,
+    DurationHandler,
+    GuideStartHandler,
+    AdviceHandler,
+    WhyHandler,
+    RepeatHandler,
+    StartOverHandler,
+    ResumeHandler,
+    IdleNavigationHandler,
+    HelpHandler,
+    StopHandler,
+    SessionEndedHandler,
+    SkillEventHandler,
+    FallbackHandler,
     OtherRequestHandler,
 )

@@ -30,8 +30,10 @@ class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
         key = user_key(handler_input.request_envelope)
         logger.info(
             "request type=%s intent=%s locale=%s user=%s",
-            get_request_type(handler_input), intent or "-",
-            getattr(request, "locale", None) or "-", key[:10] if key else "-",
+            get_request_type(handler_input),
+            intent or "-",
+            getattr(request, "locale", None) or "-",
+            key[:10] if key else "-",
         )
 
 

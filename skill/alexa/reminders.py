@@ -53,11 +53,17 @@ def reminder_time(raw: str | None) -> str:
 def create_daily_reminder(handler_input: HandlerInput, at: str) -> None:
     """Raises ServiceException (e.g. 401/403 without permission) or ApiClientException."""
     system = handler_input.request_envelope.context.system
-    client = handler_input.attributes_manager.request_attributes.get("api_client") or \
-        TimedApiClient()
-    service = ReminderManagementServiceClient(ApiConfiguration(
-        serializer=DefaultSerializer(), api_client=client,
-        authorization_value=system.api_access_token, api_endpoint=system.api_endpoint))
+    client = (
+        handler_input.attributes_manager.request_attributes.get("api_client") or TimedApiClient()
+    )
+    service = ReminderManagementServiceClient(
+        ApiConfiguration(
+            serializer=DefaultSerializer(),
+            api_client=client,
+            authorization_value=system.api_access_token,
+            api_endpoint=system.api_endpoint,
+        )
+    )
     hour, minute = (int(x) for x in at.split(":"))
     now = datetime.now().replace(microsecond=0)
     first = now.replace(hour=hour, minute=minute, second=0)
@@ -72,10 +78,18 @@ def create_daily_reminder(handler_input: HandlerInput, at: str) -> None:
             scheduled_time=first.strftime("%Y-%m-%dT%H:%M:%S.000"),
             recurrence=Recurrence(
                 start_date_time=first.strftime("%Y-%m-%dT%H:%M:%S.000"),
-                recurrence_rules=[f"FREQ=DAILY;BYHOUR={hour};BYMINUTE={minute};BYSECOND=0;"
-                                  "INTERVAL=1;"])),
-        alert_info=AlertInfo(spoken_info=SpokenInfo(content=[
-            SpokenText(locale=locale, text=content(handler_input).say("reminders.text"))])),
+                recurrence_rules=[
+                    f"FREQ=DAILY;BYHOUR={hour};BYMINUTE={minute};BYSECOND=0;INTERVAL=1;"
+                ],
+            ),
+        ),
+        alert_info=AlertInfo(
+            spoken_info=SpokenInfo(
+                content=[
+                    SpokenText(locale=locale, text=content(handler_input).say("reminders.text"))
+                ]
+            )
+        ),
         push_notification=PushNotification(status=PushNotificationStatus.ENABLED),
     )
     service.create_reminder(request)
@@ -95,18 +109,26 @@ def set_reminder(handler_input: HandlerInput, at: str) -> Response:
         logger.warning("reminder API failed: %s", type(exc).__name__)
         return reply(handler_input, join(c.say("reminders.failed"), prompt), reprompt=prompt)
     spoken = datetime.strptime(at, "%H:%M").strftime("%-I:%M %p").replace(":00", "")
-    return reply(handler_input, join(c.say("reminders.created", time=spoken), prompt),
-                 reprompt=prompt)
+    return reply(
+        handler_input, join(c.say("reminders.created", time=spoken), prompt), reprompt=prompt
+    )
 
 
 def ask_permission(handler_input: HandlerInput, at: str) -> Response:
     """Alexa asks the person itself, then sends Connections.Response; the wanted time
     travels in the token because that response arrives as a fresh turn."""
     builder = handler_input.response_builder
-    builder.add_directive(SendRequestDirective(
-        name="AskFor", token=f"reminder:{at}",
-        payload={"@type": "AskForPermissionsConsentRequest", "@version": "2",
-                 "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}]}))
+    builder.add_directive(
+        SendRequestDirective(
+            name="AskFor",
+            token=f"reminder:{at}",
+            payload={
+                "@type": "AskForPermissionsConsentRequest",
+                "@version": "2",
+                "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}],
+            },
+        )
+    )
     return builder.response
 
 
@@ -114,8 +136,9 @@ class ReminderHandler(IntentHandler):
     intents = ("ReminderIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        raw = getattr(slots.slot(handler_input.request_envelope.request.intent, "time"),
-                      "value", None)
+        raw = getattr(
+            slots.slot(handler_input.request_envelope.request.intent, "time"), "value", None
+        )
         return set_reminder(handler_input, reminder_time(raw))
 
 
@@ -124,14 +147,17 @@ class PermissionResponseHandler(AbstractRequestHandler):  # type: ignore[misc]
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
-        return is_request_type("Connections.Response")(handler_input) and \
-            getattr(request, "name", None) == "AskFor"
+        return (
+            is_request_type("Connections.Response")(handler_input)
+            and getattr(request, "name", None) == "AskFor"
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         payload = request.payload if isinstance(request.payload, dict) else {}
         statuses = {payload.get("status")} | {
-            s.get("status") for s in payload.get("permissionScopes", []) if isinstance(s, dict)}
+            s.get("status") for s in payload.get("permissionScopes", []) if isinstance(s, dict)
+        }
         token = str(request.token or "")
         if "ACCEPTED" in statuses and token.startswith("reminder:"):
             return set_reminder(handler_input, reminder_time(token.split(":", 1)[1]))

@@ -46,8 +46,10 @@ def offer(handler_input: HandlerInput) -> str | None:
 
 def guide(handler_input: HandlerInput) -> dict[str, Any] | None:
     value = session(handler_input).get("guide")
-    if isinstance(value, dict) and isinstance(value.get("id"), str) and isinstance(
-        value.get("step"), int
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("id"), str)
+        and isinstance(value.get("step"), int)
     ):
         return value
     return None

@@ -33,14 +33,20 @@ class CheckIn:
 
     @classmethod
     def from_item(cls, data: dict[str, Any]) -> CheckIn:
-        return cls(at=str(data["at"]), profile=str(data["profile"]), pain=data.get("pain"),
-                   red_flags=tuple(data.get("red_flags", ())), stretches=data.get("stretches"),
-                   disposition=data.get("disposition"))
+        return cls(
+            at=str(data["at"]),
+            profile=str(data["profile"]),
+            pain=data.get("pain"),
+            red_flags=tuple(data.get("red_flags", ())),
+            stretches=data.get("stretches"),
+            disposition=data.get("disposition"),
+        )
 
 
 def now_iso(now: float | None = None) -> str:
     return datetime.fromtimestamp(now if now is not None else time.time(), UTC).isoformat(
-        timespec="seconds")
+        timespec="seconds"
+    )
 
 
 def add(store: Store, user_key: str, record: CheckIn) -> None:

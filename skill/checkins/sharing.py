@@ -31,8 +31,9 @@ def create_code(store: Store, owner: str, now: float | None = None) -> str:
     expires = int(now) + CODE_TTL_S
     for _ in range(10):
         code = f"{secrets.randbelow(900000) + 100000}"
-        if store.put_item(f"CODE#{code}", "CODE", {"owner": owner}, expires_at=expires,
-                          if_absent=True):
+        if store.put_item(
+            f"CODE#{code}", "CODE", {"owner": owner}, expires_at=expires, if_absent=True
+        ):
             # A back-reference so deleting the owner's data also removes open codes.
             store.put_item(user_pk(owner), f"CODE#{code}", {"code": code}, expires_at=expires)
             return code
@@ -46,8 +47,9 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
         return Redeemed(False, "locked")
     item = store.get_item(f"CODE#{code}", "CODE")
     if item is None or not store.delete_item(f"CODE#{code}", "CODE", if_present=True):
-        store.put_item(user_pk(viewer), "TRIES", {"count": tries["count"] + 1},
-                       expires_at=int(now) + LOCKOUT_S)
+        store.put_item(
+            user_pk(viewer), "TRIES", {"count": tries["count"] + 1}, expires_at=int(now) + LOCKOUT_S
+        )
         return Redeemed(False, "wrong")
     owner = str(item["owner"])
     store.delete_item(user_pk(owner), f"CODE#{code}")

@@ -32,15 +32,15 @@ def trend(earlier: list[CheckIn], current: CheckIn) -> Trend:
     if previous is None:
         return Trend(None, current, "first", None)
     assert previous.pain is not None
-    change = "down" if current.pain < previous.pain else "up" if current.pain > previous.pain \
-        else "same"
+    change = (
+        "down" if current.pain < previous.pain else "up" if current.pain > previous.pain else "same"
+    )
     return Trend(previous, current, change, _escalation(scored, current))
 
 
 def _escalation(scored: list[CheckIn], current: CheckIn) -> str | None:
     series = [c.pain for c in scored[-WORSENING_RUN:]] + [current.pain]
-    if len(series) == WORSENING_RUN + 1 and all(
-            b > a for a, b in itertools.pairwise(series)):  # type: ignore[operator]
+    if len(series) == WORSENING_RUN + 1 and all(b > a for a, b in itertools.pairwise(series)):  # type: ignore[operator]
         return "worsening"
     first = scored[0]
     days = (current.when - first.when).total_seconds() / 86400

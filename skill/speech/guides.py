@@ -103,7 +103,10 @@ def step_speech(content: Content, guide_id: str, steps: list[Step], index: int) 
     last = index == len(steps) - 1
     position = content.say(cues["step_of"], n=index + 1, total=len(steps))
     if last:
-        done = cues["rice_done"] if guide_id == "rice" else content.say(
-            cues["done"], name=guide_name(content, guide_id))
+        done = (
+            cues["rice_done"]
+            if guide_id == "rice"
+            else content.say(cues["done"], name=guide_name(content, guide_id))
+        )
         return " ".join([position, body, done, cues["end_offer"]])
     return " ".join([position, body, cues["next"]])

@@ -11,8 +11,14 @@ from skill.speech.ssml import to_text
 from skill.triage.engine import Outcome, Question
 
 # Which guided session each cause offers after a self-care outcome.
-_LOCATION_STRETCH = {"calf": "calf", "hamstring": "hamstring", "back_of_knee": "hamstring",
-                     "heel": "calf", "side_of_leg": "piriformis", "buttock_down": "piriformis"}
+_LOCATION_STRETCH = {
+    "calf": "calf",
+    "hamstring": "hamstring",
+    "back_of_knee": "hamstring",
+    "heel": "calf",
+    "side_of_leg": "piriformis",
+    "buttock_down": "piriformis",
+}
 
 
 @dataclass(frozen=True)
@@ -83,14 +89,19 @@ def render_outcome(content: Content, outcome: Outcome, facts: dict[str, Any]) ->
     return Rendered(" ".join(p for p in parts if p), to_text(title), card, offer, False)
 
 
-def why_text(content: Content, evidence: list[str], reason: str, disposition: str,
-             subject: str | None) -> str:
+def why_text(
+    content: Content, evidence: list[str], reason: str, disposition: str, subject: str | None
+) -> str:
     """Explain an outcome from the person's own answers."""
     table = content.get("why.evidence")
     # Where and what brought it on first, then how it started, then everything else.
     order = ("location=", "side=", "trigger=", "onset=")
-    ranked = sorted(evidence, key=lambda e: next(
-        (i for i, prefix in enumerate(order) if e.startswith(prefix)), len(order)))
+    ranked = sorted(
+        evidence,
+        key=lambda e: next(
+            (i for i, prefix in enumerate(order) if e.startswith(prefix)), len(order)
+        ),
+    )
     phrases = [table[e] for e in ranked if e in table]
     if phrases:
         intro = content.say("why.intro", subject, evidence=_join(phrases))

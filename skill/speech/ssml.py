@@ -6,15 +6,30 @@ import re
 
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_MS = 10_000
-ALEXA_TAGS = frozenset({
-    "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break",
-    "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
-})
+ALEXA_TAGS = frozenset(
+    {
+        "speak",
+        "amazon:domain",
+        "amazon:effect",
+        "amazon:emotion",
+        "audio",
+        "break",
+        "emphasis",
+        "lang",
+        "p",
+        "phoneme",
+        "prosody",
+        "s",
+        "say-as",
+        "sub",
+        "voice",
+        "w",
+    }
+)
 _AMAZON_NS = "{https://amazon.com/ssml}"
 
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                          "'": "&apos;"})
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
 
 
 def escape(text: str) -> str:

@@ -32,7 +32,11 @@ class Store(Protocol):
         ...
 
     def put_item(
-        self, pk: str, sk: str, data: dict[str, Any], expires_at: int | None = None,
+        self,
+        pk: str,
+        sk: str,
+        data: dict[str, Any],
+        expires_at: int | None = None,
         if_absent: bool = False,
     ) -> bool:
         """Write an item. With if_absent, write only if no live item exists (conditional
@@ -53,11 +57,9 @@ class Store(Protocol):
         ...
 
     # Persistent attributes, kept for the ASK persistence adapter.
-    def get_user(self, user_key: str) -> dict[str, Any]:
-        ...
+    def get_user(self, user_key: str) -> dict[str, Any]: ...
 
-    def put_user(self, user_key: str, attributes: dict[str, Any]) -> None:
-        ...
+    def put_user(self, user_key: str, attributes: dict[str, Any]) -> None: ...
 
     def delete_user(self, user_key: str) -> None:
         """Remove everything stored for this user, including sharing links both ways."""

@@ -46,37 +46,47 @@ class SqliteStore(UserItemsMixin):
     def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
         rows = self._run(
             "SELECT data FROM items WHERE pk = ? AND sk = ? AND "
-            "(expires_at IS NULL OR expires_at > ?)", (pk, sk, int(time.time()))).fetchall()
+            "(expires_at IS NULL OR expires_at > ?)",
+            (pk, sk, int(time.time())),
+        ).fetchall()
         return json.loads(rows[0][0]) if rows else None
 
     def put_item(
-        self, pk: str, sk: str, data: dict[str, Any], expires_at: int | None = None,
+        self,
+        pk: str,
+        sk: str,
+        data: dict[str, Any],
+        expires_at: int | None = None,
         if_absent: bool = False,
     ) -> bool:
         payload = json.dumps(data, separators=(",", ":"))
         if not if_absent:
-            self._run("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)",
-                      (pk, sk, payload, expires_at))
+            self._run(
+                "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)", (pk, sk, payload, expires_at)
+            )
             return True
         # Conditional write: replace only an expired item, never a live one.
         cursor = self._run(
             "INSERT INTO items VALUES (?, ?, ?, ?) ON CONFLICT(pk, sk) DO UPDATE SET "
             "data = excluded.data, expires_at = excluded.expires_at "
             "WHERE items.expires_at IS NOT NULL AND items.expires_at <= ?",
-            (pk, sk, payload, expires_at, int(time.time())))
+            (pk, sk, payload, expires_at, int(time.time())),
+        )
         return cursor.rowcount == 1
 
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
         cursor = self._run(
-            "DELETE FROM items WHERE pk = ? AND sk = ? AND "
-            "(expires_at IS NULL OR expires_at > ?)", (pk, sk, int(time.time())))
+            "DELETE FROM items WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)",
+            (pk, sk, int(time.time())),
+        )
         return cursor.rowcount == 1 or not if_present
 
     def query(self, pk: str, sk_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
         rows = self._run(
             "SELECT sk, data FROM items WHERE pk = ? AND substr(sk, 1, ?) = ? AND "
             "(expires_at IS NULL OR expires_at > ?) ORDER BY sk",
-            (pk, len(sk_prefix), sk_prefix, int(time.time()))).fetchall()
+            (pk, len(sk_prefix), sk_prefix, int(time.time())),
+        ).fetchall()
         return [(sk, json.loads(data)) for sk, data in rows]
 
     def delete_partition(self, pk: str) -> None:

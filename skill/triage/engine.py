@@ -66,7 +66,7 @@ def load_protocol() -> Protocol:
 
 def holds(cond: Condition, facts: Facts, protocol: Protocol, used: set[str] | None = None) -> bool:
     """Evaluate one condition; facts that made it true are added to `used` (for "why?")."""
-    (op, arg), = cond.items()
+    ((op, arg),) = cond.items()
     if op == "all":
         return all(holds(c, facts, protocol, used) for c in arg)
     if op == "any":
@@ -77,7 +77,7 @@ def holds(cond: Condition, facts: Facts, protocol: Protocol, used: set[str] | No
         return holds(protocol.raw["conditions"][arg], facts, protocol, used)
     if op == "caution":
         return _match(facts, arg, protocol.caution, used)
-    (name, value), = arg.items()
+    ((name, value),) = arg.items()
     if op == "is":
         return _match(facts, name, (value,), used)
     if op == "in":
@@ -143,8 +143,9 @@ def next_step(facts: Facts, protocol: Protocol | None = None) -> Question | Outc
     holds(family["when"], facts, protocol, used)
     doctor = holds(family["doctor_when"], facts, protocol, used)
     # The answers to the family's own questions explain the outcome too ("why?").
-    used.update(q for q in (s if isinstance(s, str) else s["ask"] for s in family["ask"])
-                if q in facts)
+    used.update(
+        q for q in (s if isinstance(s, str) else s["ask"] for s in family["ask"]) if q in facts
+    )
     return Outcome(
         disposition="doctor" if doctor else "self_care",
         reason=family["id"],

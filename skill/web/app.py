@@ -32,8 +32,11 @@ def verification_wanted() -> bool:
     return os.environ.get("ALEXA_VERIFY_REQUESTS", "on").lower() not in ("off", "0", "false")
 
 
-def create_app(verifier: Verifier | None = None, verify: bool | None = None,
-               handler: Handler = _default_handler) -> Flask:
+def create_app(
+    verifier: Verifier | None = None,
+    verify: bool | None = None,
+    handler: Handler = _default_handler,
+) -> Flask:
     verify = verification_wanted() if verify is None else verify
     if verify and verifier is None:
         skill_id = os.environ.get("SKILL_ID")

@@ -23,8 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m skill serve")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
-    parser.add_argument("--no-verify", action="store_true",
-                        help="development only: accept unsigned requests (logged every time)")
+    parser.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="development only: accept unsigned requests (logged every time)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     from skill.web.app import create_app

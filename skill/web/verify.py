@@ -143,7 +143,8 @@ class Verifier:
             pem = self.fetcher(url)
         except Exception as exc:
             raise VerificationError(
-                f"could not fetch the certificate chain: {type(exc).__name__}") from exc
+                f"could not fetch the certificate chain: {type(exc).__name__}"
+            ) from exc
         self.fetches += 1
         try:
             chain = x509.load_pem_x509_certificates(pem)
@@ -153,8 +154,12 @@ class Verifier:
         if not (leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc):
             raise VerificationError("signing certificate is not valid now")
         try:
-            verifier = (PolicyBuilder().store(Store(self.roots)).time(now)
-                        .build_server_verifier(x509.DNSName(ALEXA_SAN)))
+            verifier = (
+                PolicyBuilder()
+                .store(Store(self.roots))
+                .time(now)
+                .build_server_verifier(x509.DNSName(ALEXA_SAN))
+            )
             verifier.verify(leaf, intermediates)
         except (_X509Error, ValueError) as exc:
             raise VerificationError(f"certificate chain refused: {exc}") from exc
