@@ -328,7 +328,7 @@ def test_the_package_builds_reproducibly(package, tmp_path):
         package.read_bytes()).hexdigest()
 
 
-def test_a_launch_request_through_the_packaged_handler_uses_the_table(package, tmp_path):
+def test_a_check_in_through_the_packaged_handler_lands_in_the_table(package, tmp_path):
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(package) as zf:
         zf.extractall(unpacked)
@@ -344,11 +344,14 @@ def test_a_launch_request_through_the_packaged_handler_uses_the_table(package, t
     assert response["outputSpeech"]["type"] == "SSML"
     assert "leg" in response["outputSpeech"]["ssml"].lower()
     assert "couldn't understand" not in response["outputSpeech"]["ssml"]
-    if not result["items"]:
-        pytest.skip("skill does not persist yet: the launch wrote no item to the table")
     (profile,) = [i for i in result["items"] if i["sk"] == "PROFILE"]
     assert profile["pk"].startswith("USER#") and "PACKAGED" not in profile["pk"]  # hashed id
-    assert isinstance(json.loads(profile["data"]), dict)
+    assert json.loads(profile["data"])["consent"] is True
+    # The check-in driven through the packaged handler landed in the moto table.
+    assert "first check-in" in result["check_in"][-1]
+    (checkin,) = [i for i in result["items"] if i["sk"].startswith("CHECKIN#self#")]
+    assert checkin["pk"] == profile["pk"]
+    assert json.loads(checkin["data"])["pain"] == 4
 
 
 # --- the skill package (ASK CLI) -----------------------------------------------------
