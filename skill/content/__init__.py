@@ -112,5 +112,9 @@ def _cap(text: str) -> str:
 def for_locale(locale: str | None) -> Content:
     words, guides, locales = _base()
     overlay = locales.get(locale or DEFAULT_LOCALE) or locales[DEFAULT_LOCALE]
-    return Content(locale=locale if locale in locales else DEFAULT_LOCALE, words=words,
-                   guides=guides, overlay=overlay)
+    return Content(
+        locale=locale if locale in locales else DEFAULT_LOCALE,
+        words=words,
+        guides=guides,
+        overlay=overlay,
+    )
