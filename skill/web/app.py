@@ -36,10 +36,12 @@ def create_app(
     verifier: Verifier | None = None,
     verify: bool | None = None,
     handler: Handler = _default_handler,
+    skill_id: str | None = None,
 ) -> Flask:
+    """The skill id comes from `skill_id`, else the SKILL_ID env; required when verifying."""
     verify = verification_wanted() if verify is None else verify
     if verify and verifier is None:
-        skill_id = os.environ.get("SKILL_ID")
+        skill_id = skill_id or os.environ.get("SKILL_ID")
         if not skill_id:
             raise SystemExit("SKILL_ID must be set when request verification is on")
         verifier = Verifier(skill_id=skill_id)
@@ -71,7 +73,7 @@ def create_app(
             logger.warning("request verification is OFF (development only)")
             try:
                 event = json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: "[[[[..." nesting
                 return refuse("body is not JSON")
             if not isinstance(event, dict):
                 return refuse("body is not a JSON object")

@@ -16,7 +16,11 @@ def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8080) -> object
     """A waitress server, not yet running (tests run it in a thread on port 0)."""
     from waitress import create_server
 
-    return create_server(app, host=host, port=port, threads=8)
+    from skill.web.app import MAX_BODY_BYTES
+
+    # waitress would otherwise buffer bodies up to 1 GB before Flask sees them; refuse
+    # anything over Flask's limit at the socket (waitress answers 413 itself).
+    return create_server(app, host=host, port=port, threads=8, max_request_body_size=MAX_BODY_BYTES)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,12 +45,17 @@ class VerificationError(Exception):
 
 
 def check_cert_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for "host:abc", "host:99999", "[::1"
+    except ValueError as exc:
+        # Attacker-controlled header: a malformed URL is a 400, never a 500.
+        raise VerificationError("certificate URL is malformed") from exc
     if parts.scheme.lower() != "https":
         raise VerificationError("certificate URL is not https")
     if (parts.hostname or "").lower() != "s3.amazonaws.com":
         raise VerificationError("certificate URL host is not s3.amazonaws.com")
-    if parts.port not in (None, 443):
+    if port not in (None, 443):
         raise VerificationError("certificate URL port is not 443")
     if not posixpath.normpath(parts.path or "/").startswith("/echo.api/"):
         raise VerificationError("certificate URL path is not under /echo.api/")
@@ -106,7 +111,7 @@ class Verifier:
             raise VerificationError("signature does not match the body") from exc
         try:
             event = json.loads(body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nesting
             raise VerificationError("body is not JSON") from exc
         if not isinstance(event, dict):
             raise VerificationError("body is not a JSON object")
