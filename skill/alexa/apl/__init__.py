@@ -1,0 +1,1 @@
+"""APL documents (JSON) for screens."""
