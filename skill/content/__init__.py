@@ -1,13 +1,16 @@
 """Spoken words as data, per locale, loaded once at cold start.
 
 en.json holds the English words; locales.json overlays each English locale's
-emergency number, services, person labels and spelling; guides.json holds guided
-sessions. Lookups fall back from the exact locale to en-US.
+emergency number, services, person labels and a "replace" map of local words, spelling
+and units; guides.json holds guided sessions. Each locale's copy of en.json and
+guides.json is localised once, when it is first asked for, so every spoken string (keys,
+guide steps, cues) reads the locale's words. Unknown locales fall back to en-US.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,10 +91,26 @@ class Content:
         return fill(text, self.params(subject, **extra))
 
     def spelling(self, text: str) -> str:
-        for us, local in (("counterclockwise", self.overlay.get("counterclockwise")),):
-            if local:
-                text = text.replace(us, local)
-        return text
+        """The locale's words, spelling and units (also for text built outside content)."""
+        return localise(text, self.overlay.get("replace", {}))
+
+
+def localise(node: Any, replace: dict[str, str]) -> Any:
+    """Apply a locale's whole-word replacements to a string, or to every string in a tree.
+
+    "counterclockwise" becomes "anticlockwise" and "Counterclockwise" "Anticlockwise";
+    dict keys are ids and stay as they are.
+    """
+    if isinstance(node, dict):
+        return {k: localise(v, replace) for k, v in node.items()}
+    if isinstance(node, list):
+        return [localise(v, replace) for v in node]
+    if not isinstance(node, str):
+        return node
+    for us, local in replace.items():
+        node = re.sub(rf"\b{re.escape(us)}\b", local, node)
+        node = re.sub(rf"\b{re.escape(_cap(us))}\b", _cap(local), node)
+    return node
 
 
 def fill(template: str, params: dict[str, Any]) -> str:
@@ -111,10 +130,12 @@ def _cap(text: str) -> str:
 @lru_cache(maxsize=8)
 def for_locale(locale: str | None) -> Content:
     words, guides, locales = _base()
-    overlay = locales.get(locale or DEFAULT_LOCALE) or locales[DEFAULT_LOCALE]
+    locale = locale if locale in supported_locales() else DEFAULT_LOCALE
+    overlay = locales[locale]
+    replace = overlay.get("replace", {})
     return Content(
-        locale=locale if locale in locales else DEFAULT_LOCALE,
-        words=words,
-        guides=guides,
+        locale=locale,
+        words=localise(words, replace),
+        guides=localise(guides, replace),
         overlay=overlay,
     )
