@@ -34,7 +34,7 @@ def seconds_of(ssml: str, tmp_path: Path) -> float:
 CONTENT = for_locale("en-US")
 HOLD_STEPS = [
     (guide, index, step)
-    for guide in guide_ids(CONTENT) if guide != "rice"
+    for guide in guide_ids(CONTENT) if not guide.is_rice
     for index, step in enumerate(build_steps(CONTENT, guide)) if step.hold_seconds
 ]
 
@@ -59,4 +59,4 @@ def test_each_stretch_step_holds_for_real_and_fits_one_response(guide, index, st
 
 def test_every_stretch_has_a_timed_step():
     stretches = {g for g, _, _ in HOLD_STEPS}
-    assert stretches == {g for g in guide_ids(CONTENT) if g != "rice"}
+    assert stretches == {g for g in guide_ids(CONTENT) if not g.is_rice}

@@ -16,6 +16,7 @@ from support import SKILL_ID, Conversation, check_response
 
 from skill.alexa.entry import RequestRejected, handle_event, respond
 from skill.alexa.skill import build_skill
+from skill.checkins import account
 from skill.store.base import StoreError
 from skill.store.sqlite import SqliteStore
 
@@ -124,7 +125,7 @@ def test_skill_disabled_deletes_the_account_data(tmp_path):
     from skill.alexa.persistence import user_key
     env = DefaultSerializer().deserialize(json.dumps(convo.turns[0].request), RequestEnvelope)
     key = user_key(env)
-    assert store.get_user(key)["visits"] == 1
+    assert account.load_profile(store, key)["visits"] == 1
     event = convo.envelope({"type": "AlexaSkillEvent.SkillDisabled",
                             "eventCreationTime": "2026-11-25T10:00:00Z",
                             "eventPublishingTime": "2026-11-25T10:00:00Z",
@@ -132,12 +133,12 @@ def test_skill_disabled_deletes_the_account_data(tmp_path):
     del event["session"]
     del event["request"]["locale"]
     respond(lambda: convo.skill, event)
-    assert store.get_user(key) == {}
+    assert account.load_profile(store, key) == {}
 
 
 def test_a_crash_inside_a_handler_gets_a_spoken_apology_with_the_emergency_number(
         convo, monkeypatch, caplog):
-    import skill.alexa.flow as flow
+    import skill.alexa.triage_flow as flow
 
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("simulated bug")
@@ -152,14 +153,12 @@ def test_a_crash_inside_a_handler_gets_a_spoken_apology_with_the_emergency_numbe
 
 
 class FailingStore:
-    def get_user(self, user_key: str) -> dict[str, Any]:
-        raise StoreError("throttled")
+    """Every storage call fails, as when DynamoDB throttles."""
 
-    def put_user(self, user_key: str, attributes: dict[str, Any]) -> None:
-        raise StoreError("throttled")
-
-    def delete_user(self, user_key: str) -> None:
-        raise StoreError("throttled")
+    def __getattr__(self, operation: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> None:
+            raise StoreError("throttled")
+        return fail
 
 
 def test_when_storage_fails_the_person_still_hears_the_warning(tmp_path, caplog):

@@ -132,7 +132,7 @@ def test_an_unreachable_reminders_api_is_reported_not_fatal(tmp_path):
     c.envelope = lambda r: {**original(r), "context": {"System": {
         **original(r)["context"]["System"], "apiEndpoint": "http://127.0.0.1:9"}}}
     c.launch()
-    turn = c.intent("ReminderIntent")
+    turn = c.intent("ReminderIntent", time="MO")
     assert "couldn't set the reminder" in turn.text
     assert not turn.ended
 

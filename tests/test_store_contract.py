@@ -15,6 +15,7 @@ import pytest
 from aws_support import ROOT, create_table_from_template, fake_aws, load_template
 from moto import mock_aws
 
+from skill.checkins import account
 from skill.store.base import StoreError, user_pk
 from skill.store.sqlite import SqliteStore
 
@@ -48,60 +49,60 @@ def store(request: pytest.FixtureRequest, tmp_path, monkeypatch) -> Iterator[Any
         yield DynamoStore(TABLE)  # its own resource, created inside the mock
 
 
-# --- the user contract (persistent attributes) ---------------------------------------
+# --- the profile contract (skill.checkins.account on every backend) ------------------
 
 
 def test_unknown_user_is_empty(store):
-    assert store.get_user("nobody") == {}
+    assert account.load_profile(store, "nobody") == {}
 
 
 def test_put_then_get_round_trips(store):
     attrs = {"visits": 3, "last": "2026-11-23T09:00:00+00:00", "consent": True,
              "nested": {"list": [1, 2.5, None, "x"], "empty": {}}, "ratio": 0.1}
-    store.put_user("u1", attrs)
-    assert store.get_user("u1") == attrs
+    account.save_profile(store, "u1", attrs)
+    assert account.load_profile(store, "u1") == attrs
 
 
 def test_put_replaces_rather_than_merges(store):
-    store.put_user("u1", {"visits": 1, "old": "gone soon"})
-    store.put_user("u1", {"visits": 2})
-    assert store.get_user("u1") == {"visits": 2}
+    account.save_profile(store, "u1", {"visits": 1, "old": "gone soon"})
+    account.save_profile(store, "u1", {"visits": 2})
+    assert account.load_profile(store, "u1") == {"visits": 2}
 
 
 def test_delete_removes_the_user(store):
-    store.put_user("u1", {"visits": 1})
-    store.delete_user("u1")
-    assert store.get_user("u1") == {}
-    store.delete_user("u1")  # deleting again is harmless
-    store.delete_user("never-seen")
+    account.save_profile(store, "u1", {"visits": 1})
+    account.forget(store, "u1")
+    assert account.load_profile(store, "u1") == {}
+    account.forget(store, "u1")  # deleting again is harmless
+    account.forget(store, "never-seen")
 
 
 def test_users_are_isolated(store):
-    store.put_user("abc", {"who": "first"})
-    store.put_user("abcd", {"who": "prefix sharer"})
-    store.put_user("ABC", {"who": "other case"})
-    store.delete_user("abc")
-    assert store.get_user("abc") == {}
-    assert store.get_user("abcd") == {"who": "prefix sharer"}
-    assert store.get_user("ABC") == {"who": "other case"}
+    account.save_profile(store, "abc", {"who": "first"})
+    account.save_profile(store, "abcd", {"who": "prefix sharer"})
+    account.save_profile(store, "ABC", {"who": "other case"})
+    account.forget(store, "abc")
+    assert account.load_profile(store, "abc") == {}
+    assert account.load_profile(store, "abcd") == {"who": "prefix sharer"}
+    assert account.load_profile(store, "ABC") == {"who": "other case"}
 
 
 def test_unicode_round_trips(store):
     attrs = {"name": "Zoë Ångström", "note": "Grüße — naïve café", "cjk": "脚の痛み",
              "emoji": "🦵💪", "ключ": "значение", "nul-ish": "a\u2028b"}
-    store.put_user("ü-ser", attrs)
-    assert store.get_user("ü-ser") == attrs
+    account.save_profile(store, "ü-ser", attrs)
+    assert account.load_profile(store, "ü-ser") == attrs
 
 
-def test_delete_user_removes_every_item_of_that_user(store):
+def test_forgetting_an_account_removes_every_item_of_it(store):
     pk = user_pk("u1")
-    store.put_user("u1", {"visits": 1})
+    account.save_profile(store, "u1", {"visits": 1})
     for i in range(60):  # more than one BatchWriteItem (25) on DynamoDB
         store.put_item(pk, f"CHECKIN#self#2026-11-{i:02d}", {"pain": i % 11})
     store.put_item(user_pk("u2"), "CHECKIN#self#2026-11-01", {"pain": 1})
-    store.delete_user("u1")
+    account.forget(store, "u1")
     assert store.query(pk) == []
-    assert store.get_user("u1") == {}
+    assert account.load_profile(store, "u1") == {}
     assert store.query(user_pk("u2")) == [("CHECKIN#self#2026-11-01", {"pain": 1})]
 
 
@@ -180,8 +181,8 @@ def test_create_table_helper_builds_the_same_table(aws):
     ttl = aws.meta.client.describe_time_to_live(TableName="helper-made")
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
     store = DynamoStore("helper-made", aws)
-    store.put_user("u", {"ok": 1})
-    assert store.get_user("u") == {"ok": 1}
+    account.save_profile(store, "u", {"ok": 1})
+    assert account.load_profile(store, "u") == {"ok": 1}
 
 
 def test_items_are_stored_in_the_documented_shape(aws):
@@ -189,7 +190,7 @@ def test_items_are_stored_in_the_documented_shape(aws):
 
     create_table_from_template(aws, TABLE)
     store = DynamoStore(TABLE, aws)
-    store.put_user("u1", {"visits": 1})
+    account.save_profile(store, "u1", {"visits": 1})
     store.put_item(user_pk("u1"), "CHECKIN#self#2026-11-23T09:00:00+00:00", {"pain": 4},
                    expires_at=1_900_000_000)
     items = aws.Table(TABLE).scan()["Items"]
@@ -207,9 +208,9 @@ def test_a_missing_table_surfaces_as_store_error(aws, operation):
 
     store = DynamoStore("no-such-table", aws)
     calls = {
-        "get": lambda: store.get_user("u"),
-        "put": lambda: store.put_user("u", {"a": 1}),
-        "delete": lambda: store.delete_user("u"),
+        "get": lambda: store.get_item("USER#u", "PROFILE"),
+        "put": lambda: store.put_item("USER#u", "PROFILE", {"a": 1}),
+        "delete": lambda: store.delete_partition("USER#u"),
         "query": lambda: store.query("USER#u"),
         "put_if_absent": lambda: store.put_item("P", "S", {}, if_absent=True),
     }
@@ -231,7 +232,7 @@ def test_an_unreachable_endpoint_surfaces_as_store_error(monkeypatch):
     store = DynamoStore(TABLE, resource)
     started = time.monotonic()
     with pytest.raises(StoreError, match="EndpointConnectionError"):
-        store.get_user("u")
+        account.load_profile(store, "u")
     assert time.monotonic() - started < 5
 
 

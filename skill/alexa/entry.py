@@ -7,7 +7,6 @@ case and answers with a short spoken apology instead of crashing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -17,6 +16,9 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
+from skill import logs
+
+logs.configure()  # at import: the Lambda runtime imports this before the first request
 logger = logging.getLogger(__name__)
 _serializer = DefaultSerializer()
 
@@ -30,13 +32,6 @@ class RequestRejected(Exception):
     """The request is not for this skill (SKILL_ID mismatch). Hosts answer it with an error."""
 
 
-def user_hash(user_id: str | None) -> str:
-    """A short, stable, non-reversible tag for logs; never log the raw id."""
-    if not user_id:
-        return "-"
-    return hashlib.sha256(user_id.encode()).hexdigest()[:10]
-
-
 def _apology_response() -> dict[str, Any]:
     return {
         "version": "1.0",
@@ -47,7 +42,8 @@ def _apology_response() -> dict[str, Any]:
     }
 
 
-def _application_id(event: dict[str, Any]) -> str | None:
+def application_id(event: dict[str, Any]) -> str | None:
+    """The skill id a raw request envelope is addressed to (context first, then session)."""
     for path in (("context", "System", "application"), ("session", "application")):
         node: Any = event
         for key in path:
@@ -81,7 +77,7 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
     `get_skill` is called only once the envelope is known to be good, so a malformed
     request never pays for building the skill (or importing storage)."""
     expected = os.environ.get("SKILL_ID")
-    if expected and _application_id(event if isinstance(event, dict) else {}) != expected:
+    if expected and application_id(event if isinstance(event, dict) else {}) != expected:
         logger.warning("rejected request for another skill")
         raise RequestRejected("application id does not match SKILL_ID")
     try:

@@ -1,6 +1,9 @@
-"""Build responses: SSML wrapped and bounded, a reprompt whenever the session stays open,
-cards for outcomes, and the last speech kept for Repeat (saved in session attributes
-directly, since response interceptors are skipped when the exception handler answers)."""
+"""Build responses: speech (the SDK wraps it in <speak>), a reprompt whenever the session
+stays open, cards, screens, and the conversation state written back into the session.
+
+The last speech is kept for Repeat here, in the state, rather than by a response
+interceptor: the SDK skips response interceptors when the exception handler answers.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +13,14 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
-from skill.alexa import state
 from skill.alexa.screen import add_screen
+from skill.alexa.state import LastSpeech, conversation, write_back
 from skill.content import Content, for_locale
-from skill.speech.ssml import speak
 
 
 def content(handler_input: HandlerInput) -> Content:
-    found = handler_input.attributes_manager.request_attributes.get("content")
-    if isinstance(found, Content):
-        return found
-    request = handler_input.request_envelope.request
-    return for_locale(getattr(request, "locale", None))
+    """The words for this request's locale (cached per locale; skill events have none)."""
+    return for_locale(getattr(handler_input.request_envelope.request, "locale", None))
 
 
 def join(*parts: str | None) -> str:
@@ -39,14 +38,16 @@ def reply(
     builder = handler_input.response_builder
     if screen:
         add_screen(handler_input, screen)
-    builder.speak(speak(speech))
+    builder.speak(speech)
+    state = conversation(handler_input)
     if not end:
         reprompt = reprompt or speech
-        builder.ask(speak(reprompt))
-        state.session(handler_input)["last"] = {"speech": speech, "reprompt": reprompt}
+        builder.ask(reprompt)
+        state.last = LastSpeech(speech, reprompt)
     if card:
         builder.set_card(SimpleCard(title=card[0], content=card[1]))
     builder.set_should_end_session(end)
+    write_back(handler_input)
     return builder.response
 
 

@@ -1,5 +1,6 @@
-"""Build the skill around a store. Built once per process by skill.alexa.entry; tests
-build as many as they like."""
+"""Build the skill around a store: the one place handlers are registered, in order.
+
+Built once per process by skill.alexa.entry; tests build as many as they like."""
 
 from __future__ import annotations
 
@@ -7,34 +8,72 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
-from skill.alexa.account_handlers import ACCOUNT_HANDLERS
+from skill.alexa.api_client import TimedApiClient
+from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.errors import ErrorHandler
-from skill.alexa.handlers import HANDLERS, IntentHandler
-from skill.alexa.interceptors import LocaleInterceptor, RequestLogInterceptor, StoreInterceptor
+from skill.alexa.handlers import account, guides, reminders, session, triage
+from skill.alexa.interceptors import RequestLogInterceptor
 from skill.alexa.persistence import StoreAdapter
-from skill.alexa.reminders import REMINDER_HANDLERS
 from skill.store import Store
+
+# The first handler whose can_handle is true answers, so order matters: what must win
+# whatever the phase comes first, answers tied to a phase next, catch-alls last.
+HANDLERS: tuple[type[Handler], ...] = (
+    # Opening the skill, and statements of pain or red flags, heard at any point.
+    session.LaunchHandler,
+    triage.StatementHandler,
+    # Answers that belong to the phase the person is in.
+    account.ConfirmDeleteHandler,
+    account.CheckInAnswerHandler,
+    guides.GuideHandler,
+    triage.AnswerHandler,
+    triage.OfferHandler,
+    triage.StartAnswerHandler,
+    # Account features: check-ins, summaries, sharing, deleting data, reminders.
+    account.CheckInStartHandler,
+    account.SummaryHandler,
+    account.ShareHandler,
+    account.ConnectHandler,
+    account.StopSharingHandler,
+    account.DeleteDataHandler,
+    reminders.ReminderHandler,
+    reminders.PermissionResponseHandler,
+    # Side facts, guides and advice, explanations.
+    triage.PainScaleHandler,
+    triage.DurationHandler,
+    guides.GuideStartHandler,
+    guides.AdviceHandler,
+    triage.WhyHandler,
+    # Navigation and the session's frame.
+    session.RepeatHandler,
+    session.StartOverHandler,
+    guides.ResumeHandler,
+    guides.IdleNavigationHandler,
+    session.HelpHandler,
+    session.StopHandler,
+    session.SessionEndedHandler,
+    session.SkillEventHandler,
+    # Catch-alls, last: any intent not handled above, then any request at all.
+    session.FallbackHandler,
+    session.OtherRequestHandler,
+)
 
 
 def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkill:
-    """api_client: how to reach Alexa service APIs (Reminders); tests pass one that may
-    talk to a local fake."""
-    builder = CustomSkillBuilder(persistence_adapter=StoreAdapter(store))
-    builder.add_global_request_interceptor(LocaleInterceptor())
+    """api_client: how to reach Alexa's service APIs (reminders, settings); tests pass
+    one allowed to talk to a local fake on 127.0.0.1."""
+    builder = CustomSkillBuilder(
+        persistence_adapter=StoreAdapter(store), api_client=api_client or TimedApiClient()
+    )
     builder.add_global_request_interceptor(RequestLogInterceptor())
-    builder.add_global_request_interceptor(StoreInterceptor(store, api_client))
-    for handler in ALL_HANDLERS:
-        builder.add_request_handler(handler())
+    services = Services(store=store)
+    for handler in HANDLERS:
+        builder.add_request_handler(handler(services))
     builder.add_exception_handler(ErrorHandler())
     return builder.create()
 
 
-# Statements (red flags) come first, then answers for a pending confirmation or check-in,
-# then the general handlers, whose catch-alls stay last.
-ALL_HANDLERS = (*HANDLERS[:2], *ACCOUNT_HANDLERS, *REMINDER_HANDLERS, *HANDLERS[2:])
-
-
 def handled_intents() -> frozenset[str]:
     """Every intent some handler is written for (checked against the interaction model)."""
-    names = {name for h in ALL_HANDLERS if issubclass(h, IntentHandler) for name in h.intents}
+    names = {n for h in HANDLERS if issubclass(h, IntentHandler) for n in h.intents}
     return frozenset(names | {"AMAZON.FallbackIntent"})

@@ -1,83 +1,275 @@
-"""Conversation state in session attributes (small; they ride in every response).
+"""Conversation state: what the skill remembers between the turns of one session.
 
-Requests without a session (skill events, System.ExceptionEncountered) make the SDK's
-session_attributes raise, so every access goes through here and is guarded.
+It rides in session attributes, which Alexa sends back on the next request, so it stays
+small; anything bigger lives in the store. `ConversationState.from_session` reads what
+came back (repairing junk rather than failing), `to_session` writes the same shape:
+`triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, retried},
+`guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`,
+`last` {speech, reprompt}. `sessionAttributes.triage.disposition` is a public contract.
+
+Handlers reach the state through `conversation(handler_input)`, parsed once per request;
+`respond.reply` writes it back. Requests without a session (skill events) make the SDK's
+session_attributes raise, so access is guarded here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, cast, get_args
 
 from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.content.guide_id import GuideId
+from skill.triage.levels import Disposition
 
-def session(handler_input: HandlerInput) -> dict[str, Any]:
+CheckinStep = Literal["consent", "pain", "flags_emergency", "flags_urgent", "stretches"]
+_MAX_FACTS = 64  # a session never needs more; junk sent back is cut, not trusted
+
+
+class Phase(StrEnum):
+    """Where the person is; decides what a bare "yes", "no" or "help" means."""
+
+    CONFIRM = "confirm"  # confirming a deletion
+    CHECKIN = "checkin"  # in a daily check-in
+    GUIDE = "guide"  # following RICE or a stretch step by step
+    QUESTION = "question"  # a triage question is waiting for its answer
+    OUTCOME = "outcome"  # an outcome was given, or something is on offer
+    START = "start"  # nothing yet
+
+
+WHY = "why"  # the offer to explain an outcome
+Offer = GuideId | Literal["why"]
+
+
+def parse_offer(value: object) -> Offer | None:
+    return WHY if value == WHY else GuideId.parse(value)
+
+
+@dataclass
+class TriageState:
+    facts: dict[str, Any] = field(default_factory=dict)
+    asked: int = 0  # questions asked so far (the first one gets the screening intro)
+    pending: str | None = None  # the question id waiting for an answer
+    disposition: Disposition | None = None
+    reason: str | None = None  # red-flag or cause-family id; selects the words
+    cause: str | None = None
+    evidence: list[str] = field(default_factory=list)  # "name=value" facts behind it
+    offer: Offer | None = None
+    retried: list[str] = field(default_factory=list)  # questions re-asked once
+
+    @property
+    def subject(self) -> str | None:
+        value = self.facts.get("subject")
+        return value if isinstance(value, str) else None
+
+    @classmethod
+    def from_session(cls, raw: object) -> TriageState:
+        if not isinstance(raw, dict) or not isinstance(raw.get("facts"), dict):
+            return cls()
+        facts = {
+            str(k): v
+            for k, v in list(raw["facts"].items())[:_MAX_FACTS]
+            if isinstance(v, str | int | float) and not isinstance(v, bool)
+        }
+        return cls(
+            facts=facts,
+            asked=_int(raw.get("asked")),
+            pending=_str(raw.get("pending")),
+            disposition=Disposition.parse(raw.get("disposition")),
+            reason=_str(raw.get("reason")),
+            cause=_str(raw.get("cause")),
+            evidence=_strings(raw.get("evidence")),
+            offer=parse_offer(raw.get("offer")),
+            retried=_strings(raw.get("retried")),
+        )
+
+    def to_session(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"facts": self.facts, "asked": self.asked}
+        optional = {
+            "pending": self.pending,
+            "disposition": str(self.disposition) if self.disposition else None,
+            "reason": self.reason,
+            "cause": self.cause,
+            "evidence": self.evidence or None,
+            "offer": str(self.offer) if self.offer else None,
+            "retried": self.retried or None,
+        }
+        out.update({k: v for k, v in optional.items() if v is not None})
+        return out
+
+
+@dataclass
+class GuideState:
+    id: GuideId
+    step: int = 0
+
+    @classmethod
+    def from_session(cls, raw: object) -> GuideState | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("step"), int):
+            return None
+        guide = GuideId.parse(raw.get("id"))
+        return cls(guide, max(0, raw["step"])) if guide else None
+
+    def to_session(self) -> dict[str, Any]:
+        return {"id": str(self.id), "step": self.step}
+
+
+@dataclass
+class CheckinState:
+    profile: str
+    step: CheckinStep = "pain"
+    pain: int | None = None
+    flags: list[str] = field(default_factory=list)  # warning-sign levels reported
+    stretches: bool | None = None
+    save: bool = False  # the person agreed to keep check-ins
+
+    @classmethod
+    def from_session(cls, raw: object) -> CheckinState | None:
+        if not isinstance(raw, dict) or raw.get("step") not in get_args(CheckinStep):
+            return None
+        pain = raw.get("pain")
+        stretches = raw.get("stretches")
+        return cls(
+            profile=_str(raw.get("profile")) or "self",
+            step=cast(CheckinStep, raw["step"]),
+            pain=pain if isinstance(pain, int) and not isinstance(pain, bool) else None,
+            flags=_strings(raw.get("flags")),
+            stretches=stretches if isinstance(stretches, bool) else None,
+            save=raw.get("save") is True,
+        )
+
+    def to_session(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "step": self.step,
+            "pain": self.pain,
+            "flags": self.flags,
+            "stretches": self.stretches,
+            "save": self.save,
+        }
+
+
+@dataclass(frozen=True)
+class LastSpeech:
+    """What was said last, for Repeat."""
+
+    speech: str
+    reprompt: str
+
+    @classmethod
+    def from_session(cls, raw: object) -> LastSpeech | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("speech"), str):
+            return None
+        return cls(raw["speech"], _str(raw.get("reprompt")) or raw["speech"])
+
+
+@dataclass
+class ConversationState:
+    triage: TriageState = field(default_factory=TriageState)
+    guide: GuideState | None = None
+    checkin: CheckinState | None = None
+    confirm_delete: bool = False
+    last: LastSpeech | None = None
+
+    @classmethod
+    def from_session(cls, attrs: dict[str, Any]) -> ConversationState:
+        return cls(
+            triage=TriageState.from_session(attrs.get("triage")),
+            guide=GuideState.from_session(attrs.get("guide")),
+            checkin=CheckinState.from_session(attrs.get("checkin")),
+            confirm_delete=attrs.get("confirm") == "delete",
+            last=LastSpeech.from_session(attrs.get("last")),
+        )
+
+    def to_session(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"triage": self.triage.to_session()}
+        if self.guide:
+            out["guide"] = self.guide.to_session()
+        if self.checkin:
+            out["checkin"] = self.checkin.to_session()
+        if self.confirm_delete:
+            out["confirm"] = "delete"
+        if self.last:
+            out["last"] = {"speech": self.last.speech, "reprompt": self.last.reprompt}
+        return out
+
+    @property
+    def phase(self) -> Phase:
+        if self.confirm_delete:
+            return Phase.CONFIRM
+        if self.checkin:
+            return Phase.CHECKIN
+        if self.guide:
+            return Phase.GUIDE
+        if self.triage.pending:
+            return Phase.QUESTION
+        if self.triage.disposition or self.triage.offer:
+            return Phase.OUTCOME
+        return Phase.START
+
+    def start_over(self) -> None:
+        """Forget the triage and any guide, but keep who we are talking about."""
+        subject = self.triage.subject
+        self.guide = None
+        self.triage = TriageState(facts={"subject": subject} if subject else {})
+
+    def clear(self) -> None:
+        """Forget everything (after the account's data was deleted)."""
+        self.triage = TriageState()
+        self.guide = None
+        self.checkin = None
+        self.confirm_delete = False
+        self.last = None
+
+    def interrupt(self) -> None:
+        """A new statement about symptoms comes before a guide, check-in or confirmation."""
+        self.guide = None
+        self.checkin = None
+        self.confirm_delete = False
+
+
+# --- per-request access -------------------------------------------------------------------
+
+_KEY = "leg_pain_guide.conversation"  # this module's own slot in request attributes
+
+
+def session_attributes(handler_input: HandlerInput) -> dict[str, Any] | None:
+    """The SDK's session attributes, or None for a request without a session."""
     try:
         attrs = handler_input.attributes_manager.session_attributes
     except AttributesManagerException:
-        return {}
-    return attrs if isinstance(attrs, dict) else {}
+        return None
+    return attrs if isinstance(attrs, dict) else None
 
 
-def triage(handler_input: HandlerInput) -> dict[str, Any]:
-    """The triage record, created on first use; repaired if a client sent junk back."""
-    attrs = session(handler_input)
-    record = attrs.get("triage")
-    if not isinstance(record, dict) or not isinstance(record.get("facts"), dict):
-        record = {"facts": {}, "asked": 0}
-        attrs["triage"] = record
-    return record
+def conversation(handler_input: HandlerInput) -> ConversationState:
+    """This request's conversation state, parsed once from the session attributes."""
+    attrs = handler_input.attributes_manager.request_attributes
+    found = attrs.get(_KEY)
+    if not isinstance(found, ConversationState):
+        found = ConversationState.from_session(session_attributes(handler_input) or {})
+        attrs[_KEY] = found
+    return found
 
 
-def facts(handler_input: HandlerInput) -> dict[str, Any]:
-    return triage(handler_input)["facts"]  # type: ignore[no-any-return]
+def write_back(handler_input: HandlerInput) -> None:
+    """Put the state into the session attributes the response carries."""
+    attrs = session_attributes(handler_input)
+    if attrs is None:
+        return
+    attrs.clear()
+    attrs.update(conversation(handler_input).to_session())
 
 
-def pending(handler_input: HandlerInput) -> str | None:
-    value = session(handler_input).get("triage", {}).get("pending")
+def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def offer(handler_input: HandlerInput) -> str | None:
-    value = session(handler_input).get("triage", {}).get("offer")
-    return value if isinstance(value, str) else None
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def guide(handler_input: HandlerInput) -> dict[str, Any] | None:
-    value = session(handler_input).get("guide")
-    if (
-        isinstance(value, dict)
-        and isinstance(value.get("id"), str)
-        and isinstance(value.get("step"), int)
-    ):
-        return value
-    return None
-
-
-def checkin(handler_input: HandlerInput) -> dict[str, Any] | None:
-    value = session(handler_input).get("checkin")
-    return value if isinstance(value, dict) and isinstance(value.get("step"), str) else None
-
-
-def phase(handler_input: HandlerInput) -> str:
-    """Where the person is: confirm, checkin, guide, question, outcome or start (drives
-    help, fallback and what a bare yes or no means)."""
-    if session(handler_input).get("confirm") == "delete":
-        return "confirm"
-    if checkin(handler_input):
-        return "checkin"
-    if guide(handler_input):
-        return "guide"
-    if pending(handler_input):
-        return "question"
-    if session(handler_input).get("triage", {}).get("disposition"):
-        return "outcome"
-    return "start"
-
-
-def reset(handler_input: HandlerInput) -> None:
-    attrs = session(handler_input)
-    subject = attrs.get("triage", {}).get("facts", {}).get("subject")
-    attrs.pop("guide", None)
-    attrs["triage"] = {"facts": {"subject": subject} if subject else {}, "asked": 0}
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)][:_MAX_FACTS] if isinstance(value, list) else []

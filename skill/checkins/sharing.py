@@ -68,12 +68,28 @@ def shared_with_me(store: Store, viewer: str) -> list[str]:
 
 
 def revoke_all(store: Store, owner: str) -> int:
+    """The owner stops sharing: every link they granted and every open code goes.
+    Returns how many people lost access."""
     grants = store.query(user_pk(owner), "GRANT#")
     for sk, _ in grants:
         viewer = sk.removeprefix("GRANT#")
         store.delete_item(user_pk(owner), sk)
         store.delete_item(user_pk(viewer), f"ACCESS#{owner}")
+    _drop_codes(store, owner)
+    return len(grants)
+
+
+def forget(store: Store, user: str) -> None:
+    """Before an account's data is deleted: cut its links both ways and its codes
+    (the halves stored under other accounts and under the codes' own keys)."""
+    revoke_all(store, user)
+    for sk, _ in store.query(user_pk(user), "ACCESS#"):
+        owner = sk.removeprefix("ACCESS#")
+        store.delete_item(user_pk(owner), f"GRANT#{user}")
+        store.delete_item(user_pk(user), sk)
+
+
+def _drop_codes(store: Store, owner: str) -> None:
     for sk, data in store.query(user_pk(owner), "CODE#"):
         store.delete_item(f"CODE#{data.get('code', sk.removeprefix('CODE#'))}", "CODE")
         store.delete_item(user_pk(owner), sk)
-    return len(grants)

@@ -17,6 +17,7 @@ class Summary:
     stretch_days: int
     stretch_answers: int
     last_outcome: str | None
+    last_at: datetime | None = None  # when the latest check-in was (UTC)
 
 
 def summarise(checkins: list[CheckIn], now: datetime, days: int = 7) -> Summary:
@@ -31,4 +32,5 @@ def summarise(checkins: list[CheckIn], now: datetime, days: int = 7) -> Summary:
         stretch_days=sum(1 for c in answered if c.stretches),
         stretch_answers=len(answered),
         last_outcome=recent[-1].disposition if recent else None,
+        last_at=recent[-1].when if recent else None,
     )

@@ -49,17 +49,16 @@ class Content:
     overlay: dict[str, Any]
 
     def get(self, key: str) -> Any:
+        """A node by dotted key; "guides.…" reads guides.json. Raises KeyError if absent."""
         node: Any = self.words
-        for part in key.split("."):
+        parts = key.split(".")
+        if parts[0] == "guides":
+            node, parts = self.guides, parts[1:]
+        for part in parts:
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(key)
             node = node[part]
         return node
-
-    def has(self, key: str) -> bool:
-        try:
-            self.get(key)
-        except (KeyError, TypeError):
-            return False
-        return True
 
     def person(self, subject: str | None) -> dict[str, str]:
         subject = subject if subject in self.words["persons"] else "self"
@@ -85,10 +84,17 @@ class Content:
         values.update(extra)
         return values
 
-    def say(self, key_or_text: str, subject: str | None = None, **extra: Any) -> str:
-        """Look up a key (or take a literal template) and fill its placeholders."""
-        text = self.get(key_or_text) if self.has(key_or_text) else key_or_text
-        return fill(text, self.params(subject, **extra))
+    def say(self, key: str, subject: str | None = None, **extra: Any) -> str:
+        """The words under `key`, placeholders filled. An unknown key raises KeyError, so
+        a typo fails a test instead of being spoken."""
+        text = self.get(key)
+        if not isinstance(text, str):
+            raise KeyError(f"{key} is not a string")
+        return self.fill(text, subject, **extra)
+
+    def fill(self, template: str, subject: str | None = None, **extra: Any) -> str:
+        """Fill a template that is already text (a guide step, a question variant)."""
+        return fill(template, self.params(subject, **extra))
 
     def spelling(self, text: str) -> str:
         """The locale's words, spelling and units (also for text built outside content)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.content import Content
+from skill.content.guide_id import GuideId
 from skill.speech.ssml import pause
 
 # One response should stay well inside Alexa's audio limits: at most this much holding.
@@ -23,14 +24,15 @@ class Step:
     hold_seconds: int = 0  # total seconds of counted hold in this step (for tests/screens)
 
 
-def guide_ids(content: Content) -> list[str]:
-    return ["rice"] + [f"stretch:{s}" for s in content.guides["stretches"]]
+def guide_ids(content: Content) -> list[GuideId]:
+    """Every guide this locale can run: RICE, then each stretch."""
+    return [GuideId.rice(), *(GuideId(s) for s in content.guides["stretches"])]
 
 
-def guide_name(content: Content, guide_id: str) -> str:
-    if guide_id == "rice":
+def guide_name(content: Content, guide: GuideId) -> str:
+    if guide.stretch is None:
         return str(content.guides["rice"]["name"])
-    return str(content.guides["stretches"][guide_id.split(":", 1)[1]]["name"])
+    return str(content.guides["stretches"][guide.stretch]["name"])
 
 
 def counted_hold(content: Content, seconds: int) -> str:
@@ -43,7 +45,9 @@ def counted_hold(content: Content, seconds: int) -> str:
         chunk = min(interval, seconds - elapsed)
         elapsed += chunk
         parts.append(pause(chunk * 1000))
-        parts.append(content.say(cues["count"], n=elapsed) if elapsed == seconds else f"{elapsed}.")
+        parts.append(
+            content.say("guides.cues.count", n=elapsed) if elapsed == seconds else f"{elapsed}."
+        )
     parts.append(cues["relax"])
     return " ".join(parts)
 
@@ -51,21 +55,20 @@ def counted_hold(content: Content, seconds: int) -> str:
 _STEPS: dict[tuple[str, str, str | None], list[Step]] = {}
 
 
-def build_steps(content: Content, guide_id: str, subject: str | None = None) -> list[Step]:
-    """The steps of a guide, built once per locale, guide and person (content is fixed)."""
-    key = (content.locale, guide_id, subject)
+def build_steps(content: Content, guide: GuideId, subject: str | None = None) -> list[Step]:
+    """The steps of a guide, built once per locale, guide and person (content is fixed).
+    An unknown stretch raises KeyError."""
+    key = (content.locale, str(guide), subject)
     if key not in _STEPS:
-        _STEPS[key] = _build_steps(content, guide_id, subject)
+        _STEPS[key] = _build_steps(content, guide, subject)
     return _STEPS[key]
 
 
-def _build_steps(content: Content, guide_id: str, subject: str | None) -> list[Step]:
-    if guide_id == "rice":
-        return [Step(content.say(text, subject)) for text in content.guides["rice"]["steps"]]
-    stretch_id = guide_id.split(":", 1)[1]
-    spec = content.guides["stretches"][stretch_id]
-    cues = content.guides["cues"]
-    steps = [Step(content.spelling(content.say(cues["intro"], subject, **spec)))]
+def _build_steps(content: Content, guide: GuideId, subject: str | None) -> list[Step]:
+    if guide.stretch is None:
+        return [Step(content.fill(text, subject)) for text in content.guides["rice"]["steps"]]
+    spec = content.guides["stretches"][guide.stretch]
+    steps = [Step(content.spelling(content.say("guides.cues.intro", subject, **spec)))]
     steps += [Step(content.spelling(move)) for move in spec.get("moves", [])]
     if "finish_with" in spec:
         setup = content.guides["stretches"][spec["finish_with"]]["setup"]
@@ -85,28 +88,28 @@ def _hold_steps(content: Content, spec: dict[str, Any]) -> list[Step]:
             if sides > 1 and first == 0:
                 if side > 0:
                     parts.append(cues["switch"])
-                parts.append(content.say(cues["side"], side=cues["sides"][side]))
+                parts.append(content.say("guides.cues.side", side=cues["sides"][side]))
             count = 0
             for rep in range(first, min(reps, first + per_step)):
                 if reps > 1:
-                    parts.append(content.say(cues["rep"], n=rep + 1, total=reps))
+                    parts.append(content.say("guides.cues.rep", n=rep + 1, total=reps))
                 parts.append(counted_hold(content, hold))
                 count += 1
             steps.append(Step(" ".join(parts), hold_seconds=count * hold))
     return steps
 
 
-def step_speech(content: Content, guide_id: str, steps: list[Step], index: int) -> str:
+def step_speech(content: Content, guide: GuideId, steps: list[Step], index: int) -> str:
     """One step as heard, with its position and what to say next."""
     cues = content.guides["cues"]
     body = steps[index].ssml
     last = index == len(steps) - 1
-    position = content.say(cues["step_of"], n=index + 1, total=len(steps))
+    position = content.say("guides.cues.step_of", n=index + 1, total=len(steps))
     if last:
         done = (
             cues["rice_done"]
-            if guide_id == "rice"
-            else content.say(cues["done"], name=guide_name(content, guide_id))
+            if guide.is_rice
+            else content.say("guides.cues.done", name=guide_name(content, guide))
         )
         return " ".join([position, body, done, cues["end_offer"]])
     return " ".join([position, body, cues["next"]])

@@ -8,17 +8,7 @@ from typing import Any
 
 from skill.content import Content
 from skill.speech.ssml import to_text
-from skill.triage.engine import Outcome, Question
-
-# Which guided session each cause offers after a self-care outcome.
-_LOCATION_STRETCH = {
-    "calf": "calf",
-    "hamstring": "hamstring",
-    "back_of_knee": "hamstring",
-    "heel": "calf",
-    "side_of_leg": "piriformis",
-    "buttock_down": "piriformis",
-}
+from skill.triage.engine import Outcome, Question, offer_for
 
 
 @dataclass(frozen=True)
@@ -26,7 +16,7 @@ class Rendered:
     speech: str  # SSML fragment
     card_title: str
     card_text: str
-    offer: str | None  # "rice", "stretch:<id>", "why" or None (session ends)
+    offer: str | None  # "rice", "stretch:<id>", "why" (engine.offer_for), or None
     end_session: bool
 
 
@@ -34,31 +24,18 @@ def question_text(content: Content, question: Question, subject: str | None) -> 
     node = content.get(f"questions.{question.id}")
     if isinstance(node, dict):  # wording that depends on the cause family
         node = node.get(question.variant or "") or node.get(question.family or "") or node["worse"]
-    return content.say(node, subject)
+    return content.fill(node, subject)
 
 
 def answer_hint(content: Content, question: Question) -> str:
     return content.say(f"answer_hints.{question.answers}")
 
 
-def choose_offer(outcome: Outcome, facts: dict[str, Any]) -> str | None:
-    if outcome.disposition == "emergency":
-        return None
-    if outcome.disposition == "self_care":
-        if outcome.reason == "strain":
-            return "rice"
-        if outcome.reason == "sitting":
-            return "stretch:desk_routine"
-        if outcome.reason == "cramps":
-            return "stretch:calf"
-        return "stretch:" + _LOCATION_STRETCH.get(str(facts.get("location")), "hamstring")
-    return "why"
-
-
-def offer_text(content: Content, offer: str | None, subject: str | None) -> str:
+def offer_text(content: Content, offer: object | None, subject: str | None) -> str:
+    """The spoken offer for "rice", "stretch:<id>" or "why" (a GuideId prints so too)."""
     if offer is None:
         return ""
-    kind, _, stretch = offer.partition(":")
+    kind, _, stretch = str(offer).partition(":")
     name = content.guides["stretches"][stretch]["name"] if stretch else ""
     return content.say(f"outcomes.offers.{kind}", subject, stretch_name=name)
 
@@ -66,7 +43,6 @@ def offer_text(content: Content, offer: str | None, subject: str | None) -> str:
 def render_outcome(content: Content, outcome: Outcome, facts: dict[str, Any]) -> Rendered:
     subject = facts.get("subject")
     say = lambda key: content.say(key, subject)  # noqa: E731 - tiny local helper
-    words = content.get("outcomes")
     reason = say(f"outcomes.reasons.{outcome.reason}")
     disposition = outcome.disposition
     if disposition == "emergency":
@@ -83,8 +59,8 @@ def render_outcome(content: Content, outcome: Outcome, facts: dict[str, Any]) ->
     else:
         advice = say(f"outcomes.self_care_advice.{outcome.reason}")
         parts = [advice, say("outcomes.self_care_escalate")]
-    offer = choose_offer(outcome, facts)
-    title = say(words[disposition]["card_title"])
+    offer = offer_for(outcome, facts)
+    title = say(f"outcomes.{disposition}.card_title")
     card = "\n".join(to_text(p) for p in parts if p)
     return Rendered(" ".join(p for p in parts if p), to_text(title), card, offer, False)
 

@@ -55,33 +55,3 @@ class Store(Protocol):
     def delete_partition(self, pk: str) -> None:
         """Delete every item under pk."""
         ...
-
-    # Persistent attributes, kept for the ASK persistence adapter.
-    def get_user(self, user_key: str) -> dict[str, Any]: ...
-
-    def put_user(self, user_key: str, attributes: dict[str, Any]) -> None: ...
-
-    def delete_user(self, user_key: str) -> None:
-        """Remove everything stored for this user, including sharing links both ways."""
-        ...
-
-
-class UserItemsMixin:
-    """get_user / put_user / delete_user in terms of the item operations."""
-
-    def get_user(self, user_key: str) -> dict[str, Any]:
-        return self.get_item(user_pk(user_key), "PROFILE") or {}  # type: ignore[attr-defined,no-any-return]
-
-    def put_user(self, user_key: str, attributes: dict[str, Any]) -> None:
-        self.put_item(user_pk(user_key), "PROFILE", attributes)  # type: ignore[attr-defined]
-
-    def delete_user(self, user_key: str) -> None:
-        pk = user_pk(user_key)
-        # Remove the other half of every sharing link first, then the whole partition.
-        for sk, _ in self.query(pk, "GRANT#"):  # type: ignore[attr-defined]
-            self.delete_item(user_pk(sk.removeprefix("GRANT#")), f"ACCESS#{user_key}")  # type: ignore[attr-defined]
-        for sk, _ in self.query(pk, "ACCESS#"):  # type: ignore[attr-defined]
-            self.delete_item(user_pk(sk.removeprefix("ACCESS#")), f"GRANT#{user_key}")  # type: ignore[attr-defined]
-        for sk, data in self.query(pk, "CODE#"):  # type: ignore[attr-defined]
-            self.delete_item(f"CODE#{data.get('code', sk.removeprefix('CODE#'))}", "CODE")  # type: ignore[attr-defined]
-        self.delete_partition(pk)  # type: ignore[attr-defined]

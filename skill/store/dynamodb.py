@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from skill.store.base import StoreError, UserItemsMixin
+from skill.store.base import StoreError
 
 # The key schema the table is created with. infra/template.yaml declares the same (a test
 # compares them) — change both together.
@@ -75,7 +75,7 @@ def _error(exc: Exception) -> StoreError:
     return StoreError(code or type(exc).__name__)
 
 
-class DynamoStore(UserItemsMixin):
+class DynamoStore:
     def __init__(self, table_name: str, resource: Any | None = None) -> None:
         """`resource` is a boto3 DynamoDB service resource (its client is used); by default
         one is created on first use, with short timeouts and one retry."""

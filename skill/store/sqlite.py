@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skill.store.base import StoreError, UserItemsMixin
+from skill.store.base import StoreError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS items (
 """
 
 
-class SqliteStore(UserItemsMixin):
+class SqliteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":

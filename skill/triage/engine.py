@@ -55,8 +55,9 @@ class Protocol:
     def symptom_facts(self, symptom_id: str) -> dict[str, str]:
         return dict(self.raw["symptoms"].get(symptom_id, {}))
 
-    def family(self, family_id: str) -> dict[str, Any]:
-        return next(f for f in self.raw["families"] if f["id"] == family_id)
+    def question(self, qid: str, family: str | None = None) -> Question:
+        spec = self.questions[qid]
+        return Question(qid, spec["answers"], bool(spec.get("red_flag")), family)
 
 
 @lru_cache(maxsize=1)
@@ -160,11 +161,11 @@ def _ask(step: Any, facts: Facts, protocol: Protocol, family: str | None) -> Que
     qid = step["ask"]
     if qid in facts or ("when" in step and not holds(step["when"], facts, protocol)):
         return None
-    spec = protocol.questions[qid]
-    variant = None
+    question = protocol.question(qid, family)
     if qid == "persisting" and "duration_days" in facts:
-        variant = "worse"  # the person already said how long; only ask about worsening
-    return Question(qid, spec["answers"], bool(spec.get("red_flag")), family, variant)
+        # The person already said how long; only ask about worsening.
+        question = Question(question.id, question.answers, question.red_flag, family, "worse")
+    return question
 
 
 def _evidence(facts: Facts, used: set[str]) -> tuple[str, ...]:
@@ -177,6 +178,42 @@ def apply_symptom(facts: Facts, symptom_id: str, protocol: Protocol | None = Non
     facts.update(protocol.symptom_facts(symptom_id))
 
 
-def answer(facts: Facts, question_id: str, value: Any) -> None:
-    """Record the answer to a question (yes / no / unknown, or a slot id)."""
-    facts[question_id] = value
+def record_answer(
+    facts: Facts,
+    question: Question,
+    value: str,
+    retried: list[str],
+    protocol: Protocol | None = None,
+) -> bool:
+    """Record yes / no / unknown as the answer to `question`. Returns False when the
+    answer does not fit the question and it should be asked again once (with a hint);
+    the second time it counts as "unknown", so no question loops.
+
+    A question answered by a slot value ("where is the pain?") takes "unknown", and
+    takes "no" only where the protocol says what no means ("nothing brought it on")."""
+    protocol = protocol or load_protocol()
+    if question.answers == "yes_no" or value == "unknown":
+        facts[question.id] = value
+        return True
+    no_means = protocol.questions[question.id].get("no_means")
+    if value == "no" and no_means:
+        facts[question.id] = no_means
+        return True
+    if question.id in retried:
+        facts[question.id] = "unknown"
+        return True
+    retried.append(question.id)
+    return False
+
+
+def offer_for(outcome: Outcome, facts: Facts, protocol: Protocol | None = None) -> str | None:
+    """The guided session (or "why") to offer after an outcome; None after an emergency."""
+    offers = (protocol or load_protocol()).raw["offers"]
+    if outcome.disposition == "emergency":
+        return None
+    if outcome.disposition != "self_care":
+        return str(offers["not_self_care"])
+    by_family = offers["families"].get(outcome.reason)
+    if by_family:
+        return str(by_family)
+    return str(offers["locations"].get(str(facts.get("location")), offers["default"]))

@@ -1,24 +1,26 @@
-"""Daily check-in reminders through the Alexa Reminders API, asking for the reminders
-permission through the voice consent flow (Connections.SendRequest AskFor) when missing."""
+"""Daily check-in reminders through the Alexa Reminders API (the SDK's reminder
+management service), asking for the permission through the voice consent flow
+(Connections.SendRequest AskFor) when it is missing.
+
+The first reminder is worked out in the device's own time zone: "9 am" asked at 8 am in
+New York is today at 9, not tomorrow (Lambda's clock is UTC)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.interfaces.connections import SendRequestDirective
-from ask_sdk_model.services import ApiConfiguration, ServiceException
+from ask_sdk_model.services import ServiceException
 from ask_sdk_model.services.reminder_management import (
     AlertInfo,
     PushNotification,
     PushNotificationStatus,
     Recurrence,
-    ReminderManagementServiceClient,
     ReminderRequest,
     SpokenInfo,
     SpokenText,
@@ -28,56 +30,51 @@ from ask_sdk_model.services.reminder_management import (
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.alexa import slots
-from skill.alexa.api_client import TimedApiClient
-from skill.alexa.handlers import IntentHandler
+from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import content, join, reply
+from skill.alexa.timezone import device_zone, local_now
+from skill.speech.dates import clock_time
 
 logger = logging.getLogger(__name__)
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 # AMAZON.TIME can resolve to a part of the day rather than a clock time.
 DAY_PARTS = {"MO": "09:00", "AF": "14:00", "EV": "19:00", "NI": "21:00"}
-DEFAULT_TIME = "09:00"
+_STAMP = "%Y-%m-%dT%H:%M:%S.000"
 
 
-def reminder_time(raw: str | None) -> str:
+def reminder_time(raw: str | None) -> str | None:
+    """ "HH:MM" from an AMAZON.TIME value, or None when there is no usable time."""
     raw = (raw or "").strip()
     if raw in DAY_PARTS:
         return DAY_PARTS[raw]
     try:
-        parsed = datetime.strptime(raw, "%H:%M")
+        return datetime.strptime(raw, "%H:%M").strftime("%H:%M")
     except ValueError:
-        return DEFAULT_TIME
-    return parsed.strftime("%H:%M")
+        return None
 
 
-def create_daily_reminder(handler_input: HandlerInput, at: str) -> None:
-    """Raises ServiceException (e.g. 401/403 without permission) or ApiClientException."""
-    system = handler_input.request_envelope.context.system
-    client = (
-        handler_input.attributes_manager.request_attributes.get("api_client") or TimedApiClient()
-    )
-    service = ReminderManagementServiceClient(
-        ApiConfiguration(
-            serializer=DefaultSerializer(),
-            api_client=client,
-            authorization_value=system.api_access_token,
-            api_endpoint=system.api_endpoint,
-        )
-    )
+def first_occurrence(now: datetime, at: str) -> datetime:
+    """The next time the clock shows `at`, from `now` (both in the same zone)."""
     hour, minute = (int(x) for x in at.split(":"))
-    now = datetime.now().replace(microsecond=0)
-    first = now.replace(hour=hour, minute=minute, second=0)
-    if first <= now:
-        first += timedelta(days=1)
+    first = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return first if first > now else first + timedelta(days=1)
+
+
+def reminder_request(handler_input: HandlerInput, at: str) -> ReminderRequest:
+    zone = device_zone(handler_input)
+    now = local_now(handler_input)
+    first = first_occurrence(now, at).strftime(_STAMP)
+    hour, minute = (int(x) for x in at.split(":"))
     locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
-    request = ReminderRequest(
-        request_time=now.isoformat(),
-        # No time zone given: Alexa uses the device's own.
+    return ReminderRequest(
+        request_time=datetime.now(UTC).strftime(_STAMP),
         trigger=Trigger(
             object_type=TriggerType.SCHEDULED_ABSOLUTE,
-            scheduled_time=first.strftime("%Y-%m-%dT%H:%M:%S.000"),
+            scheduled_time=first,
+            # Without a known zone Alexa reads scheduledTime in the device's own.
+            time_zone_id=getattr(zone, "key", None),
             recurrence=Recurrence(
-                start_date_time=first.strftime("%Y-%m-%dT%H:%M:%S.000"),
+                start_date_time=first,
                 recurrence_rules=[
                     f"FREQ=DAILY;BYHOUR={hour};BYMINUTE={minute};BYSECOND=0;INTERVAL=1;"
                 ],
@@ -92,14 +89,14 @@ def create_daily_reminder(handler_input: HandlerInput, at: str) -> None:
         ),
         push_notification=PushNotification(status=PushNotificationStatus.ENABLED),
     )
-    service.create_reminder(request)
 
 
 def set_reminder(handler_input: HandlerInput, at: str) -> Response:
     c = content(handler_input)
     prompt = c.say("reminders.next")
     try:
-        create_daily_reminder(handler_input, at)
+        service = handler_input.service_client_factory.get_reminder_management_service()
+        service.create_reminder(reminder_request(handler_input, at))
     except ServiceException as exc:
         if exc.status_code in (401, 403):
             return ask_permission(handler_input, at)
@@ -108,10 +105,9 @@ def set_reminder(handler_input: HandlerInput, at: str) -> Response:
     except Exception as exc:  # noqa: BLE001 - network faults: say so, keep the session
         logger.warning("reminder API failed: %s", type(exc).__name__)
         return reply(handler_input, join(c.say("reminders.failed"), prompt), reprompt=prompt)
-    spoken = datetime.strptime(at, "%H:%M").strftime("%-I:%M %p").replace(":00", "")
-    return reply(
-        handler_input, join(c.say("reminders.created", time=spoken), prompt), reprompt=prompt
-    )
+    hour, minute = (int(x) for x in at.split(":"))
+    created = c.say("reminders.created", time=clock_time(c, hour, minute))
+    return reply(handler_input, join(created, prompt), reprompt=prompt)
 
 
 def ask_permission(handler_input: HandlerInput, at: str) -> Response:
@@ -136,13 +132,19 @@ class ReminderHandler(IntentHandler):
     intents = ("ReminderIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        raw = getattr(
-            slots.slot(handler_input.request_envelope.request.intent, "time"), "value", None
-        )
-        return set_reminder(handler_input, reminder_time(raw))
+        intent = handler_input.request_envelope.request.intent
+        at = reminder_time(getattr(slots.slot(intent, "time"), "value", None))
+        if at is None:
+            # One slot missing: ask for it, and Alexa listens for a time next.
+            text = content(handler_input).say("reminders.ask_time")
+            handler_input.response_builder.add_directive(
+                ElicitSlotDirective(slot_to_elicit="time", updated_intent=intent)
+            )
+            return reply(handler_input, text, reprompt=text)
+        return set_reminder(handler_input, at)
 
 
-class PermissionResponseHandler(AbstractRequestHandler):  # type: ignore[misc]
+class PermissionResponseHandler(Handler):
     """The answer to AskFor: set the reminder if the person agreed."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -159,11 +161,12 @@ class PermissionResponseHandler(AbstractRequestHandler):  # type: ignore[misc]
             s.get("status") for s in payload.get("permissionScopes", []) if isinstance(s, dict)
         }
         token = str(request.token or "")
-        if "ACCEPTED" in statuses and token.startswith("reminder:"):
-            return set_reminder(handler_input, reminder_time(token.split(":", 1)[1]))
-        c = content(handler_input)
+        at = (
+            reminder_time(token.removeprefix("reminder:"))
+            if token.startswith("reminder:")
+            else None
+        )
+        if "ACCEPTED" in statuses and at:
+            return set_reminder(handler_input, at)
         handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[SCOPE]))
-        return reply(handler_input, c.say("reminders.declined"), end=True)
-
-
-REMINDER_HANDLERS = (ReminderHandler, PermissionResponseHandler)
+        return reply(handler_input, content(handler_input).say("reminders.declined"), end=True)

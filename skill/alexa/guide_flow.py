@@ -1,0 +1,107 @@
+"""Guided sessions (RICE, stretches): speak a step, move between steps, and remember the
+position so the person can resume within the hour."""
+
+from __future__ import annotations
+
+import time
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.alexa import persistence
+from skill.alexa.respond import content, join, reply
+from skill.alexa.state import GuideId, GuideState, conversation
+from skill.speech.guides import build_steps, guide_name, step_speech
+from skill.speech.ssml import to_text
+
+RESUME_WINDOW_S = 3600
+
+
+def start(handler_input: HandlerInput, guide: GuideId, *prefix: str) -> Response:
+    state = conversation(handler_input)
+    state.guide = GuideState(guide, 0)
+    state.triage.offer = None
+    return speak_step(handler_input, *prefix)
+
+
+def speak_step(handler_input: HandlerInput, *prefix: str) -> Response:
+    c = content(handler_input)
+    state = conversation(handler_input)
+    current = state.guide
+    assert current is not None
+    steps = build_steps(c, current.id, state.triage.subject)
+    current.step = max(0, min(current.step, len(steps) - 1))
+    index = current.step
+    speech = step_speech(c, current.id, steps, index)
+    last = index == len(steps) - 1
+    remember(handler_input, None if last else current)
+    name = guide_name(c, current.id)
+    title = c.say("guides.cues.card_title", name=name, n=index + 1, total=len(steps))
+    view = {
+        "kind": "step",
+        "title": name,
+        "text": to_text(steps[index].ssml),
+        "step": index + 1,
+        "total": len(steps),
+        "hold_seconds": steps[index].hold_seconds,
+    }
+    card = (to_text(title), to_text(speech))
+    if last:
+        state.guide = None
+        prompt = c.say("guides.cues.end_offer")
+    else:
+        prompt = c.say("guides.cues.prompt")
+    return reply(handler_input, join(*prefix, speech), reprompt=prompt, card=card, screen=view)
+
+
+def move(handler_input: HandlerInput, delta: int | None) -> Response:
+    """Next (+1), previous (-1), repeat (0) or start over (None) within a guide."""
+    current = conversation(handler_input).guide
+    assert current is not None
+    prefix = ""
+    if delta is None:
+        current.step = 0
+    elif current.step + delta < 0:
+        prefix = content(handler_input).say("guides.cues.first_step")
+    else:
+        current.step += delta
+    return speak_step(handler_input, prefix)
+
+
+def remember(handler_input: HandlerInput, current: GuideState | None) -> None:
+    """Persist the guide position so the person can resume within the hour."""
+    attrs = persistence.load(handler_input)
+    if current is None:
+        if attrs.pop("guide", None) is None:
+            return
+    else:
+        attrs["guide"] = {"id": str(current.id), "step": current.step, "at": int(time.time())}
+    persistence.save(handler_input)
+
+
+def resumable(handler_input: HandlerInput) -> GuideState | None:
+    saved = persistence.load(handler_input).get("guide")
+    if not isinstance(saved, dict):
+        return None
+    guide = GuideState.from_session(saved)
+    at = saved.get("at")
+    if guide is None or not isinstance(at, int | float) or time.time() - at > RESUME_WINDOW_S:
+        return None
+    try:
+        build_steps(content(handler_input), guide.id)
+    except (KeyError, IndexError):
+        return None
+    return guide
+
+
+def resume(handler_input: HandlerInput) -> Response | None:
+    state = conversation(handler_input)
+    saved = state.guide or resumable(handler_input)
+    if saved is None:
+        return None
+    state.guide = saved
+    return speak_step(handler_input)
+
+
+def label(handler_input: HandlerInput, guide: GuideId) -> str:
+    return guide_name(content(handler_input), guide)

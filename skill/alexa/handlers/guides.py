@@ -1,0 +1,119 @@
+"""Guided sessions and advice: start RICE or a stretch, move through the steps, resume,
+hydration and posture tips."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name
+from ask_sdk_model import Response
+from ask_sdk_model.dialog import ElicitSlotDirective
+
+from skill.alexa import guide_flow, slots, triage_flow
+from skill.alexa.base import IntentHandler
+from skill.alexa.respond import content, join, reply
+from skill.alexa.state import GuideId, Phase, conversation
+
+# Inside a guide: how far each intent moves (None = back to the first step).
+MOVES: dict[str, int | None] = {
+    "AMAZON.NextIntent": 1,
+    "AMAZON.YesIntent": 1,
+    "AMAZON.PreviousIntent": -1,
+    "AMAZON.RepeatIntent": 0,
+    "AMAZON.ResumeIntent": 0,
+    "AMAZON.StartOverIntent": None,
+}
+
+
+class GuideHandler(IntentHandler):
+    """Next / previous / repeat / start over / yes / pause / no inside a guided session."""
+
+    intents = (*MOVES, "AMAZON.PauseIntent", "AMAZON.NoIntent")
+    phases = (Phase.GUIDE,)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        name = get_intent_name(handler_input)
+        c = content(handler_input)
+        if name in ("AMAZON.PauseIntent", "AMAZON.NoIntent"):
+            guide_flow.remember(handler_input, conversation(handler_input).guide)
+            key = "guides.cues.paused" if name == "AMAZON.PauseIntent" else "goodbye_guide"
+            return reply(handler_input, c.say(key), end=True)
+        return guide_flow.move(handler_input, MOVES[name])
+
+
+def blocked(handler_input: HandlerInput) -> Response | None:
+    """After an emergency or urgent outcome, self-care is not read: repeat the advice."""
+    triage = conversation(handler_input).triage
+    level = triage.disposition
+    if not level or not level.blocks_self_care or not triage.reason:
+        return None
+    c = content(handler_input)
+    subject = triage.subject
+    lead = c.say(f"outcomes.{level}.lead", subject)
+    reason = c.say(f"outcomes.reasons.{triage.reason}", subject)
+    end = level == "emergency"
+    prompt = c.say("outcomes.after")
+    speech = join(c.say("outcomes.blocked"), lead, reason, "" if end else prompt)
+    return reply(handler_input, speech, reprompt=prompt, end=end)
+
+
+class GuideStartHandler(IntentHandler):
+    intents = ("RiceIntent", "StretchIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        stop = blocked(handler_input)
+        if stop:
+            return stop
+        if get_intent_name(handler_input) == "RiceIntent":
+            return guide_flow.start(handler_input, GuideId.rice())
+        intent = handler_input.request_envelope.request.intent
+        stretch = slots.resolved_id(slots.slot(intent, "stretch"))
+        if stretch is None:
+            # One slot missing: ask for it, and Alexa listens for a stretch next.
+            text = content(handler_input).say("guides.cues.unknown_stretch")
+            handler_input.response_builder.add_directive(
+                ElicitSlotDirective(slot_to_elicit="stretch", updated_intent=intent)
+            )
+            return reply(handler_input, text, reprompt=text)
+        return guide_flow.start(handler_input, GuideId(stretch))
+
+
+class AdviceHandler(IntentHandler):
+    intents = ("HydrationIntent", "PostureIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        stop = blocked(handler_input)
+        if stop:
+            return stop
+        c = content(handler_input)
+        if get_intent_name(handler_input) == "PostureIntent":
+            conversation(handler_input).triage.offer = GuideId("desk_routine")
+            prompt = c.say("guides.advice_offer")
+            return reply(
+                handler_input, join(c.say("guides.advice.posture"), prompt), reprompt=prompt
+            )
+        prompt = triage_flow.current_prompt(handler_input)
+        text = join(c.say("guides.advice.hydration"), prompt)
+        return reply(handler_input, text, reprompt=prompt)
+
+
+class ResumeHandler(IntentHandler):
+    intents = ("AMAZON.ResumeIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        resumed = guide_flow.resume(handler_input)
+        if resumed:
+            return resumed
+        prompt = triage_flow.current_prompt(handler_input)
+        text = content(handler_input).say("guides.cues.nothing_to_resume", next=prompt)
+        return reply(handler_input, text, reprompt=prompt)
+
+
+class IdleNavigationHandler(IntentHandler):
+    """Next / previous / pause with no guided session running: say where we are."""
+
+    intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.PauseIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        prompt = triage_flow.current_prompt(handler_input)
+        text = content(handler_input).say("unclear.nothing_to_answer", next=prompt)
+        return reply(handler_input, text, reprompt=prompt)

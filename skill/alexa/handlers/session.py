@@ -1,0 +1,158 @@
+"""The session's frame: launch, help, fallback, repeat, start over, stop, session end,
+skill events and anything else Alexa may send."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
+from ask_sdk_model import Response
+
+from skill.alexa import guide_flow, persistence, triage_flow
+from skill.alexa.base import Handler, IntentHandler
+from skill.alexa.respond import content, empty, join, reply
+from skill.alexa.state import conversation
+from skill.speech.render import answer_hint
+
+logger = logging.getLogger(__name__)
+
+
+class LaunchHandler(Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        attrs = persistence.load(handler_input)
+        visits = int(attrs.get("visits", 0)) + 1
+        attrs["visits"] = visits
+        persistence.save(handler_input)
+        saved = guide_flow.resumable(handler_input)
+        if saved:
+            speech = c.say("launch.resume", guide=guide_flow.label(handler_input, saved.id))
+            return reply(handler_input, speech, reprompt=c.say("launch.reprompt"))
+        key = "launch.first" if visits == 1 else "launch.returning"
+        return reply(handler_input, c.say(key), reprompt=c.say("launch.reprompt"))
+
+
+def phase_reply(handler_input: HandlerInput, table: str) -> Response:
+    """Help or "didn't catch that" for where the person is, ending with what they are
+    being asked right now (and how to answer it)."""
+    c = content(handler_input)
+    state = conversation(handler_input)
+    prompt = triage_flow.current_prompt(handler_input)
+    question = triage_flow.current_question(handler_input)
+    hint = answer_hint(c, question) if question else ""
+    text = c.say(
+        f"{table}.{state.phase}",
+        state.triage.subject,
+        hint=hint,
+        question=prompt,
+        offer=prompt,
+        prompt=prompt,
+    )
+    return reply(handler_input, text, reprompt=prompt)
+
+
+class HelpHandler(IntentHandler):
+    intents = ("AMAZON.HelpIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return phase_reply(handler_input, "help")
+
+
+class FallbackHandler(Handler):
+    """AMAZON.FallbackIntent, and any intent this skill does not know (logged)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        name = get_intent_name(handler_input)
+        if name != "AMAZON.FallbackIntent":
+            logger.warning("unknown intent %.60s", name)
+        return phase_reply(handler_input, "fallback")
+
+
+class RepeatHandler(IntentHandler):
+    intents = ("AMAZON.RepeatIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        last = conversation(handler_input).last
+        if last:
+            return reply(handler_input, last.speech, reprompt=last.reprompt)
+        prompt = triage_flow.current_prompt(handler_input)
+        text = content(handler_input).say("unclear.nothing_to_repeat", next=prompt)
+        return reply(handler_input, text, reprompt=prompt)
+
+
+class StartOverHandler(IntentHandler):
+    intents = ("AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        conversation(handler_input).start_over()
+        again = c.say("launch.reprompt")
+        if get_intent_name(handler_input) == "AMAZON.NavigateHomeIntent":
+            return reply(handler_input, c.say("home"), reprompt=again)
+        return reply(handler_input, join(c.say("start_over"), again), reprompt=again)
+
+
+class StopHandler(IntentHandler):
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        current = conversation(handler_input).guide
+        if current:
+            guide_flow.remember(handler_input, current)
+            return reply(handler_input, c.say("goodbye_guide"), end=True)
+        return reply(handler_input, c.say("goodbye"), end=True)
+
+
+class SessionEndedHandler(Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        if getattr(getattr(request, "reason", None), "value", None) == "ERROR":
+            error = getattr(getattr(request, "error", None), "object_type", None)
+            logger.warning("session ended with error %s", getattr(error, "value", error))
+        current = conversation(handler_input).guide
+        if current:
+            guide_flow.remember(handler_input, current)
+        return empty(handler_input)
+
+
+class SkillEventHandler(Handler):
+    """Skill events have no session and take no speech. Disabling the skill without
+    asking to keep data deletes everything stored for the account."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return get_request_type(handler_input).startswith("AlexaSkillEvent.")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        # persistence_status is set by skill.alexa.entry from the raw event.
+        if (
+            get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
+            and getattr(request, "persistence_status", None) != "PERSISTED"
+        ):
+            try:
+                handler_input.attributes_manager.delete_persistent_attributes()
+            except Exception as exc:  # noqa: BLE001 - events take no speech; alert on the log
+                logger.error("storage failure: could not delete data (%s)", type(exc).__name__)
+        return empty(handler_input)
+
+
+class OtherRequestHandler(Handler):
+    """Anything else (System.ExceptionEncountered, APL events, ...): log, no speech."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        logger.warning("unhandled request type %.60s", get_request_type(handler_input))
+        return empty(handler_input)

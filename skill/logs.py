@@ -1,0 +1,47 @@
+"""Logging for the package: the level from LOG_LEVEL, and lines that reach CloudWatch.
+
+Lambda's Python runtime leaves the root logger at WARNING unless the function's logging
+config says otherwise, so "skill" sets its own level. Records then propagate to the
+runtime's root handler; if no root handler would print them (none installed, or all
+set above our level), on Lambda we add our own stderr handler instead, so the request
+log never silently disappears. Outside Lambda nothing is added: the console's stdout
+carries JSON turns and must stay clean.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+PACKAGE = "skill"
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line, like Lambda's JSON log format."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps(
+            {
+                "level": record.levelname,
+                "logger": record.name,
+                "message": record.getMessage(),
+            }
+        )
+
+
+def configure(level_name: str | None = None) -> logging.Logger:
+    level = logging.getLevelName((level_name or os.environ.get("LOG_LEVEL") or "INFO").upper())
+    if not isinstance(level, int):
+        level = logging.INFO
+    logger = logging.getLogger(PACKAGE)
+    logger.setLevel(level)
+    on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+    printed = any(h.level <= level for h in logging.getLogger().handlers)
+    if on_lambda and not printed and not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonLines())
+        logger.addHandler(handler)
+        logger.propagate = False
+    return logger
