@@ -28,6 +28,9 @@ PYTHON_VERSION = "3.13"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 SKIP_DIRS = {"__pycache__", "bin"}  # bin/: console scripts pip writes; useless in Lambda
 SKIP_SUFFIXES = {".pyc", ".pyo"}
+# Parts of the skill package Lambda never imports: the terminal console and the
+# self-hosted web endpoint (tests prove the packaged handler runs without them).
+NOT_FOR_LAMBDA = ("skill/console", "skill/web")
 # Never shipped even if something pulls them in: the runtime has its own boto3.
 EXCLUDED_DISTS = ("boto3", "botocore", "s3transfer", "jmespath")
 
@@ -66,10 +69,14 @@ def install_dependencies(target: Path, requirements: list[str], constraints: Pat
 def copy_sources(build: Path) -> None:
     shutil.copy2(ROOT / "lambda" / "lambda_function.py", build / "lambda_function.py")
     for path in sorted((ROOT / "skill").rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".json"} and "__pycache__" not in path.parts:
-            dest = build / path.relative_to(ROOT)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, dest)
+        if not path.is_file() or path.suffix not in {".py", ".json"}:
+            continue
+        rel = path.relative_to(ROOT)
+        if "__pycache__" in path.parts or rel.as_posix().startswith(NOT_FOR_LAMBDA):
+            continue
+        dest = build / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest)
 
 
 def _files(build: Path) -> Iterator[Path]:

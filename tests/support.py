@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import alexa_fake
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import ResponseEnvelope
 
+from skill.alexa.api_client import TimedApiClient
 from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
 from skill.speech.ssml import problems, to_text
@@ -114,9 +116,15 @@ class Conversation:
     """One person talking to the skill, turn by turn, with a real SQLite store."""
 
     def __init__(self, db: Path | None = None, locale: str = "en-US", user: str = "person-1",
-                 screen: bool = False, store: Any = None, person: str | None = None) -> None:
+                 screen: bool = False, store: Any = None, person: str | None = None,
+                 time_zone: str | None = None) -> None:
         self.store = store if store is not None else SqliteStore(db or ":memory:")
-        self.skill = build_skill(self.store)
+        # Alexa's APIs (settings, reminders) are a local fake on 127.0.0.1.
+        self.api = alexa_fake.start()
+        self.skill = build_skill(self.store, api_client=TimedApiClient(allow_loopback_http=True))
+        self.device_id = f"amzn1.ask.device.{uuid.uuid4()}"
+        if time_zone:
+            self.api.zones[self.device_id] = time_zone
         self.person = person
         self.locale = locale
         self.user_id = f"amzn1.ask.account.{user}"
@@ -140,8 +148,8 @@ class Conversation:
             session["attributes"] = self.attributes
         system: dict[str, Any] = {
             "application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
-            "device": {"deviceId": "device-1", "supportedInterfaces": interfaces},
-            "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "token",
+            "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
+            "apiEndpoint": self.api.url, "apiAccessToken": alexa_fake.TOKEN,
         }
         if self.person:  # a recognised voice (personalization)
             system["person"] = {"personId": f"amzn1.ask.person.{self.person}"}

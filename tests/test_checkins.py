@@ -309,3 +309,21 @@ def test_two_devices_checking_in_at_once_lose_nothing(store, clock):
         t.join()
     assert not errors
     assert sorted(c.pain for c in records.history(store, "u", "self")) == list(range(8))
+
+
+def test_days_are_named_in_the_devices_own_time_zone(store, clock):
+    # Monday 7 pm in Los Angeles is already Tuesday 03:00 UTC on Lambda's clock.
+    convo = Conversation(store=store, time_zone="America/Los_Angeles")
+    clock["t"] = datetime(2026, 11, 24, 3, 0, tzinfo=UTC).timestamp()
+    check_in(convo, "6")
+    clock["t"] += 2 * DAY  # Wednesday 7 pm local, Thursday in UTC
+    assert "down from 6 to 3 since Monday" in check_in(convo, "3")
+    convo.launch()
+    summary = convo.intent("SummaryIntent")
+    assert "The last one was earlier today." in summary.text
+    clock["t"] += DAY
+    convo.launch()
+    assert "The last one was yesterday." in convo.intent("SummaryIntent").text
+    clock["t"] += 2 * DAY  # Saturday evening local
+    convo.launch()
+    assert "The last one was Wednesday." in convo.intent("SummaryIntent").text

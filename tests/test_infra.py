@@ -104,7 +104,8 @@ def test_the_table_is_encrypted_recoverable_retained_and_expires_items(cfn):
 
 def test_alarms_watch_errors_throttles_and_near_timeout_durations(cfn):
     alarms = {a["Properties"]["MetricName"]: a["Properties"]
-              for a in resources_of(cfn, "AWS::CloudWatch::Alarm").values()}
+              for a in resources_of(cfn, "AWS::CloudWatch::Alarm").values()
+              if a["Properties"]["Namespace"] == "AWS/Lambda"}
     assert set(alarms) == {"Errors", "Throttles", "Duration"}
     for props in alarms.values():
         assert props["Namespace"] == "AWS/Lambda"
@@ -305,7 +306,10 @@ def test_the_package_holds_the_handler_the_skill_and_its_data(package):
         assert required in names, required
     sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "skill").rglob("*")
                if p.suffix in {".py", ".json"} and "__pycache__" not in p.parts}
-    assert sources <= set(names), sources - set(names)
+    for_lambda = {s for s in sources if not s.startswith(("skill/console/", "skill/web/"))}
+    assert for_lambda <= set(names), for_lambda - set(names)
+    # Lambda never imports the console or the web endpoint: they are not shipped.
+    assert not [n for n in names if n.startswith(("skill/console/", "skill/web/"))]
     tops = {n.split("/")[0] for n in names}
     for banned in ["boto3", "botocore", "s3transfer", "flask", "waitress", "cryptography",
                    "moto", "pytest", "lambda"]:
@@ -438,3 +442,29 @@ def test_manifest_endpoints_are_one_placeholder_for_the_functionarn_output(manif
     uris = {custom["endpoint"]["uri"], manifest["events"]["endpoint"]["uri"],
             *(r["endpoint"]["uri"] for r in custom["regions"].values())}
     assert len(uris) == 1
+
+
+def test_logs_are_json_at_the_configured_level_and_storage_failures_alarm(cfn):
+    function = cfn["Resources"]["SkillFunction"]["Properties"]
+    logging_config = function["LoggingConfig"]
+    assert logging_config["LogFormat"] == "JSON"
+    assert logging_config["ApplicationLogLevel"] == {"Ref": "LogLevel"}
+    assert function["Environment"]["Variables"]["LOG_LEVEL"] == {"Ref": "LogLevel"}
+    (metric_filter,) = resources_of(cfn, "AWS::Logs::MetricFilter").values()
+    props = metric_filter["Properties"]
+    assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
+    # The pattern matches the message every storage failure is logged with.
+    assert props["FilterPattern"] == '{ $.message = "storage failure*" }'
+    (transform,) = props["MetricTransformations"]
+    alarm = next(a["Properties"] for a in resources_of(cfn, "AWS::CloudWatch::Alarm").values()
+                 if a["Properties"]["MetricName"] == transform["MetricName"])
+    assert alarm["Namespace"] == transform["MetricNamespace"]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_every_storage_failure_warning_matches_the_metric_filter():
+    """Each place that logs a storage failure uses the prefix the filter counts."""
+    sources = "\n".join(p.read_text() for p in (ROOT / "skill").rglob("*.py"))
+    warned = re.findall(r'logger\.(?:warning|error)\(\s*"(storage failure[^"]*)"', sources)
+    assert len(warned) >= 6
+    assert not re.search(r'logger\.\w+\(\s*"could not (?:load|save|read|delete)', sources)

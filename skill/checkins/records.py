@@ -66,10 +66,3 @@ def history(store: Store, user_key: str, profile: str) -> list[CheckIn]:
     """All live check-ins for one profile, oldest first."""
     items = store.query(user_pk(user_key), f"CHECKIN#{profile}#")
     return [CheckIn.from_item(data) for _, data in items]
-
-
-def profiles(store: Store, user_key: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for sk, _ in store.query(user_pk(user_key), "CHECKIN#"):
-        seen[sk.split("#")[1]] = None
-    return list(seen)

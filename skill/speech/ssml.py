@@ -29,16 +29,9 @@ ALEXA_TAGS = frozenset(
 _AMAZON_NS = "{https://amazon.com/ssml}"
 
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
-
-
-def escape(text: str) -> str:
-    """Escape user-derived or literal text for SSML (& < > " ')."""
-    return text.translate(_ESCAPES)
-
-
 def speak(*parts: str) -> str:
-    """Join SSML fragments into one <speak> document."""
+    """Join SSML fragments into one <speak> document (for checking and rendering; the
+    SDK's response builder wraps replies itself)."""
     body = " ".join(p.strip() for p in parts if p and p.strip())
     return f"<speak>{body}</speak>"
 
