@@ -10,6 +10,7 @@ import pytest
 from support import Conversation
 
 from skill.alexa.screen import DOCUMENT, datasource
+from skill.content import for_locale
 
 APL_COMPONENTS = {"Container", "Frame", "Text", "ScrollView", "Image", "TouchWrapper",
                   "Sequence", "Pager", "VectorGraphic", "AlexaButton"}
@@ -55,7 +56,7 @@ def test_every_binding_refers_to_a_field_the_skill_provides():
     text = DOCUMENT.read_text()
     expressions = re.findall(r"\$\{([^}]*)\}", text)
     assert expressions
-    provided = set(datasource({"kind": "step"}))
+    provided = set(datasource({"kind": "step"}, for_locale("en-US")))
     for expr in expressions:
         for root in re.findall(r"(?<![\w.'@])([a-zA-Z_]\w*)(?=\.)", expr):
             assert root in ALLOWED_ROOTS, (root, expr)

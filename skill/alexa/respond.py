@@ -37,7 +37,7 @@ def reply(
 ) -> Response:
     builder = handler_input.response_builder
     if screen:
-        add_screen(handler_input, screen)
+        add_screen(handler_input, screen, content(handler_input))
     builder.speak(speech)
     state = conversation(handler_input)
     if not end:

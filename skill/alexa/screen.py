@@ -16,6 +16,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
+from skill.content import Content
+
 DOCUMENT = Path(__file__).with_name("apl") / "screen.json"
 TOKEN = "legPainGuideScreen"
 MAX_TEXT = 2000  # the datasource rides inside the 24 KB response
@@ -34,7 +36,7 @@ def supports_apl(handler_input: HandlerInput) -> bool:
     return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
-def datasource(view: dict[str, Any]) -> dict[str, Any]:
+def datasource(view: dict[str, Any], content: Content) -> dict[str, Any]:
     disposition = view.get("disposition") or ""
     hold = int(view.get("hold_seconds") or 0)
     step, total = view.get("step"), view.get("total")
@@ -47,17 +49,16 @@ def datasource(view: dict[str, Any]) -> dict[str, Any]:
         "step": step or 0,
         "total": total or 0,
         "holdSeconds": hold,
-        "stepLabel": f"Step {step} of {total}" if step and total else "",
-        "holdLabel": f"Hold for {hold} seconds" if hold else "",
+        "stepLabel": content.say("screen.step", n=step, total=total) if step and total else "",
+        "holdLabel": content.say("screen.hold", seconds=hold) if hold else "",
     }
 
 
-def add_screen(handler_input: HandlerInput, view: dict[str, Any]) -> None:
+def add_screen(handler_input: HandlerInput, view: dict[str, Any], content: Content) -> None:
     """Attach the APL document for this view when the device has a screen."""
     if not supports_apl(handler_input):
         return
+    data = {"payload": {"screen": datasource(view, content)}}
     handler_input.response_builder.add_directive(
-        RenderDocumentDirective(
-            token=TOKEN, document=document(), datasources={"payload": {"screen": datasource(view)}}
-        )
+        RenderDocumentDirective(token=TOKEN, document=document(), datasources=data)
     )
