@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: chat test lint serve package bench clean
+.PHONY: chat test lint serve package bench triage-report clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ package: $(STAMP)
 # Cold start, warm turn, peak RSS and package size beside ask-sdk baselines (issue 7).
 bench: package
 	$(BIN)/python infra/bench.py
+
+# The vignette set acted out by a simulated patient through the console (issue 11):
+# exact match, emergencies caught, under/over-triage, first vs final level, questions.
+triage-report: $(STAMP)
+	PYTHONPATH=tests $(BIN)/python -m vignettes.report $(ARGS)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache .hypothesis

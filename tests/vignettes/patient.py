@@ -1,0 +1,596 @@
+"""A simulated patient: acts out one vignette against `python -m skill chat --jsonl`.
+
+The patient says the case's opening sentence, then answers every question the skill asks
+from the case's true findings, the way a person would: "yes" when the question asks about
+something they have, "no" when it doesn't, words for "where" / "what brought it on" /
+"how did it start". It reads which question is being asked from the response envelope
+(`sessionAttributes.triage.pending`), never from the skill's code, so it measures the
+skill from the outside exactly as issue 11 asks.
+
+Everything random (the wording of yes, no and don't know) comes from an RNG seeded by the
+case id, so a run is reproducible and two runs of the same skill print the same report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES_PATH = Path(__file__).with_name("cases.jsonl")
+PROTOCOL_PATH = ROOT / "skill" / "triage" / "protocol.json"
+
+# Ascending order: a final level with a lower rank than expected is under-triage.
+LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
+RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
+
+MAX_TURNS = 20  # patient utterances per case, the opening included
+TURN_TIMEOUT_S = 30.0  # one console turn; generous because 2 cores run several cases at once
+DEFAULT_SEED = "vignettes-v1"
+
+# --- vocabulary: the v2 contract's finding ids (SYMPTOM, CONTEXT) and slot ids -------------
+
+# fmt: off
+SYMPTOMS: frozenset[str] = frozenset({
+    "breathless", "chest_pain", "coughing_blood", "fainting",  # clot on the lung
+    "cold_pale", "cant_move", "deformed",  # limb
+    "saddle_numb", "bladder_bowel", "both_legs_numb",  # base of spine
+    "swollen", "hot_red",  # clot in the leg
+    "tight_shiny", "out_of_proportion",  # pressure in the muscle
+    "severe",  # intensity words only: never a red flag by itself
+    "pop", "cant_bear_weight", "cant_tiptoe", "bruising",  # tear
+    "weak_leg", "numb_tingling", "shooting",  # nerve
+    "cramp", "long_cramp",  # cramp
+    "fever", "confused", "wound", "dark_patches", "blisters", "very_unwell", "spreading",
+    "clammy",  # infection
+    "sore_stiff", "eases_rest", "better_moving", "heavy", "bleeding", "discoloured",  # pattern
+})
+CONTEXTS: frozenset[str] = frozenset({
+    "cast", "statin", "varicose", "smoker", "diabetes", "immunosuppressed", "pregnant",
+    "recent_surgery", "bed_rest", "cancer", "hormones", "previous_clot", "blood_thinner", "older",
+})
+# Not slot ids: the truth behind the answers to the `persisting` / `cramp_frequent` questions.
+ANSWER_FINDINGS: frozenset[str] = frozenset({"persisting", "cramp_frequent"})
+FINDINGS: frozenset[str] = SYMPTOMS | CONTEXTS | ANSWER_FINDINGS
+
+LOCATIONS = frozenset({
+    "calf", "hamstring", "back_of_knee", "side_of_leg", "buttock_down", "heel", "thigh",
+    "ankle_foot", "whole_leg",
+})
+SIDES = frozenset({"left", "right", "both", "one"})
+TRIGGERS = frozenset({
+    "exercise", "injury", "sitting", "walking", "night", "travel", "none", "standing",
+})
+ONSETS = frozenset({"sudden", "gradual"})
+LOCALES = frozenset({"en-US", "en-GB", "en-IN", "en-AU", "en-CA"})
+SPEAKERS = frozenset({"self", "caregiver"})
+ANSWER_WORDS = frozenset({"yes", "no", "unknown"})
+# fmt: on
+
+# Who a caregiver speaks about, and the pronoun they use ("no, she isn't").
+SUBJECT_PRONOUNS: dict[str, str] = {
+    "mother": "she", "grandmother": "she", "wife": "she", "daughter": "she", "sister": "she",
+    "father": "he", "grandfather": "he", "husband": "he", "son": "he", "brother": "he",
+    "partner": "they", "friend": "they", "neighbour": "they",
+}  # fmt: skip
+
+# The v2 contract's table of what each yes/no question covers (question id -> findings),
+# used for any question protocol.json gives no `covers` for (all of them in protocol v1).
+FALLBACK_COVERS: dict[str, frozenset[str]] = {
+    "pe_signs": frozenset({"breathless", "chest_pain", "coughing_blood", "fainting"}),
+    # The contract lists cold_pale only; the question as spoken (v1) and item 2 also ask
+    # "can't move it", so a patient who can't move the foot says yes.
+    "limb_threat": frozenset({"cold_pale", "cant_move"}),
+    "compartment": frozenset({"out_of_proportion", "tight_shiny"}),
+    "necrotising": frozenset({"out_of_proportion", "dark_patches", "blisters", "very_unwell"}),
+    "sudden_severe": frozenset({"severe"}),
+    "cauda_equina": frozenset({"saddle_numb", "bladder_bowel", "both_legs_numb"}),
+    "dvt_signs": frozenset({"swollen", "hot_red"}),
+    "tear_signs": frozenset({"pop", "cant_bear_weight", "cant_tiptoe"}),
+    "nerve_weakness": frozenset({"weak_leg"}),
+    "cramp_long": frozenset({"long_cramp"}),
+    "infection_fever": frozenset({"fever"}),
+    "statin": frozenset({"statin"}),
+    "claudication": frozenset({"eases_rest"}),
+    "cramp_frequent": frozenset({"cramp_frequent"}),
+    "persisting": frozenset({"persisting"}),
+    # v1 only: "Is the pain severe, so bad it's hard to think or talk, or far worse than the
+    # injury seems to explain?" asks both about intensity and about proportion.
+    "severe_pain": frozenset({"severe", "out_of_proportion"}),
+}
+SLOT_QUESTIONS = ("location", "trigger", "onset", "duration")
+
+# --- the case --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    source: str
+    locale: str
+    speaker: str
+    opening: str
+    findings: frozenset[str]
+    expected: str
+    why: str
+    subject: str | None = None
+    location: str | None = None
+    side: str | None = None
+    trigger: str | None = None
+    onset: str | None = None
+    duration_days: int | None = None
+    answers: Mapping[str, str] = field(default_factory=dict)
+    # Is it getting worse? Asked on its own once the skill knows how long it has lasted.
+    # Defaults to "persisting" in findings; false where only the duration is past the limit.
+    worse: bool | None = None
+
+    @property
+    def pronoun(self) -> str:
+        return SUBJECT_PRONOUNS.get(self.subject or "", "they") if self.caregiver else "I"
+
+    @property
+    def caregiver(self) -> bool:
+        return self.speaker == "caregiver"
+
+    @property
+    def getting_worse(self) -> bool:
+        return ("persisting" in self.findings) if self.worse is None else self.worse
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Case:
+        """Build and validate one case; a bad case fails loudly with its id."""
+        cid = str(raw.get("id", "?"))
+
+        def bad(msg: str) -> ValueError:
+            return ValueError(f"case {cid}: {msg}")
+
+        known = {f for f in cls.__dataclass_fields__}
+        extra = set(raw) - known
+        if extra:
+            raise bad(f"unknown fields {sorted(extra)}")
+        for name in ("id", "source", "locale", "speaker", "opening", "expected", "why"):
+            if not isinstance(raw.get(name), str) or not raw[name].strip():
+                raise bad(f"{name} missing")
+        findings = frozenset(raw.get("findings") or ())
+        unknown = findings - FINDINGS
+        checks: list[tuple[bool, str]] = [
+            (not unknown, f"unknown findings {sorted(unknown)}"),
+            (raw["locale"] in LOCALES, f"locale {raw['locale']!r}"),
+            (raw["speaker"] in SPEAKERS, f"speaker {raw['speaker']!r}"),
+            (raw["expected"] in LEVELS, f"expected {raw['expected']!r}"),
+            (raw.get("location") in LOCATIONS | {None}, f"location {raw.get('location')!r}"),
+            (raw.get("side") in SIDES | {None}, f"side {raw.get('side')!r}"),
+            (raw.get("trigger") in TRIGGERS | {None}, f"trigger {raw.get('trigger')!r}"),
+            (raw.get("onset") in ONSETS | {None}, f"onset {raw.get('onset')!r}"),
+            (
+                raw["speaker"] == "self" or raw.get("subject") in SUBJECT_PRONOUNS,
+                f"caregiver subject {raw.get('subject')!r}",
+            ),
+        ]
+        for ok, msg in checks:
+            if not ok:
+                raise bad(msg)
+        days = raw.get("duration_days")
+        if days is not None and (not isinstance(days, int) or days < 0):
+            raise bad(f"duration_days {days!r}")
+        return cls(
+            id=cid,
+            source=raw["source"],
+            locale=raw["locale"],
+            speaker=raw["speaker"],
+            opening=raw["opening"],
+            findings=findings,
+            expected=raw["expected"],
+            why=raw["why"],
+            subject=raw.get("subject"),
+            location=raw.get("location"),
+            side=raw.get("side"),
+            trigger=raw.get("trigger"),
+            onset=raw.get("onset"),
+            duration_days=days,
+            answers=dict(raw.get("answers") or {}),
+            worse=raw.get("worse"),
+        )
+
+
+def load_cases(path: Path = CASES_PATH) -> list[Case]:
+    cases: list[Case] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path.name} line {n}: {exc}") from exc
+        cases.append(Case.from_json(raw))
+    ids = [c.id for c in cases]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate case ids: {dupes}")
+    return cases
+
+
+# --- what each question covers -----------------------------------------------------------------
+
+
+def load_covers(protocol_path: Path = PROTOCOL_PATH) -> dict[str, frozenset[str]]:
+    """`covers` from protocol.json where a question has them, else the contract table."""
+    covers = dict(FALLBACK_COVERS)
+    try:
+        questions = json.loads(protocol_path.read_text(encoding="utf-8")).get("questions", {})
+    except (OSError, ValueError):
+        return covers
+    for qid, spec in questions.items():
+        if isinstance(spec, dict) and isinstance(spec.get("covers"), list):
+            covers[qid] = frozenset(spec["covers"])
+    return covers
+
+
+def covers_drift(covers: Mapping[str, frozenset[str]]) -> dict[str, tuple[list[str], list[str]]]:
+    """Per question: (findings the protocol drops, findings it adds) against the table here,
+    so a report shows when the skill's own covers would make the patient answer differently."""
+    drift: dict[str, tuple[list[str], list[str]]] = {}
+    for qid, mine in FALLBACK_COVERS.items():
+        theirs = covers.get(qid, mine)
+        if theirs != mine:
+            drift[qid] = (sorted(mine - theirs), sorted(theirs - mine))
+    return drift
+
+
+# --- the answer rule ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the patient means: yes / no / unknown, or a slot value / literal words."""
+
+    kind: str  # "yes", "no", "unknown", "slot", "words"
+    value: str = ""
+    placed: bool = True  # False: the patient did not recognise the question
+
+
+_TIME_WORDS = re.compile(r"\b(day|days|week|weeks|month|months|long|lasted|gone on|since)\b")
+
+
+def asks_only_worse(question_text: str) -> bool:
+    """A `persisting` question narrowed to "Is it getting worse?" (the skill already knows
+    how long it has lasted): the patient then answers about worsening, not about duration."""
+    text = question_text.lower()
+    return "worse" in text and not _TIME_WORDS.search(text)
+
+
+def decide(
+    case: Case,
+    qid: str,
+    covers: Mapping[str, frozenset[str]],
+    question_text: str = "",
+) -> Answer:
+    """The answer rule (README): an explicit `answers` entry wins; a yes/no question is yes
+    when any finding is in its covers; slot questions get the case's value."""
+    if qid in case.answers:
+        value = case.answers[qid]
+        return Answer(value) if value in ANSWER_WORDS else Answer("words", value)
+    if qid == "persisting" and asks_only_worse(question_text):
+        return Answer("yes" if case.getting_worse else "no")
+    if qid in covers:
+        return Answer("yes" if case.findings & covers[qid] else "no")
+    if qid in SLOT_QUESTIONS:
+        value = case.duration_days if qid == "duration" else getattr(case, qid)
+        return Answer("unknown") if value is None else Answer("slot", str(value))
+    return Answer("unknown", placed=False)
+
+
+# --- how the patient words it ----------------------------------------------------------------
+
+# Every phrase here is heard as Yes / No / DontKnow by each locale's model (a unit test
+# checks that), so the wording varies without changing what the skill hears.
+_YES_SELF = ("yes", "yeah", "yes, a bit", "yeah a bit", "I think so", "yes it is")
+_NO_SELF = ("no", "nope", "not really", "I don't think so", "no, not really", "not at all")
+_UNKNOWN_SELF = ("I don't know", "not sure", "I'm not sure", "no idea", "hard to say")
+_LOCALE_YES = {"en-AU": ("yeah", "yep"), "en-US": ("yep",), "en-IN": ("yes",)}
+_LOCALE_NO = {"en-AU": ("nah", "nope"), "en-GB": ("no, not really",), "en-IN": ("no",)}
+
+
+def _caregiver_phrases(kind: str, pronoun: str) -> tuple[str, ...]:
+    if kind == "yes":
+        he_she = (f"yes, {pronoun} is",) if pronoun in ("he", "she") else ()
+        return ("yes", "yeah", "I think so", *he_she)
+    if kind == "no":
+        he_she = (f"no, {pronoun} isn't",) if pronoun in ("he", "she") else ()
+        return ("no", "nope", "not really", "I don't think so", *he_she)
+    return ("I don't know", "not sure", "I couldn't say", "no idea", "hard to say")
+
+
+def yes_no_phrases(kind: str, locale: str, caregiver: bool, pronoun: str = "they") -> list[str]:
+    """The pool of ways to say yes / no / unknown for this speaker in this locale."""
+    if caregiver:
+        pool = _caregiver_phrases(kind, pronoun)
+    else:
+        pool = {"yes": _YES_SELF, "no": _NO_SELF}.get(kind, _UNKNOWN_SELF)
+    extra = {"yes": _LOCALE_YES, "no": _LOCALE_NO}.get(kind, {}).get(locale, ())
+    return list(dict.fromkeys((*pool, *extra)))
+
+
+LOCATION_WORDS: dict[str, tuple[str, ...]] = {
+    "calf": ("the calf", "in the calf"),
+    "hamstring": ("the back of the thigh", "the hamstring"),
+    "back_of_knee": ("behind the knee", "the back of the knee"),
+    "side_of_leg": ("the side of the leg", "the outside of the thigh"),
+    "buttock_down": ("from the buttock down the leg",),
+    "heel": ("the heel", "the achilles"),
+    "thigh": ("the thigh", "in the thigh"),
+    "ankle_foot": ("the ankles and feet", "around the ankles"),
+    "whole_leg": ("the whole leg", "all down the leg"),
+}
+TRIGGER_WORDS: dict[str, tuple[str, ...]] = {
+    "exercise": ("exercise", "it came on after exercise"),
+    "injury": ("an injury", "it was an injury"),
+    "sitting": ("sitting for a long time", "sitting at a desk"),
+    "walking": ("walking", "when walking"),
+    "night": ("it comes at night", "at night"),
+    "travel": ("a long journey", "a long flight"),
+    "none": ("nothing really", "no reason"),
+    "standing": ("standing all day", "being on my feet all day"),
+}
+ONSET_WORDS: dict[str, tuple[str, ...]] = {
+    "sudden": ("suddenly", "all of a sudden"),
+    "gradual": ("gradually", "it came on gradually"),
+}
+UNSURE = "I'm not sure"
+
+
+def duration_words(days: int) -> str:
+    if days < 7:
+        return "a day" if days == 1 else f"{days} days"
+    if days < 28:
+        weeks = round(days / 7)
+        return "a week" if weeks == 1 else f"{weeks} weeks"
+    months = round(days / 30)
+    return "a month" if months == 1 else f"{months} months"
+
+
+def phrase(
+    answer: Answer, case: Case, qid: str, rng: random.Random, avoid: str | None = None
+) -> str:
+    """Words for an answer, varied from the seeded RNG. `avoid` is what the patient said
+    last time the same question was asked: asked again, a person rephrases."""
+    if answer.kind == "words":
+        return answer.value
+    if answer.kind in ANSWER_WORDS:
+        if not answer.placed:
+            return UNSURE
+        pool = yes_no_phrases(answer.kind, case.locale, case.caregiver, case.pronoun)
+    elif qid == "duration":
+        return duration_words(int(answer.value))
+    else:
+        table = {"location": LOCATION_WORDS, "trigger": TRIGGER_WORDS, "onset": ONSET_WORDS}[qid]
+        pool = list(table.get(answer.value, (answer.value.replace("_", " "),)))
+    return rng.choice([p for p in pool if p != avoid] or pool)
+
+
+# --- talking to the console --------------------------------------------------------------------
+
+
+@dataclass
+class TurnRecord:
+    said: str
+    pending: str | None
+    disposition: str | None
+    ended: bool
+    speech: str
+
+
+@dataclass
+class Result:
+    case: Case
+    first_level: str | None = None
+    final_level: str | None = None
+    questions: int = 0  # questions asked before the first level was named
+    questions_total: int = 0
+    looped: bool = False
+    unplaced: list[str] = field(default_factory=list)  # question ids the patient couldn't place
+    turns: list[TurnRecord] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def exact(self) -> bool:
+        return self.final_level == self.case.expected
+
+    @property
+    def under(self) -> bool:
+        """Final level below expected. No level at all counts as under-triage whenever the
+        case needed more than self-care (the person heard no warning)."""
+        if self.final_level is None:
+            return self.case.expected != "self_care"
+        return RANK[self.final_level] < RANK[self.case.expected]
+
+    @property
+    def over(self) -> bool:
+        return self.final_level is not None and RANK[self.final_level] > RANK[self.case.expected]
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _speech_text(response: Mapping[str, Any], key: str = "outputSpeech") -> str:
+    body = response.get("response") or {}
+    node = body.get(key) or {}
+    if key == "reprompt":
+        node = node.get("outputSpeech") or {}
+    return " ".join(_TAGS.sub(" ", str(node.get("ssml", ""))).split())
+
+
+class _Lines:
+    """Line reader on a raw pipe with a timeout, so a stuck console cannot hang the run."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.buf = fd, b""
+
+    def read(self, timeout: float) -> bytes | None:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise TimeoutError("no reply from the console")
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line
+
+
+def console_command(case: Case, user: str, python: str = sys.executable) -> list[str]:
+    return [
+        python, "-m", "skill", "chat", "--jsonl", "--locale", case.locale, "--user", user,
+    ]  # fmt: skip
+
+
+def console_env(tmp: Path, pycache: Path | None = None) -> dict[str, str]:
+    """The console's environment: its own SQLite file, never a DynamoDB table."""
+    env = {**os.environ, "LEG_PAIN_DB": str(tmp / "store.sqlite3")}
+    env.pop("TABLE_NAME", None)
+    if pycache is not None:
+        # Every case is a fresh interpreter. Where PYTHONDONTWRITEBYTECODE is set, each one
+        # recompiles the skill (~0.2 s of CPU, a third of a case); a bytecode cache that
+        # lives only for the run avoids that and writes nothing into the repository.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def warm_cache(pycache: Path, python: str = sys.executable) -> None:
+    """Fill the bytecode cache once (a launch and nothing more) before cases run at once."""
+    with tempfile.TemporaryDirectory(prefix="vignette-") as tmp:
+        subprocess.run(
+            [python, "-m", "skill", "chat", "--jsonl", "--user", "vignette-warm-up"],
+            cwd=ROOT,
+            env=console_env(Path(tmp), pycache),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+
+
+def run_case(
+    case: Case,
+    covers: Mapping[str, frozenset[str]] | None = None,
+    seed: str = DEFAULT_SEED,
+    python: str = sys.executable,
+    pycache: Path | None = None,
+) -> Result:
+    """Act out one case in its own console process and its own SQLite file."""
+    covers = load_covers() if covers is None else covers
+    rng = random.Random(f"{seed}:{case.id}")  # str seeds are stable across processes
+    result = Result(case)
+    with tempfile.TemporaryDirectory(prefix="vignette-") as tmp:
+        env = console_env(Path(tmp), pycache)
+        with (Path(tmp) / "stderr.txt").open("w+b") as err:
+            proc = subprocess.Popen(
+                console_command(case, f"vignette-{case.id}", python),
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+            )
+            try:
+                _converse(proc, case, covers, rng, result)
+            except (TimeoutError, OSError, ValueError) as exc:
+                result.error = f"{type(exc).__name__}: {exc}"
+            finally:
+                _stop(proc)
+            if result.error:
+                err.seek(0)
+                tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
+                result.error += (" | " + " / ".join(tail)) if tail else ""
+    return result
+
+
+def _converse(
+    proc: subprocess.Popen[bytes],
+    case: Case,
+    covers: Mapping[str, frozenset[str]],
+    rng: random.Random,
+    result: Result,
+) -> None:
+    assert proc.stdin is not None and proc.stdout is not None
+    lines = _Lines(proc.stdout.fileno())
+
+    def exchange(text: str) -> dict[str, Any]:
+        if text:
+            proc.stdin.write(text.encode() + b"\n")  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+        line = lines.read(TURN_TIMEOUT_S)
+        if line is None:
+            raise OSError("the console exited")
+        turn: dict[str, Any] = json.loads(line)
+        return turn
+
+    exchange("")  # the LaunchRequest turn the console opens with
+    said, unsure_sent, run = case.opening, False, 0
+    previous: str | None = None
+    for _ in range(MAX_TURNS):
+        response = exchange(said).get("response") or {}
+        triage = (response.get("sessionAttributes") or {}).get("triage") or {}
+        pending, level = triage.get("pending"), triage.get("disposition")
+        ended = bool((response.get("response") or {}).get("shouldEndSession"))
+        result.turns.append(TurnRecord(said, pending, level, ended, _speech_text(response)))
+        if level in RANK:
+            if result.first_level is None:
+                result.first_level = level
+                result.questions = result.questions_total
+            result.final_level = level
+        if ended:
+            return
+        if pending:
+            # The same question more than twice in a row is a loop: stop there.
+            run = run + 1 if pending == previous else 1
+            previous = pending
+            if run > 2:
+                result.looped = True
+                return
+            question = _speech_text(response, "reprompt") or _speech_text(response)
+            answer = decide(case, pending, covers, question)
+            if not answer.placed and pending not in result.unplaced:
+                result.unplaced.append(pending)
+            said = phrase(answer, case, pending, rng, avoid=said if run > 1 else None)
+            result.questions_total += 1
+            continue
+        if level in RANK:
+            return  # an outcome with nothing more asked: the triage is over
+        if unsure_sent:
+            return  # the skill asked something the patient cannot place, twice
+        said, unsure_sent = UNSURE, True
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        if proc.stdin:
+            proc.stdin.close()
+        proc.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        proc.kill()
+        proc.wait()
+    finally:
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def select_cases(cases: Iterable[Case], only: Iterable[str] = ()) -> list[Case]:
+    """Cases whose id starts with any of `only` (all when empty)."""
+    prefixes = tuple(only)
+    return [c for c in cases if not prefixes or c.id.startswith(prefixes)]
