@@ -73,7 +73,9 @@ def test_an_emergency_shows_a_red_warning(screen):
 
 
 def test_an_urgent_outcome_is_styled_as_a_warning_too(screen):
-    turn = screen.intent("RedFlagIntent", location="calf", symptom="swollen")
+    screen.intent("RedFlagIntent", location="calf", symptom="swollen")
+    screen.no()
+    turn = screen.no()
     data = apl(turn)["datasources"]["payload"]["screen"]
     assert data["disposition"] == "urgent" and data["warning"] is True
 

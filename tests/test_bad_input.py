@@ -167,7 +167,9 @@ def test_when_storage_fails_the_person_still_hears_the_warning(tmp_path, caplog)
     with caplog.at_level(logging.WARNING):
         first = convo.launch()
         assert "Leg Pain Guide" in first.text
-        turn = convo.intent("RedFlagIntent", location="calf", symptom="swollen")
+        convo.intent("RedFlagIntent", location="calf", symptom="swollen")
+        convo.no()
+        turn = convo.no()
     assert turn.disposition == "urgent"
     assert "seen today" in turn.text
     assert any("could not load" in r.message for r in caplog.records)

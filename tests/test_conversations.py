@@ -9,7 +9,8 @@ import pytest
 from support import Conversation
 
 NO_RED_FLAGS = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no",
-                "cauda_equina": "no", "nerve_weakness": "no", "severe_pain": "no",
+                "cauda_equina": "no", "nerve_weakness": "no", "compartment": "no",
+                "necrotising": "no", "sudden_severe": "no", "statin": "no",
                 "tear_signs": "no", "cramp_long": "no"}
 
 
@@ -38,9 +39,9 @@ def test_mums_puffy_calf_after_a_flight_with_breathlessness_is_an_emergency(chat
 
 
 @pytest.mark.parametrize("symptom, reason", [
-    ("breathless", "pe"), ("chest_pain", "pe"), ("cold_pale", "limb"), ("cant_move", "limb"),
+    ("breathless", "pe"), ("chest_pain", "pe"), ("cold_pale", "limb"), ("cant_move", "limb_move"),
     ("both_legs_numb", "cauda_equina"), ("saddle_numb", "cauda_equina"),
-    ("bladder_bowel", "cauda_equina"), ("severe", "severe"),
+    ("bladder_bowel", "cauda_equina"), ("tight_shiny", "compartment"), ("deformed", "deformed"),
 ])
 def test_an_emergency_statement_at_the_start_warns_at_once(chat, symptom, reason):
     turn = chat().intent("RedFlagIntent", symptom=symptom)
@@ -67,27 +68,51 @@ def test_a_red_flag_during_a_stretch_stops_the_stretch_and_warns(chat):
     assert "guide" not in turn.attributes
 
 
-def test_swollen_hot_calf_is_urgent_then_breathlessness_makes_it_an_emergency(chat):
+def test_a_swollen_hot_calf_gets_the_emergency_checks_before_any_level_is_named(chat):
     convo = chat()
     turn = convo.intent("RedFlagIntent", location="calf", symptom="swollen",
                         other_symptom="hot_red")
+    assert turn.disposition is None and turn.pending == "pe_signs"
+    turn = convo.intent("AMAZON.YesIntent")
+    assert turn.disposition == "emergency", "the first level named is already the right one"
+    assert "Call 911 now" in turn.text
+
+
+def test_a_swollen_hot_calf_without_emergency_signs_is_urgent(chat):
+    convo = chat()
+    convo.intent("RedFlagIntent", location="calf", symptom="swollen", other_symptom="hot_red")
+    convo.no()
+    turn = convo.no()
     assert turn.disposition == "urgent"
     assert "seen today" in turn.text
     assert "urgent care or the emergency department today" in turn.text
-    assert turn.text.rstrip().endswith("feeling faint?"), "the check comes last"
-    turn = convo.intent("AMAZON.YesIntent")
-    assert turn.disposition == "emergency"
-    assert "Call 911 now" in turn.text
+    assert "blood clot in the leg" in turn.text
 
 
 def test_swollen_calf_with_no_breathlessness_stays_urgent_and_can_be_explained(chat):
     convo = chat()
     convo.intent("RedFlagIntent", location="calf", symptom="swollen")
+    convo.no()
     turn = convo.no()
     assert turn.disposition == "urgent"
-    turn = convo.yes()  # "would you like to know why?"
-    assert "swollen" in turn.text
+    turn = convo.yes()  # "want to know why?"
+    assert "swelling" in turn.text
     assert "not a diagnosis" in turn.text
+
+
+@pytest.mark.parametrize("words", ["severe", "severe, and sore after new exercise"])
+def test_an_intensity_word_alone_is_never_an_emergency(chat, words):
+    # "my hamstring is killing me" / "it's agony"
+    convo = chat()
+    if words == "severe":
+        turn = convo.intent("RedFlagIntent", location="hamstring", symptom="severe")
+    else:
+        turn = convo.says(location="hamstring", trigger="exercise", onset="gradual",
+                          symptom="severe", other_symptom="sore_stiff")
+    assert turn.disposition is None and turn.pending == "pe_signs"
+    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "trigger": "exercise",
+                                       "onset": "gradual", "persisting": "no"})
+    assert turn.disposition == "self_care"
 
 
 @pytest.mark.parametrize("question", ["pe_signs", "limb_threat", "dvt_signs"])
@@ -103,17 +128,20 @@ def test_a_caregiver_hears_about_the_person_they_look_after(chat):
     # "my dad's calf has gone red and warm"
     convo = chat()
     turn = convo.says(subject="father", location="calf", symptom="hot_red")
-    assert "your dad" in turn.text.lower()
     assert turn.text.startswith("Okay, I'll ask about your dad.")
-    assert "Your dad should be seen today" in turn.text
-    assert "Is your dad short of breath" in turn.text
+    convo.no()
+    turn = convo.no()
+    assert turn.text.startswith("Your dad should be seen today")
 
 
-def test_caregiver_questions_use_the_persons_name_not_you(chat):
+@pytest.mark.parametrize("subject, who", [("mother", "your mom"), ("brother", "your brother"),
+                                           ("grandfather", "your grandpa")])
+def test_caregiver_questions_use_the_persons_name_not_you(chat, subject, who):
     convo = chat()
-    turn = convo.says(subject="mother", location="hamstring", trigger="exercise")
-    assert "Is your mom short of breath" in turn.text
-    assert not re.search(r"\bAre you\b", turn.text)
+    convo.says(subject=subject, location="hamstring", trigger="exercise")
+    turn = convo.no()
+    assert f"Has {who}'s leg or foot gone cold" in turn.text
+    assert not re.search(r"\b(Are you|your leg)\b", turn.text)
 
 
 # --- causes from the article -------------------------------------------------------------
@@ -126,7 +154,8 @@ def test_hamstring_strain_playing_football_gets_rice_step_by_step(chat):
     assert turn.disposition == "self_care"
     assert "muscle strain" in turn.text
     assert "two weeks" in turn.text, "says exactly when to escalate"
-    assert turn.text.endswith("Would you like me to take you through RICE, step by step?")
+    assert turn.text.endswith("Want me to guide you through RICE, step by step?")
+    assert len(turn.text.split()) <= 60, "the first reply is short; details on request"
     assert turn.card
     step = convo.yes()
     assert step.text.startswith("Step 1 of 5. Step one, rest.")
@@ -196,7 +225,7 @@ def test_calf_pain_on_walking_that_eases_with_rest_needs_a_doctor(chat):
     convo.says(location="calf", trigger="walking")
     turn = convo.answer_until_outcome({**NO_RED_FLAGS, "claudication": "yes"})
     assert turn.disposition == "doctor"
-    assert "peripheral arterial disease" in turn.text
+    assert "narrowed arteries" in turn.text
     assert "not just part of getting older" in turn.text
 
 
@@ -241,7 +270,8 @@ def test_aching_thighs_after_sitting_at_a_desk_get_posture_and_the_desk_routine(
 def test_no_clear_cause_is_sent_to_a_doctor(chat):
     convo = chat()
     convo.says(location="back_of_knee")
-    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "trigger": "unknown"})
+    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "trigger": "unknown",
+                                       "onset": "gradual"})
     assert turn.disposition == "doctor"
 
 
@@ -269,6 +299,7 @@ def test_why_explains_the_outcome_from_the_persons_own_answers(chat):
 def test_after_an_urgent_outcome_no_self_care_is_read(chat):
     convo = chat()
     convo.intent("RedFlagIntent", location="calf", symptom="swollen")
+    convo.no()
     convo.no()
     turn = convo.intent("RiceIntent")
     assert "Step" not in turn.text

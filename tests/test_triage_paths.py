@@ -1,11 +1,17 @@
 """Walk every path of the triage protocol, from nothing said and from volunteered facts.
 
-Proves: every path ends at an outcome within 8 questions, and any path on which a
-red-flag question got a 'yes' or 'I don't know' ends at emergency or urgent.
+Proves: every path ends at an outcome within MAX_QUESTIONS and asks no question twice;
+the emergency checks come first; any red-flag "yes" or "I don't know" ends at emergency or
+urgent, and an emergency check answered so ends at emergency; a denied finding answers
+its question; every rule, derivation, question and family is reached and cites its source.
 """
 
 from __future__ import annotations
 
+import json
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,97 +20,261 @@ from skill.triage.engine import (
     MAX_QUESTIONS,
     Outcome,
     Question,
+    family_of,
+    holds,
     load_protocol,
     next_step,
+    picture,
 )
-from skill.triage.vocabulary import SLOT_IDS
+from skill.triage.vocabulary import CONTEXTS, SLOT_IDS, SYMPTOMS
 
 PROTOCOL = load_protocol()
+QUESTIONS = PROTOCOL.questions
+# The emergency-level checks: a "yes" to any of them is an emergency on its own.
+EMERGENCY_CHECKS = {
+    qid for qid in QUESTIONS
+    if any(f["disposition"] == "emergency" and f["when"] == {"caution": qid}
+           for f in PROTOCOL.raw["red_flags"])
+}
+V2_SLOT_IDS = {
+    **SLOT_IDS,
+    "LEG_LOCATION": SLOT_IDS["LEG_LOCATION"] | {"thigh", "ankle_foot", "whole_leg"},
+    "PAIN_TRIGGER": SLOT_IDS["PAIN_TRIGGER"] | {"standing"},
+}
 
 
 def answers_for(question: Question) -> list[str]:
     if question.answers == "yes_no":
         return ["yes", "no", "unknown"]
-    return [*sorted(SLOT_IDS[question.answers]), "unknown"]
+    return [*sorted(V2_SLOT_IDS[question.answers]), "unknown"]
 
 
 def walk(facts: dict, asked: tuple[str, ...] = ()):
-    """Yield (asked questions, red-flag answered yes/unknown?, outcome) for every path."""
+    """Yield (asked questions, final facts, outcome) for every path from `facts`."""
     step = next_step(facts)
     if isinstance(step, Outcome):
         yield asked, facts, step
         return
     assert step.id not in asked, f"asked {step.id} twice on path {asked}"
+    assert step.id not in facts, f"asked {step.id}, already known, on path {asked}"
     for value in answers_for(step):
         yield from walk({**facts, step.id: value}, (*asked, step.id))
 
 
 def red_flag_answered(facts: dict) -> bool:
-    return any(
-        PROTOCOL.questions[q].get("red_flag") and facts.get(q) in ("yes", "unknown")
-        for q in PROTOCOL.questions
-    )
+    """A red-flag question answered (or derived) yes or don't know. Taking a statin is a
+    red flag only for unexplained muscle pain (item 21), which is where it is asked."""
+    seen = picture(facts).facts
+    unexplained = holds({"ref": "unexplained_muscle_pain"}, seen, PROTOCOL)
+    return any(QUESTIONS[q].get("red_flag") and seen.get(q) in ("yes", "unknown")
+               and (q != "statin" or unexplained)
+               for q in QUESTIONS if q in seen)
 
 
+# Openings people volunteer, one per family and context (the walk then answers the rest).
+OPENINGS = [
+    {"location": "hamstring", "trigger": "exercise", "onset": "sudden"},
+    {"location": "calf", "trigger": "exercise", "onset": "gradual", "sore_stiff": "yes"},
+    {"location": "calf", "trigger": "injury", "swollen": "yes", "bruising": "yes"},
+    {"location": "calf", "cast": "yes"},
+    {"location": "buttock_down", "shooting": "yes"},
+    {"location": "calf", "trigger": "walking", "cramp": "yes", "smoker": "yes"},
+    {"location": "calf", "trigger": "night", "cramp": "yes"},
+    {"location": "hamstring", "trigger": "sitting"},
+    {"location": "ankle_foot", "side": "both", "swollen": "yes", "trigger": "travel"},
+    {"location": "calf", "varicose": "yes", "heavy": "yes"},
+    {"location": "back_of_knee", "better_moving": "yes", "sore_stiff": "yes"},
+    {"location": "whole_leg", "side": "both", "sore_stiff": "yes", "trigger": "none"},
+    {"location": "calf", "wound": "yes", "hot_red": "yes"},
+    {"location": "calf", "onset": "sudden", "trigger": "none", "severe": "yes"},
+    {"location": "thigh", "statin": "yes", "trigger": "none"},
+]
 ALL_PATHS = list(walk({}))
+VOLUNTEERED_PATHS = [path for opening in OPENINGS for path in walk(opening)]
 
 
 def test_the_protocol_has_many_paths_and_every_disposition_is_reachable():
-    assert len(ALL_PATHS) > 100
+    assert len(ALL_PATHS) > 300
     reached = {outcome.disposition for _, _, outcome in ALL_PATHS}
     assert reached == set(DISPOSITIONS)
 
 
-def test_every_path_reaches_an_outcome_within_eight_questions():
-    longest = max(len(asked) for asked, _, _ in ALL_PATHS)
+def test_every_path_reaches_an_outcome_within_the_question_limit():
+    longest = max(len(asked) for asked, _, _ in ALL_PATHS + VOLUNTEERED_PATHS)
     assert longest <= MAX_QUESTIONS, longest
 
 
-def test_red_flags_are_asked_before_any_other_question():
+def test_the_emergency_checks_come_before_anything_else():
     for asked, _, _ in ALL_PATHS:
-        assert asked[:3] == ("pe_signs", "limb_threat", "dvt_signs")[: len(asked[:3])]
+        assert asked[:2] == ("pe_signs", "limb_threat")[: len(asked[:2])]
 
 
 def test_any_red_flag_answer_ends_at_emergency_or_urgent():
-    flagged = [(asked, o) for asked, facts, o in ALL_PATHS if red_flag_answered(facts)]
-    assert flagged
-    for asked, outcome in flagged:
-        assert outcome.disposition in ("emergency", "urgent"), (asked, outcome)
+    for asked, facts, outcome in ALL_PATHS + VOLUNTEERED_PATHS:
+        if red_flag_answered(facts):
+            assert outcome.disposition in ("emergency", "urgent"), (asked, facts, outcome)
+
+
+def test_an_emergency_check_answered_yes_or_dont_know_ends_at_emergency():
+    for asked, facts, outcome in ALL_PATHS + VOLUNTEERED_PATHS:
+        if any(facts.get(q) in ("yes", "unknown") for q in EMERGENCY_CHECKS if q in asked):
+            assert outcome.disposition == "emergency", (asked, facts, outcome)
 
 
 def test_self_care_never_follows_a_red_flag():
-    for _, facts, outcome in ALL_PATHS:
+    for _, facts, outcome in ALL_PATHS + VOLUNTEERED_PATHS:
         if outcome.disposition == "self_care":
             assert not red_flag_answered(facts)
 
 
-def test_every_cause_family_is_reached():
-    reasons = {o.reason for _, _, o in ALL_PATHS}
-    for family in ("strain", "doms", "sciatica", "circulation", "cramps", "sitting"):
-        assert family in reasons
+def test_every_question_every_family_and_every_rule_is_reached():
+    paths = ALL_PATHS + VOLUNTEERED_PATHS
+    asked = {q for a, _, _ in paths for q in a}
+    assert asked == set(QUESTIONS), set(QUESTIONS) - asked
+    reasons = {o.reason for _, _, o in paths}
+    families = {f["id"] for f in PROTOCOL.raw["families"]}
+    assert families <= reasons, families - reasons
 
 
-symptom_ids = st.sampled_from(sorted(SLOT_IDS["SYMPTOM"]))
+# Each red flag from the smallest thing a person might say (then "no" to the rest).
+RULE_OPENINGS = {
+    "pe": {"breathless": "yes"},
+    "limb": {"cold_pale": "yes"},
+    "limb_move": {"cant_move": "yes"},
+    "deformed": {"deformed": "yes"},
+    "injured_numb": {"trigger": "injury", "numb_tingling": "yes"},
+    "compartment": {"cast": "yes", "numb_tingling": "yes"},
+    "cauda_equina": {"bladder_bowel": "yes"},
+    "both_legs_nerve": {"side": "both", "shooting": "yes"},
+    "necrotising": {"wound": "yes", "dark_patches": "yes"},
+    "sepsis": {"hot_red": "yes", "confused": "yes"},
+    "sudden_severe": {"onset": "sudden", "trigger": "none", "severe": "yes"},
+    "skin_infection": {"hot_red": "yes", "fever": "yes"},
+    "varicose_vein": {"varicose": "yes", "bleeding": "yes"},
+    "dvt": {"swollen": "yes"},
+    "tear": {"pop": "yes"},
+    "nerve_weakness": {"weak_leg": "yes"},
+    "long_cramp": {"long_cramp": "yes"},
+    "statin": {"statin": "yes", "trigger": "none"},
+}
+
+
+def answer_no(facts: dict) -> Outcome:
+    facts = dict(facts)
+    for _ in range(MAX_QUESTIONS + 1):
+        step = next_step(facts)
+        if isinstance(step, Outcome):
+            return step
+        facts[step.id] = "no" if step.answers == "yes_no" else "unknown"
+    raise AssertionError("no outcome")
+
+
+@pytest.mark.parametrize("rule", [f["id"] for f in PROTOCOL.raw["red_flags"]])
+def test_every_red_flag_rule_is_reached_from_what_a_person_says(rule):
+    outcome = answer_no(RULE_OPENINGS[rule])
+    flag = next(f for f in PROTOCOL.raw["red_flags"] if f["id"] == rule)
+    assert (outcome.reason, outcome.disposition) == (rule, flag["disposition"])
+
+
+def test_an_intensity_word_alone_is_never_an_emergency():
+    for trigger in ("exercise", "walking", "injury", "sitting", "night"):
+        outcome = answer_no({"severe": "yes", "trigger": trigger, "onset": "gradual"})
+        assert outcome.disposition != "emergency", trigger
+
+
+def test_a_denied_finding_answers_its_question():
+    facts = {"swollen": "no", "hot_red": "no"}
+    assert picture(facts).facts["dvt_signs"] == "no"
+    step = next_step({**facts, "pe_signs": "no", "limb_threat": "no", "location": "calf",
+                      "trigger": "exercise", "onset": "gradual"})
+    assert not (isinstance(step, Question) and step.id == "dvt_signs")
+
+
+def test_a_partly_denied_question_still_asks_about_the_rest():
+    step = next_step({"breathless": "no"})
+    assert isinstance(step, Question) and step.id == "pe_signs"
+    assert step.denied == ("breathless",)
+
+
+def test_a_volunteered_yes_wins_over_an_earlier_no():
+    assert next_step({"dvt_signs": "no", "breathless": "yes"}).disposition == "emergency"
+
+
+def test_swelling_after_an_injury_asks_about_pressure_not_a_clot():
+    step = next_step({"trigger": "injury", "swollen": "yes", "pe_signs": "no",
+                      "limb_threat": "no", "location": "calf"})
+    assert isinstance(step, Question) and step.id == "compartment"
+    outcome = answer_no({"trigger": "injury", "swollen": "yes", "location": "calf"})
+    assert outcome.reason == "strain"
+
+
+def test_walking_pain_is_circulation_whatever_it_is_called():
+    outcome = answer_no({"trigger": "walking", "cramp": "yes", "eases_rest": "yes",
+                         "smoker": "yes", "location": "calf"})
+    assert (outcome.disposition, outcome.reason) == ("doctor", "circulation")
+
+
+def test_better_when_moving_is_not_walking_pain():
+    facts = {"better_moving": "yes", "sore_stiff": "yes", "location": "calf"}
+    assert family_of(facts) == "stiffness"
+    assert answer_no(facts).disposition == "self_care"
+
+
+@pytest.mark.parametrize("family, days, persisting", [
+    ("strain", 14, False), ("strain", 14.5, True), ("doms", 5, False), ("doms", 6, True),
+    ("sciatica", 20, False), ("sciatica", 21, True),
+])
+def test_durations_against_each_familys_limit(family, days, persisting):
+    opening = {"strain": {"trigger": "injury"}, "doms": {"trigger": "exercise",
+               "onset": "gradual"}, "sciatica": {"location": "buttock_down"}}[family]
+    facts = picture({**opening, "duration_days": days}).facts
+    assert (facts.get("persisting") == "yes") == persisting
+
+
+def test_every_rule_derivation_question_and_family_cites_clinical_md():
+    item = re.compile(r"item|\(b\)|article", re.I)
+    for kind in ("red_flags", "derive", "families"):
+        for entry in PROTOCOL.raw[kind]:
+            assert item.search(entry.get("source", "")), (kind, entry)
+    for qid, spec in QUESTIONS.items():
+        if spec.get("red_flag") or spec.get("covers"):
+            assert item.search(spec.get("source", "")), qid
+
+
+def test_covers_name_real_findings():
+    for qid, spec in QUESTIONS.items():
+        for finding in spec.get("covers", ()):
+            assert finding in SYMPTOMS | CONTEXTS | {"persisting", "cramp_frequent"}, qid
+
+
+findings = st.sampled_from(sorted(SYMPTOMS | CONTEXTS))
 volunteered = st.fixed_dictionaries(
     {},
     optional={
-        "location": st.sampled_from(sorted(SLOT_IDS["LEG_LOCATION"])),
-        "side": st.sampled_from(sorted(SLOT_IDS["LEG_SIDE"])),
-        "trigger": st.sampled_from(sorted(SLOT_IDS["PAIN_TRIGGER"])),
-        "onset": st.sampled_from(sorted(SLOT_IDS["PAIN_ONSET"])),
-        "duration_days": st.integers(min_value=0, max_value=400),
-        "pain_score": st.integers(min_value=0, max_value=10),
+        "location": st.sampled_from(sorted(V2_SLOT_IDS["LEG_LOCATION"])),
+        "side": st.sampled_from(sorted(V2_SLOT_IDS["LEG_SIDE"])),
+        "trigger": st.sampled_from(sorted(V2_SLOT_IDS["PAIN_TRIGGER"])),
+        "onset": st.sampled_from(sorted(V2_SLOT_IDS["PAIN_ONSET"])),
+        "duration_days": st.floats(min_value=0, max_value=400),
     },
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(volunteered, st.lists(symptom_ids, max_size=3))
-def test_volunteered_facts_never_lengthen_the_path_or_hide_a_red_flag(start, symptoms):
+@given(volunteered, st.lists(findings, max_size=4), st.lists(findings, max_size=3))
+def test_volunteered_facts_never_lengthen_the_path_or_hide_a_red_flag(start, said, denied):
     facts = dict(start)
-    for symptom in symptoms:
-        facts.update(PROTOCOL.symptom_facts(symptom))
+    for finding in denied:
+        facts[finding] = "no"
+    for finding in said:
+        facts[finding] = "yes"
     for asked, final, outcome in walk(facts):
         assert len(asked) <= MAX_QUESTIONS
         if red_flag_answered(final):
-            assert outcome.disposition in ("emergency", "urgent")
+            assert outcome.disposition in ("emergency", "urgent"), (final, outcome)
+
+
+def test_the_protocol_file_is_tidy_json():
+    raw = json.loads((PROTOCOL_PATH := __import__("skill.triage.engine").triage.engine
+                      .PROTOCOL_PATH).read_text())
+    assert raw == PROTOCOL.raw and PROTOCOL_PATH.suffix == ".json"

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from ask_sdk_model import Intent, Slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-logger = logging.getLogger(__name__)
+from skill.triage.durations import iso_days
 
-_DURATION = re.compile(
-    r"^P(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?"
-    r"(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<mi>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
-)
-_DAYS = {"y": 365.0, "mo": 30.0, "w": 7.0, "d": 1.0, "h": 1 / 24, "mi": 1 / 1440, "s": 1 / 86400}
+logger = logging.getLogger(__name__)
 
 
 def slot(intent: Intent | None, name: str) -> Slot | None:
@@ -70,9 +64,4 @@ def number(s: Slot | None) -> int | None:
 
 def duration_days(s: Slot | None) -> float | None:
     """AMAZON.DURATION (ISO-8601, e.g. P3D, P2W, PT5H) as days."""
-    if s is None or not s.value:
-        return None
-    match = _DURATION.match(s.value)
-    if not match or not any(match.groupdict().values()):
-        return None
-    return round(sum(float(v) * _DAYS[k] for k, v in match.groupdict().items() if v), 3)
+    return iso_days(s.value if s is not None else None)

@@ -10,21 +10,35 @@ from ask_sdk_model import Intent, Response
 from skill.alexa import checkin_flow, slots
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import WHY, ConversationState, Phase, conversation, parse_offer
+from skill.alexa.timezone import local_now
 from skill.speech.render import answer_hint, offer_text, question_text, render_outcome, why_text
+from skill.triage import durations
 from skill.triage.engine import (
+    NO,
+    YES,
     Outcome,
     Question,
-    apply_symptom,
     load_protocol,
     next_step,
     record_answer,
+    state_finding,
 )
 from skill.triage.levels import Disposition
-from skill.triage.vocabulary import FACT_SLOTS, SYMPTOM_SLOTS
+from skill.triage.vocabulary import (
+    CONTEXT_SLOT,
+    DENIED_SLOTS,
+    FACT_SLOTS,
+    NORMAL_SLOT,
+    SYMPTOM_SLOTS,
+)
 
 
 def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[bool, bool]:
-    """Record what a statement said. Returns (learned something, new caregiver subject)."""
+    """Record what a statement said: where, when and how, findings stated or denied,
+    circumstances, and how long. Returns (learned something, new caregiver subject).
+
+    A denial never overrides a finding stated earlier: lowering a red flag is a
+    correction, and corrections are confirmed first."""
     facts = conversation(handler_input).triage.facts
     before = dict(facts)
     for slot_name, fact in FACT_SLOTS.items():
@@ -32,9 +46,15 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
         if value:
             facts[fact] = value
     for slot_name in SYMPTOM_SLOTS:
-        for symptom in slots.resolved_ids(slots.slot(intent, slot_name)):
-            apply_symptom(facts, symptom)
-    days = slots.duration_days(slots.slot(intent, "duration"))
+        for finding in slots.resolved_ids(slots.slot(intent, slot_name)):
+            state_finding(facts, finding, YES)
+    for slot_name in (*DENIED_SLOTS, NORMAL_SLOT):
+        for finding in slots.resolved_ids(slots.slot(intent, slot_name)):
+            if facts.get(finding) != YES:
+                state_finding(facts, finding, NO)
+    for finding in slots.resolved_ids(slots.slot(intent, CONTEXT_SLOT)):
+        state_finding(facts, finding, YES)
+    days = duration_of(handler_input, intent)
     if days is not None:
         facts["duration_days"] = days
     subject = facts.get("subject")
@@ -42,9 +62,26 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
     return facts != before, new_subject
 
 
+def duration_of(handler_input: HandlerInput, intent: Intent | None) -> float | None:
+    """How long, in days: "for three weeks", "more than two weeks", "since Christmas"."""
+    days = durations.iso_days(getattr(slots.slot(intent, "duration"), "value", None))
+    if days is None:
+        anchor = slots.resolved_id(slots.slot(intent, "since"))
+        raw_date = getattr(slots.slot(intent, "since_date"), "value", None)
+        if anchor or raw_date:
+            today = local_now(handler_input).date()
+            days = (
+                durations.days_since(anchor, today)
+                if anchor
+                else durations.days_since_date(str(raw_date), today)
+            )
+    if days is None:
+        return None
+    return durations.compared(days, slots.resolved_id(slots.slot(intent, "compare")))
+
+
 def pending_question(state: ConversationState) -> Question | None:
-    """The question waiting for an answer: the engine's next one, or a follow-up check
-    asked after a warning."""
+    """The question waiting for an answer (the engine's next one, as it was asked)."""
     pending = state.triage.pending
     if not pending:
         return None
@@ -104,17 +141,12 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
         "text": rendered.card_text,
         "disposition": str(level),
     }
-    if outcome.follow_up:  # one more red-flag check after the warning, asked last
-        triage.pending = outcome.follow_up
-        text = question_text(c, load_protocol().question(outcome.follow_up), subject)
-        speech = join(*prefix, rendered.speech, c.say("outcomes.follow_up_lead"), text)
-        return reply(handler_input, speech, reprompt=text, card=card, screen=view)
     if rendered.end_session:
         return reply(
             handler_input, join(*prefix, rendered.speech), card=card, end=True, screen=view
         )
     offer = offer_text(c, triage.offer, subject)
-    if repeat:  # the follow-up answer did not change the advice: no need to read it all again
+    if repeat:  # nothing said since changed the advice: no need to read it all again
         lead = c.say(f"outcomes.{level}.lead", subject)
         return reply(handler_input, join(*prefix, lead, offer), reprompt=offer)
     return reply(

@@ -78,6 +78,10 @@ class Content:
             "whom": person["whom"],
             "is": person["is"],
             "Is": _cap(person["is"]),
+            "he": person["he"],
+            "He": _cap(person["he"]),
+            "his": person["his"],
+            "His": _cap(person["his"]),
             "disclaimer": self.words["disclaimer"],
         }
         values.update({k: v for k, v in self.overlay.items() if isinstance(v, str)})

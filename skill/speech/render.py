@@ -8,12 +8,13 @@ from typing import Any
 
 from skill.content import Content
 from skill.speech.ssml import to_text
-from skill.triage.engine import Outcome, Question, offer_for
+from skill.triage.engine import Outcome, Question, load_protocol, offer_for
 
 
 @dataclass(frozen=True)
 class Rendered:
-    speech: str  # SSML fragment
+    speech: str  # SSML fragment: the short first reply (the level, what to do, a safety net)
+    details: str  # SSML fragment: the fuller advice, for "tell me more"
     card_title: str
     card_text: str
     offer: str | None  # "rice", "stretch:<id>", "why" (engine.offer_for), or None
@@ -21,10 +22,31 @@ class Rendered:
 
 
 def question_text(content: Content, question: Question, subject: str | None) -> str:
+    if question.denied:
+        remaining = _remaining(content, question)
+        if remaining:
+            return content.say("questions.remaining", subject, items=remaining)
     node = content.get(f"questions.{question.id}")
-    if isinstance(node, dict):  # wording that depends on the cause family
-        node = node.get(question.variant or "") or node.get(question.family or "") or node["worse"]
+    if isinstance(node, dict):  # wording that depends on the cause family or the context
+        node = (
+            node.get(question.variant or "")
+            or node.get(question.family or "")
+            or node.get("any")
+            or node.get("strain")
+            or node["worse"]
+        )
     return content.fill(node, subject)
+
+
+def _remaining(content: Content, question: Question) -> str:
+    """What a question still needs to ask once some of its findings were denied
+    ("no breathlessness" leaves chest pain, coughing blood and fainting)."""
+    phrases = content.get("findings")
+    covers = load_protocol().covers(question.id)
+    left = [f for f in covers if f not in question.denied]
+    if not left or any(f not in phrases for f in left):
+        return ""
+    return _join([phrases[f] for f in left], "or")
 
 
 def answer_hint(content: Content, question: Question) -> str:
@@ -41,28 +63,49 @@ def offer_text(content: Content, offer: object | None, subject: str | None) -> s
 
 
 def render_outcome(content: Content, outcome: Outcome, facts: dict[str, Any]) -> Rendered:
+    """The first reply is short: the level and the one thing to do now first, then a
+    safety net (clinical.md (c) wording norms). The fuller advice is kept for "tell me
+    more" and the card."""
     subject = facts.get("subject")
-    say = lambda key: content.say(key, subject)  # noqa: E731 - tiny local helper
-    reason = say(f"outcomes.reasons.{outcome.reason}")
-    disposition = outcome.disposition
-    if disposition == "emergency":
+
+    def say(key: str) -> str:
+        return content.say(key, subject)
+
+    level, reason_id = outcome.disposition, outcome.reason
+    reason = say(f"outcomes.reasons.{reason_id}")
+    title = say(f"outcomes.{level}.card_title")
+    if level == "emergency":
         # Action first, the reason in one sentence, then the instruction again.
         parts = [say("outcomes.emergency.lead"), reason, say("outcomes.emergency.close")]
-        title = say("outcomes.emergency.card_title")
         card = [title + ".", to_text(reason), say("outcomes.emergency.card_close")]
-        return Rendered(" ".join(parts), to_text(title), "\n".join(card), None, True)
-
-    if disposition == "urgent":
-        parts = [say("outcomes.urgent.lead"), reason, say("outcomes.urgent_escalate")]
-    elif disposition == "doctor":
+        speech = " ".join(parts)
+        return Rendered(speech, speech, to_text(title), "\n".join(card), None, True)
+    if level == "urgent":
+        parts = [say("outcomes.urgent.lead"), say("outcomes.urgent.action"), reason]
+        parts.append(say("outcomes.urgent_escalate"))
+        details = parts
+    elif level == "doctor":
         parts = [say("outcomes.doctor.lead"), reason, say("outcomes.doctor_escalate")]
+        details = parts
     else:
-        advice = say(f"outcomes.self_care_advice.{outcome.reason}")
-        parts = [advice, say("outcomes.self_care_escalate")]
-    offer = offer_for(outcome, facts)
-    title = say(f"outcomes.{disposition}.card_title")
-    card = "\n".join(to_text(p) for p in parts if p)
-    return Rendered(" ".join(p for p in parts if p), to_text(title), card, offer, False)
+        parts = [
+            say(f"outcomes.self_care_first.{reason_id}"),
+            say(f"outcomes.safety_net.{reason_id}"),
+            say("outcomes.self_care_escalate"),
+        ]
+        details = [
+            say(f"outcomes.self_care_advice.{reason_id}"),
+            say("outcomes.self_care_escalate"),
+        ]
+    card = "\n".join(to_text(p) for p in details if p)
+    return Rendered(
+        " ".join(p for p in parts if p),
+        " ".join(p for p in details if p),
+        to_text(title),
+        card,
+        offer_for(outcome, facts),
+        False,
+    )
 
 
 def why_text(
@@ -92,7 +135,7 @@ def why_text(
     return " ".join([intro, explanation, content.say("why.not_diagnosis", subject)])
 
 
-def _join(items: list[str]) -> str:
+def _join(items: list[str], conjunction: str = "and") -> str:
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

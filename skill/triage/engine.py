@@ -1,9 +1,16 @@
 """A small pure engine that walks the protocol in protocol.json.
 
 Facts in, next step out: either a Question to ask or an Outcome. The engine keeps no
-state of its own; the caller stores the facts (session attributes) and calls `next_step`
-again after every answer or statement, so a red-flag statement made at any point is
-caught on the very next call.
+state of its own; the caller stores the facts (session attributes) and calls
+`next_step` again after every answer or statement, so a red-flag statement made at
+any point is caught on the very next call.
+
+Facts are findings the person stated ("swollen": "yes") or denied ("no"), answers to
+questions ("dvt_signs": "no"), and where, when and how (location, side, trigger, onset,
+duration_days). Question facts are also *derived* from findings in context (protocol
+"derive"): a derived "yes" wins over an earlier "no", and a question whose findings were
+all denied counts as answered "no". Derived facts are recomputed every call, never
+stored, so correcting a finding corrects what followed from it.
 """
 
 from __future__ import annotations
@@ -14,12 +21,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from skill.triage.levels import Disposition
+
 Facts = dict[str, Any]
 Condition = dict[str, Any]
 
 PROTOCOL_PATH = Path(__file__).with_name("protocol.json")
-DISPOSITIONS = ("emergency", "urgent", "doctor", "self_care")
-MAX_QUESTIONS = 8
+DISPOSITIONS = tuple(str(d) for d in Disposition)
+MAX_QUESTIONS = 10
+YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,8 @@ class Question:
     answers: str  # "yes_no" or a slot type name
     red_flag: bool
     family: str | None = None  # the cause family that asked it (for cause-specific wording)
-    variant: str | None = None  # alternative wording, e.g. "worse" once a duration is known
+    variant: str | None = None  # alternative wording ("worse", "cast", "bilateral")
+    denied: tuple[str, ...] = ()  # findings this question covers that were already denied
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,6 @@ class Outcome:
     reason: str  # a red-flag id or a cause family id; selects the words in content
     cause: str | None
     evidence: tuple[str, ...] = field(default=())  # facts (name=value) that led here
-    follow_up: str | None = None  # one more red-flag question to ask after the warning
 
 
 @dataclass(frozen=True)
@@ -52,8 +62,8 @@ class Protocol:
     def caution(self) -> tuple[str, ...]:
         return tuple(self.raw["caution_values"])
 
-    def symptom_facts(self, symptom_id: str) -> dict[str, str]:
-        return dict(self.raw["symptoms"].get(symptom_id, {}))
+    def covers(self, qid: str) -> tuple[str, ...]:
+        return tuple(self.questions.get(qid, {}).get("covers", ()))
 
     def question(self, qid: str, family: str | None = None) -> Question:
         spec = self.questions[qid]
@@ -93,42 +103,93 @@ def _match(facts: Facts, name: str, values: tuple[Any, ...], used: set[str] | No
     return ok
 
 
-def effective_facts(facts: Facts, protocol: Protocol) -> Facts:
-    """Facts plus what follows from them: a stated duration past the family's limit
-    answers 'has it gone on too long' without asking."""
-    out = dict(facts)
-    days = out.get("duration_days")
-    if "persisting" not in out and isinstance(days, int | float):
-        fam = _family(out, protocol)
-        limit = fam.get("persist_days")
-        if limit is not None and days > limit:
-            out["persisting"] = "yes"
+@dataclass
+class Picture:
+    """Facts with everything derived from them, and which stated facts each derived
+    fact came from (so "why?" names the person's own words)."""
+
+    facts: Facts
+    sources: dict[str, set[str]] = field(default_factory=dict)
+
+    def evidence(self, used: set[str]) -> tuple[str, ...]:
+        names: set[str] = set()
+        for name in used:
+            names |= self.sources.get(name) or {name}
+        return tuple(f"{n}={self.facts[n]}" for n in sorted(names) if n in self.facts)
+
+
+def picture(facts: Facts, protocol: Protocol | None = None) -> Picture:
+    protocol = protocol or load_protocol()
+    out = Picture(dict(facts))
+    # Derived "yes" can enable further derivations: repeat until nothing changes.
+    for _ in range(4):
+        changed = False
+        for rule in protocol.raw["derive"]:
+            used: set[str] = set()
+            name = rule["fact"]
+            if out.facts.get(name) != YES and holds(rule["when"], out.facts, protocol, used):
+                out.facts[name] = YES
+                out.sources[name] = used
+                changed = True
+        if not changed:
+            break
+    for qid, spec in protocol.questions.items():
+        covers = spec.get("covers") or ()
+        if qid not in out.facts and covers and all(out.facts.get(f) == NO for f in covers):
+            out.facts[qid] = NO
+            out.sources[qid] = set(covers)
+    _persisting_from_duration(out, protocol)
     return out
+
+
+def _persisting_from_duration(out: Picture, protocol: Protocol) -> None:
+    """A stated duration past the family's limit answers "has it gone on too long"."""
+    days = out.facts.get("duration_days")
+    if out.facts.get("persisting") == YES or not isinstance(days, int | float):
+        return
+    limit = _family(out.facts, protocol).get("persist_days")
+    if limit is not None and days > limit:
+        out.facts["persisting"] = YES
+        out.sources["persisting"] = {"duration_days"}
+
+
+def effective_facts(facts: Facts, protocol: Protocol | None = None) -> Facts:
+    return picture(facts, protocol).facts
 
 
 def _family(facts: Facts, protocol: Protocol) -> dict[str, Any]:
     return next(f for f in protocol.raw["families"] if holds(f["when"], facts, protocol))
 
 
+def family_of(facts: Facts, protocol: Protocol | None = None) -> str:
+    protocol = protocol or load_protocol()
+    return str(_family(picture(facts, protocol).facts, protocol)["id"])
+
+
 def next_step(facts: Facts, protocol: Protocol | None = None) -> Question | Outcome:
     """The next question to ask, or the outcome once there is one."""
     protocol = protocol or load_protocol()
-    facts = effective_facts(facts, protocol)
+    seen = picture(facts, protocol)
+    facts = seen.facts
+    flags = protocol.raw["red_flags"]
 
-    # 1. Red flags first, on every turn, whatever else has been said.
-    for flag in protocol.raw["red_flags"]:
+    # 1. Emergencies, on every turn, whatever else has been said.
+    for flag in (f for f in flags if f["disposition"] == "emergency"):
         used: set[str] = set()
         if holds(flag["when"], facts, protocol, used):
-            follow = flag.get("follow_up")
-            return Outcome(
-                disposition=flag["disposition"],
-                reason=flag["id"],
-                cause=flag["cause"],
-                evidence=_evidence(facts, used),
-                follow_up=follow if follow and follow not in facts else None,
-            )
+            return Outcome("emergency", flag["id"], flag["cause"], seen.evidence(used))
 
-    # 2. Screening questions, then the cause family's own questions.
+    # 2. Urgent red flags, once the emergency checks they name have been asked.
+    for flag in (f for f in flags if f["disposition"] == "urgent"):
+        used = set()
+        if holds(flag["when"], facts, protocol, used):
+            for step in flag.get("screen_first", ()):
+                question = _ask(step, facts, protocol, family=None)
+                if question:
+                    return question
+            return Outcome("urgent", flag["id"], flag["cause"], seen.evidence(used))
+
+    # 3. Screening questions, then the cause family's own questions.
     for step in protocol.raw["screening"]:
         question = _ask(step, facts, protocol, family=None)
         if question:
@@ -139,19 +200,18 @@ def next_step(facts: Facts, protocol: Protocol | None = None) -> Question | Outc
         if question:
             return question
 
-    # 3. The family's disposition.
+    # 4. The family's disposition.
     used = set()
     holds(family["when"], facts, protocol, used)
     doctor = holds(family["doctor_when"], facts, protocol, used)
     # The answers to the family's own questions explain the outcome too ("why?").
-    used.update(
-        q for q in (s if isinstance(s, str) else s["ask"] for s in family["ask"]) if q in facts
-    )
+    used.update(q for q in (s if isinstance(s, str) else s["ask"] for s in family["ask"]))
+    used &= set(facts)
     return Outcome(
         disposition="doctor" if doctor else "self_care",
         reason=family["id"],
         cause=None if family["id"] == "unexplained" else family["id"],
-        evidence=_evidence(facts, used),
+        evidence=seen.evidence(used),
     )
 
 
@@ -162,20 +222,22 @@ def _ask(step: Any, facts: Facts, protocol: Protocol, family: str | None) -> Que
     if qid in facts or ("when" in step and not holds(step["when"], facts, protocol)):
         return None
     question = protocol.question(qid, family)
+    variants = step.get("variant_when", {})
+    variant = next((v for v, cond in variants.items() if holds(cond, facts, protocol)), None)
     if qid == "persisting" and "duration_days" in facts:
-        # The person already said how long; only ask about worsening.
-        question = Question(question.id, question.answers, question.red_flag, family, "worse")
-    return question
+        variant = "worse"  # the person already said how long; only ask about worsening
+    if qid == "compartment" and facts.get("cast") == YES:
+        variant = "cast"
+    denied = tuple(f for f in protocol.covers(qid) if facts.get(f) == NO)
+    return Question(question.id, question.answers, question.red_flag, family, variant, denied)
 
 
-def _evidence(facts: Facts, used: set[str]) -> tuple[str, ...]:
-    return tuple(f"{name}={facts[name]}" for name in sorted(used))
+# --- recording what the person said -------------------------------------------------------
 
 
-def apply_symptom(facts: Facts, symptom_id: str, protocol: Protocol | None = None) -> None:
-    """Record a symptom the person mentioned; a volunteered 'yes' overrides an earlier 'no'."""
-    protocol = protocol or load_protocol()
-    facts.update(protocol.symptom_facts(symptom_id))
+def state_finding(facts: Facts, finding: str, value: str = YES) -> None:
+    """A finding (SYMPTOM or CONTEXT id) the person stated ("yes") or denied ("no")."""
+    facts[finding] = value
 
 
 def record_answer(
@@ -192,15 +254,15 @@ def record_answer(
     A question answered by a slot value ("where is the pain?") takes "unknown", and
     takes "no" only where the protocol says what no means ("nothing brought it on")."""
     protocol = protocol or load_protocol()
-    if question.answers == "yes_no" or value == "unknown":
+    if question.answers == "yes_no" or value == UNKNOWN:
         facts[question.id] = value
         return True
     no_means = protocol.questions[question.id].get("no_means")
-    if value == "no" and no_means:
+    if value == NO and no_means:
         facts[question.id] = no_means
         return True
     if question.id in retried:
-        facts[question.id] = "unknown"
+        facts[question.id] = UNKNOWN
         return True
     retried.append(question.id)
     return False
