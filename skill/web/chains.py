@@ -8,7 +8,7 @@ to hammer S3.
 - One fetch in flight per URL; other requests for that URL wait for it, requests for
   other URLs do not. At most `max_fetches` fetches run at once and at most `max_waiters`
   requests wait on them in all, so even a slow S3 holds only a bounded number of server
-  threads (serve.THREADS is sized so that most stay free); beyond that, a refusal.
+  threads (serve.THREADS is sized so that some always stay free); beyond that, a refusal.
 - New fetches take a token from a bucket (`fetch_burst`, refilled at `fetch_per_s`): a
   flood of distinct URLs gets a few fetches, then quick refusals. Cached URLs need no token.
 - A cached chain is used only while every certificate in its validated path (leaf,
@@ -37,7 +37,9 @@ class Limits:
     fetch_burst: int = 5
     fetch_per_s: float = 0.5
     max_fetches: int = 2
-    max_waiters: int = 8  # in all, across flights; a cold start may see a burst for one URL
+    # In all, across flights. With 2 fetches that is at most 6 of serve.THREADS (8) held;
+    # the price: a cold start serves at most 5 simultaneous requests from its first fetch.
+    max_waiters: int = 4
     wait_s: float = 5.0  # a waiter gives up after this (the fetch itself times out at 3 s)
 
 
@@ -58,6 +60,7 @@ class CacheInfo:
     entries: int
     failures: int
     in_flight: int
+    waiting: int
     fetches: int
     rate_limited: int
 
@@ -123,6 +126,7 @@ class ChainCache:
                 len(self._good),
                 len(self._bad),
                 len(self._flights),
+                self._waiting,
                 self._fetches,
                 self._rate_limited,
             )
