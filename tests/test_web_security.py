@@ -9,6 +9,7 @@ production URL rule pointed at it; only the clock is the test's."""
 from __future__ import annotations
 
 import base64
+import logging
 import threading
 import time
 import urllib.request
@@ -20,6 +21,7 @@ from web_pki import NOW, ChainServer, Pki
 from web_support import Clock, ConnectCountingProxy, answer, envelope, forged_signature, headers
 
 from skill.web.app import create_app
+from skill.web.refusals import RefusalLog
 from skill.web.verify import Limits, VerificationError, Verifier, check_cert_url
 
 CHAIN_PATH = "/echo.api/echo-api-cert.pem"
@@ -357,6 +359,12 @@ def test_a_flood_of_new_urls_gets_a_few_fetches_then_quick_refusals(endpoint, ch
     assert chains.fetches == burst + 1
 
 
+def test_a_redirect_is_not_followed(endpoint, chains):
+    chains.redirects["/echo.api/moved.pem"] = CHAIN_PATH
+    assert endpoint.signed(chains.url("/echo.api/moved.pem")) == 400
+    assert chains.paths == ["/echo.api/moved.pem"]
+
+
 # --- validity of the whole path on every use --------------------------------------------
 
 def test_a_cached_chain_is_refused_once_its_intermediate_expires(pki, chains, clock):
@@ -415,3 +423,30 @@ def test_a_forged_flood_through_a_real_proxy_costs_a_few_outbound_fetches(pki, c
     assert after_same_url == 1
     assert total <= verifier.limits.fetch_burst
     assert set(proxy.targets) <= {"s3.amazonaws.com:443"}
+
+
+# --- the log under a flood ---------------------------------------------------------------
+
+def test_a_flood_of_refusals_logs_a_line_per_reason_not_per_request(endpoint, chains, caplog):
+    with caplog.at_level(logging.WARNING):
+        for _ in range(200):
+            endpoint.forged(chains.url(CHAIN_PATH) + "?q")
+    lines = [r.getMessage() for r in caplog.records if "refused request" in r.getMessage()]
+    assert lines == ["refused request: certificate URL has a query or fragment"]
+
+
+def test_refusals_not_logged_are_counted_in_the_next_line(caplog):
+    now = [0.0]
+    log = RefusalLog(logging.getLogger("test.refusals"), every_s=10, clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING, logger="test.refusals"):
+        for _ in range(50):
+            log.refused("signature does not match the body")
+        log.refused("timestamp is too far from now")
+        now[0] = 10.5
+        log.refused("signature does not match the body")
+    assert [r.getMessage() for r in caplog.records] == [
+        "refused request: signature does not match the body",
+        "refused request: timestamp is too far from now",
+        "refused request: signature does not match the body (and 49 more in the last 10 s "
+        "or so)",
+    ]

@@ -85,13 +85,15 @@ class ChainServer:
     """Serves PEM chains on 127.0.0.1 by path, one thread per request, and counts fetches.
 
     `gates[path]` holds a fetch of that path until the event is set (a slow S3);
-    `delay_s` slows every fetch; `serve_any` serves `chains[default]` for every path."""
+    `delay_s` slows every fetch; `serve_any` serves `chains[default]` for every path;
+    `redirects[path]` answers 302 to another location."""
 
     def __init__(self) -> None:
         self.chains: dict[str, bytes] = {}
         self.gates: dict[str, threading.Event] = {}
         self.delay_s = 0.0
         self.serve_any = False
+        self.redirects: dict[str, str] = {}
         self.default = ""
         self.paths: list[str] = []
         self.arrived = threading.Condition()
@@ -106,6 +108,12 @@ class ChainServer:
                 if gate is not None:
                     gate.wait(10)
                 time.sleep(outer.delay_s)
+                if self.path in outer.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", outer.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 data = outer.chains.get(self.path)
                 if data is None and outer.serve_any:
                     data = outer.chains.get(outer.default)
