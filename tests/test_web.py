@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from support import SKILL_ID, check_response
-from web_pki import NOW, ChainServer, Pki, loopback_rule
+from web_pki import NOW, ChainServer, Pki
 
 from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
@@ -45,15 +45,15 @@ def skill_handler(tmp_path):
     return lambda event: respond(lambda: skill, event)
 
 
-def make_verifier(pki, **overrides):
-    settings = {"skill_id": SKILL_ID, "url_rule": loopback_rule, "roots": [pki.root],
+def make_verifier(pki, chains, **overrides):
+    settings = {"skill_id": SKILL_ID, "url_rule": chains.url_rule, "roots": [pki.root],
                 **overrides}
     return Verifier(**settings)
 
 
 @pytest.fixture
 def client(pki, chains, skill_handler):
-    app = create_app(verifier=make_verifier(pki), verify=True, handler=skill_handler)
+    app = create_app(verifier=make_verifier(pki, chains), verify=True, handler=skill_handler)
     return app.test_client()
 
 
@@ -120,6 +120,9 @@ def test_a_skill_event_may_be_up_to_an_hour_old(client, pki, chains):
     "https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
     "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem",
     "https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem",
+    # Amazon's examples call this one valid after normalisation; Alexa never sends dot
+    # segments, and we refuse them rather than resolve them (test_web_security.py).
+    "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
 ])
 def test_bad_certificate_urls_are_refused(url, pki, skill_handler, caplog):
     with pytest.raises(VerificationError):
@@ -142,7 +145,6 @@ def test_bad_certificate_urls_are_refused(url, pki, skill_handler, caplog):
     "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem",
     "https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem",
     "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
-    "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
 ])
 def test_good_certificate_urls_pass_the_url_rule(url):
     check_cert_url(url)
@@ -183,7 +185,7 @@ def test_a_leaf_without_the_alexa_san_is_refused(client, pki, chains):
 
 def test_a_chain_to_an_untrusted_root_is_refused(pki, chains, skill_handler):
     other = Pki()
-    app = create_app(verifier=make_verifier(pki, roots=[other.root]), verify=True,
+    app = create_app(verifier=make_verifier(pki, chains, roots=[other.root]), verify=True,
                      handler=skill_handler)
     body = launch_body()
     reply = app.test_client().post("/", data=body, headers=signed_headers(pki, chains, body))
@@ -282,7 +284,7 @@ def test_verification_is_on_by_default_and_needs_a_skill_id(monkeypatch):
 # --- load on loopback ------------------------------------------------------------------
 
 def test_concurrent_signed_requests_against_the_real_server(pki, chains, skill_handler):
-    verifier = make_verifier(pki)
+    verifier = make_verifier(pki, chains)
     server = make_server(create_app(verifier=verifier, verify=True, handler=skill_handler),
                          port=0)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -296,6 +298,9 @@ def test_concurrent_signed_requests_against_the_real_server(pki, chains, skill_h
                              timeout=10).status_code
 
     try:
+        # Warm the chain cache first: a cold start serves at most 5 simultaneous requests
+        # from its one fetch (chains.Limits; test_web_security.py shows the rest refused).
+        assert one(0) == 200
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=clients) as pool:
             statuses = list(pool.map(one, range(total)))

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 from support import SKILL_ID
-from web_pki import ChainServer, Pki, loopback_rule
+from web_pki import ChainServer, Pki
 
 from skill.web.app import MAX_BODY_BYTES, create_app
 from skill.web.serve import make_server
@@ -102,7 +102,7 @@ def test_deeply_nested_json_with_verification_off_is_400():
 
 
 def test_deeply_nested_json_that_is_signed_is_400(pki, chains):
-    verifier = Verifier(skill_id=SKILL_ID, url_rule=loopback_rule, roots=[pki.root])
+    verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
     client = create_app(verifier=verifier, verify=True, handler=answer).test_client()
     body = b"[" * 100_000
     reply = client.post("/", data=body, headers={

@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import base64
-import posixpath
 import threading
+import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import urlsplit
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from skill.web.verify import VerificationError
+from skill.web.certurl import UrlRule, cert_url_rule
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -83,38 +82,75 @@ class Pki:
 
 
 class ChainServer:
-    """Serves PEM chains on 127.0.0.1 by path and counts fetches."""
+    """Serves PEM chains on 127.0.0.1 by path, one thread per request, and counts fetches.
+
+    `gates[path]` holds a fetch of that path until the event is set (a slow S3);
+    `delay_s` slows every fetch; `serve_any` serves `chains[default]` for every path;
+    `redirects[path]` answers 302 to another location."""
 
     def __init__(self) -> None:
         self.chains: dict[str, bytes] = {}
-        self.fetches = 0
+        self.gates: dict[str, threading.Event] = {}
+        self.delay_s = 0.0
+        self.serve_any = False
+        self.redirects: dict[str, str] = {}
+        self.default = ""
+        self.paths: list[str] = []
+        self.arrived = threading.Condition()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                outer.fetches += 1
+                with outer.arrived:
+                    outer.paths.append(self.path)
+                    outer.arrived.notify_all()
+                gate = outer.gates.get(self.path)
+                if gate is not None:
+                    gate.wait(10)
+                time.sleep(outer.delay_s)
+                if self.path in outer.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", outer.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 data = outer.chains.get(self.path)
+                if data is None and outer.serve_any:
+                    data = outer.chains.get(outer.default)
                 self.send_response(200 if data else 404)
+                self.send_header("Content-Length", str(len(data or b"")))
                 self.end_headers()
                 self.wfile.write(data or b"")
 
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    @property
+    def fetches(self) -> int:
+        with self.arrived:
+            return len(self.paths)
+
+    def wait_for_fetch(self, path: str, timeout: float = 5.0) -> None:
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: path in self.paths, timeout):
+                raise AssertionError(f"no fetch of {path} arrived")
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    @property
+    def url_rule(self) -> UrlRule:
+        """The production URL rule, strict in every way, for this server instead of S3."""
+        return cert_url_rule(scheme="http", host="127.0.0.1", port=self.port)
 
     def close(self) -> None:
         self.server.shutdown()
-
-
-def loopback_rule(url: str) -> None:
-    """Tests only: the production rule, but for http://127.0.0.1 instead of S3."""
-    parts = urlsplit(url)
-    if parts.scheme != "http" or parts.hostname != "127.0.0.1":
-        raise VerificationError("test rule: not the local chain server")
-    if not posixpath.normpath(parts.path).startswith("/echo.api/"):
-        raise VerificationError("test rule: path is not under /echo.api/")
+        self.server.server_close()

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from skill.web.refusals import RefusalLog
 from skill.web.verify import VerificationError, Verifier
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,10 @@ def create_app(
         verifier = Verifier(skill_id=skill_id)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    refusals = RefusalLog(logger)
 
     def refuse(reason: str, status: int = 400) -> tuple[Response, int]:
-        logger.warning("refused request: %s", reason)
+        refusals.refused(reason)
         return jsonify(error="bad request"), status
 
     @app.get("/health")

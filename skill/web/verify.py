@@ -1,31 +1,34 @@
 """Alexa request verification for self-hosted endpoints, on `cryptography`.
 
 flask-ask-sdk's verifier stack (certvalidator → oscrypto) cannot be imported on current
-OpenSSL 3 (wbond/oscrypto#75, #78), so the rules Alexa documents are implemented here:
+OpenSSL 3 (wbond/oscrypto#75, #78), so the rules Alexa documents are implemented here.
+Every check that costs nothing runs first, so a forged request that fails one never
+causes an outbound fetch:
 
-1. SignatureCertChainUrl: https, host s3.amazonaws.com, port 443 if given, normalised
-   path starting /echo.api/;
-2. the PEM chain from that URL (cached per URL until the leaf expires), valid now,
-   chaining to a trusted root, with echo-api.amazon.com among the leaf's SANs;
-3. Signature-256: RSA PKCS#1 v1.5 with SHA-256 over the raw body;
-4. request timestamp within 150 s (skill events: within an hour);
-5. the application id is the configured skill id.
+1. both headers present; Signature-256 is base64 of an RSA-sized signature (256, 384
+   or 512 bytes);
+2. SignatureCertChainUrl passes the strict rule in certurl.py (which also gives the
+   canonical URL the cache is keyed by);
+3. the body is a JSON object, its timestamp within 150 s (skill events: an hour), its
+   application id ours;
+4. only then the chain for that URL (chains.py: cached, rate-limited, one fetch per
+   URL), valid now along the whole path, chaining to a trusted root, with
+   echo-api.amazon.com among the leaf's SANs;
+5. the signature: RSA PKCS#1 v1.5 with SHA-256 over the raw body.
 
-Any failure raises VerificationError with a reason for the log.
+Any failure raises VerificationError with a fixed reason for the log.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
-import posixpath
-import threading
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -34,31 +37,19 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store
 from cryptography.x509.verification import VerificationError as _X509Error
 
+from skill.web.certurl import UrlRule, cert_url_rule, check_cert_url
+from skill.web.chains import CacheInfo, Chain, ChainCache, Limits
+from skill.web.errors import VerificationError
+
+__all__ = ["Limits", "VerificationError", "Verifier", "cert_url_rule", "check_cert_url"]
+
 ALEXA_SAN = "echo-api.amazon.com"
 MAX_SKEW_S = 150
 EVENT_MAX_SKEW_S = 3600
 FETCH_TIMEOUT_S = 3.0
-
-
-class VerificationError(Exception):
-    """The request did not prove it came from Alexa."""
-
-
-def check_cert_url(url: str) -> None:
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # raises ValueError for "host:abc", "host:99999", "[::1"
-    except ValueError as exc:
-        # Attacker-controlled header: a malformed URL is a 400, never a 500.
-        raise VerificationError("certificate URL is malformed") from exc
-    if parts.scheme.lower() != "https":
-        raise VerificationError("certificate URL is not https")
-    if (parts.hostname or "").lower() != "s3.amazonaws.com":
-        raise VerificationError("certificate URL host is not s3.amazonaws.com")
-    if port not in (None, 443):
-        raise VerificationError("certificate URL port is not 443")
-    if not posixpath.normpath(parts.path or "/").startswith("/echo.api/"):
-        raise VerificationError("certificate URL path is not under /echo.api/")
+MAX_CHAIN_BYTES = 64 * 1024
+SIGNATURE_BYTES = (256, 384, 512)  # RSA 2048, 3072, 4096; Alexa signs with 2048
+MAX_SIGNATURE_CHARS = 4 * 512 // 3 + 4
 
 
 def default_roots() -> list[x509.Certificate]:
@@ -73,91 +64,75 @@ def default_roots() -> list[x509.Certificate]:
         return x509.load_pem_x509_certificates(f.read())
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """The chain must come from the URL we checked, not wherever a redirect points."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as reply:
-        return reply.read(64 * 1024)  # type: ignore[no-any-return]
+    # Built per fetch (fetches are rare) so HTTPS_PROXY is read when fetching, not at import.
+    opener = urllib.request.build_opener(_NoRedirects)
+    with opener.open(url, timeout=FETCH_TIMEOUT_S) as reply:
+        data: bytes = reply.read(MAX_CHAIN_BYTES + 1)
+    if len(data) > MAX_CHAIN_BYTES:
+        raise ValueError("certificate chain is too large")
+    return data
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
 class Verifier:
-    """Production defaults are strict; tests inject their own URL rule, roots and clock."""
+    """Production defaults are strict; tests inject their own URL rule, roots, fetcher,
+    clock and limits, and everything else runs as in production."""
 
     skill_id: str
-    url_rule: Callable[[str], None] = check_cert_url
+    url_rule: UrlRule = check_cert_url
     roots: list[x509.Certificate] = field(default_factory=default_roots)
     fetcher: Callable[[str], bytes] = fetch
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    _cache: dict[str, tuple[x509.Certificate, datetime]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _fetch_lock: threading.Lock = field(default_factory=threading.Lock)
-    fetches: int = 0
+    clock: Callable[[], datetime] = _utcnow
+    limits: Limits = field(default_factory=Limits)
+    _chains: ChainCache = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._chains = ChainCache(self._load, self.clock, self.limits)
 
     def verify(self, headers: dict[str, str], body: bytes) -> dict[str, Any]:
         """Check one request; returns the parsed body when every rule passes."""
         url = _header(headers, "SignatureCertChainUrl")
-        signature = _header(headers, "Signature-256")
-        self.url_rule(url)
-        leaf = self.leaf_for(url)
-        try:
-            raw_signature = base64.b64decode(signature, validate=True)
-        except ValueError as exc:
-            raise VerificationError("signature is not base64") from exc
-        key = leaf.public_key()
-        if not isinstance(key, rsa.RSAPublicKey):
-            raise VerificationError("signing key is not RSA")
-        try:
-            key.verify(raw_signature, body, padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature as exc:
-            raise VerificationError("signature does not match the body") from exc
-        try:
-            event = json.loads(body)
-        except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nesting
-            raise VerificationError("body is not JSON") from exc
-        if not isinstance(event, dict):
-            raise VerificationError("body is not a JSON object")
+        signature = _signature(_header(headers, "Signature-256"))
+        url = self.url_rule(url)
+        event = _json_object(body)
         self.check_timestamp(event)
         if application_id(event) != self.skill_id:
             raise VerificationError("application id is not this skill's")
+        # Only now, with every free check passed, may the request cost a fetch.
+        chain = self._chains.get(url)
+        try:
+            chain.key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature as exc:
+            raise VerificationError("signature does not match the body") from exc
         return event
 
-    def leaf_for(self, url: str) -> x509.Certificate:
-        cached = self._cached(url)
-        if cached is not None:
-            return cached
-        # One fetch per URL even when many requests miss the cache at once.
-        with self._fetch_lock:
-            cached = self._cached(url)
-            if cached is not None:
-                return cached
-            leaf = self._fetch_and_check(url)
-            with self._lock:
-                self._cache[url] = (leaf, leaf.not_valid_after_utc)
-            return leaf
+    def cache_info(self) -> CacheInfo:
+        """Sizes and counters of the chain cache (for tests and diagnostics)."""
+        return self._chains.info()
 
-    def _cached(self, url: str) -> x509.Certificate | None:
-        now = self.clock()
-        with self._lock:
-            entry = self._cache.get(url)
-        if entry and entry[0].not_valid_before_utc <= now < entry[1]:
-            return entry[0]
-        return None
-
-    def _fetch_and_check(self, url: str) -> x509.Certificate:
-        now = self.clock()
+    def _load(self, url: str, now: datetime) -> Chain:
         try:
             pem = self.fetcher(url)
         except Exception as exc:
             raise VerificationError(
                 f"could not fetch the certificate chain: {type(exc).__name__}"
             ) from exc
-        self.fetches += 1
         try:
-            chain = x509.load_pem_x509_certificates(pem)
+            leaf, *intermediates = x509.load_pem_x509_certificates(pem)
         except ValueError as exc:
             raise VerificationError("certificate chain is not PEM") from exc
-        leaf, intermediates = chain[0], chain[1:]
-        if not (leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc):
-            raise VerificationError("signing certificate is not valid now")
         try:
             verifier = (
                 PolicyBuilder()
@@ -165,10 +140,18 @@ class Verifier:
                 .time(now)
                 .build_server_verifier(x509.DNSName(ALEXA_SAN))
             )
-            verifier.verify(leaf, intermediates)
+            path = verifier.verify(leaf, intermediates)
         except (_X509Error, ValueError) as exc:
             raise VerificationError(f"certificate chain refused: {exc}") from exc
-        return leaf
+        key = leaf.public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise VerificationError("signing key is not RSA")
+        # The cached chain is good only while every certificate on the path is.
+        return Chain(
+            key=key,
+            valid_from=max(c.not_valid_before_utc for c in path),
+            valid_until=min(c.not_valid_after_utc for c in path),
+        )
 
     def check_timestamp(self, event: dict[str, Any]) -> None:
         request = event.get("request")
@@ -192,6 +175,28 @@ def _header(headers: dict[str, str], name: str) -> str:
         if key.lower() == name.lower() and value:
             return value
     raise VerificationError(f"missing {name} header")
+
+
+def _signature(text: str) -> bytes:
+    if len(text) > MAX_SIGNATURE_CHARS:
+        raise VerificationError("signature is too long")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise VerificationError("signature is not base64") from exc
+    if len(raw) not in SIGNATURE_BYTES:
+        raise VerificationError("signature is not the length of an RSA signature")
+    return raw
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        event = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nesting
+        raise VerificationError("body is not JSON") from exc
+    if not isinstance(event, dict):
+        raise VerificationError("body is not a JSON object")
+    return event
 
 
 def application_id(event: dict[str, Any]) -> str | None:
