@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store
 from cryptography.x509.verification import VerificationError as _X509Error
 
+from skill.alexa.entry import application_id
 from skill.web.certurl import UrlRule, cert_url_rule, check_cert_url
 from skill.web.chains import CacheInfo, Chain, ChainCache, Limits
 from skill.web.errors import VerificationError
@@ -197,13 +198,3 @@ def _json_object(body: bytes) -> dict[str, Any]:
     if not isinstance(event, dict):
         raise VerificationError("body is not a JSON object")
     return event
-
-
-def application_id(event: dict[str, Any]) -> str | None:
-    for path in (("context", "System", "application"), ("session", "application")):
-        node: Any = event
-        for key in path:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get("applicationId"), str):
-            return node["applicationId"]  # type: ignore[no-any-return]
-    return None
