@@ -83,6 +83,8 @@ OPENINGS = [
     {"location": "hamstring", "trigger": "sitting"},
     {"location": "ankle_foot", "side": "both", "swollen": "yes", "trigger": "travel"},
     {"location": "calf", "varicose": "yes", "heavy": "yes"},
+    {"location": "calf", "varicose": "yes", "bleeding": "yes"},
+    {"location": "calf", "trigger": "exercise", "eases_rest": "yes", "numb_tingling": "yes"},
     {"location": "back_of_knee", "better_moving": "yes", "sore_stiff": "yes"},
     {"location": "whole_leg", "side": "both", "sore_stiff": "yes", "trigger": "none"},
     {"location": "calf", "wound": "yes", "hot_red": "yes"},
@@ -151,6 +153,7 @@ RULE_OPENINGS = {
     "sudden_severe": {"onset": "sudden", "trigger": "none", "severe": "yes"},
     "skin_infection": {"hot_red": "yes", "fever": "yes"},
     "varicose_vein": {"varicose": "yes", "bleeding": "yes"},
+    "vein_bleeding": {"varicose": "yes", "bleeding": "yes", "bleeding_uncontrolled": "yes"},
     "dvt": {"swollen": "yes"},
     "tear": {"pop": "yes"},
     "nerve_weakness": {"weak_leg": "yes"},
@@ -244,7 +247,8 @@ def test_every_rule_derivation_question_and_family_cites_clinical_md():
 def test_covers_name_real_findings():
     for qid, spec in QUESTIONS.items():
         for finding in spec.get("covers", ()):
-            assert finding in SYMPTOMS | CONTEXTS | {"persisting", "cramp_frequent"}, qid
+            answers = {"persisting", "cramp_frequent", "bleeding_uncontrolled"}
+            assert finding in SYMPTOMS | CONTEXTS | answers, qid
 
 
 findings = st.sampled_from(sorted(SYMPTOMS | CONTEXTS))
