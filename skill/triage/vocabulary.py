@@ -66,7 +66,7 @@ SYMPTOMS: frozenset[str] = frozenset(
         *("weak_leg", "numb_tingling", "shooting", "cramp", "long_cramp"),
         *("fever", "confused", "wound", "dark_patches", "blisters", "very_unwell"),
         *("spreading", "clammy", "sore_stiff", "eases_rest", "better_moving", "heavy"),
-        *("bleeding", "discoloured"),
+        *("bleeding", "bleeding_uncontrolled", "discoloured"),
     }
 )
 CONTEXTS: frozenset[str] = frozenset(

@@ -55,6 +55,7 @@ SYMPTOMS: frozenset[str] = frozenset({
     "fever", "confused", "wound", "dark_patches", "blisters", "very_unwell", "spreading",
     "clammy",  # infection
     "sore_stiff", "eases_rest", "better_moving", "heavy", "bleeding", "discoloured",  # pattern
+    "bleeding_uncontrolled",  # a vein that keeps bleeding despite pressure (item 22)
 })
 CONTEXTS: frozenset[str] = frozenset({
     "cast", "statin", "varicose", "smoker", "diabetes", "immunosuppressed", "pregnant",
