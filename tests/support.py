@@ -23,7 +23,10 @@ SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 SLOT_TYPES = {
     "subject": "PERSON", "location": "LEG_LOCATION", "side": "LEG_SIDE",
     "onset": "PAIN_ONSET", "trigger": "PAIN_TRIGGER", "symptom": "SYMPTOM",
-    "other_symptom": "SYMPTOM", "stretch": "STRETCH",
+    "other_symptom": "SYMPTOM", "third_symptom": "SYMPTOM", "denied": "SYMPTOM",
+    "other_denied": "SYMPTOM", "fine": "NORMAL_SIGN", "context": "CONTEXT",
+    "compare": "COMPARISON", "since": "TIME_ANCHOR", "stretch": "STRETCH",
+    "choice": "ORDINAL", "medicine": "MEDICINE", "condition": "CONDITION", "answer": "ANSWER",
 }
 _serializer = DefaultSerializer()
 

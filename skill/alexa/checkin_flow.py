@@ -22,7 +22,15 @@ from skill.store import Store
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
-NEXT_STEP = {"flags_emergency": "flags_urgent", "flags_urgent": "stretches"}
+# What an answer that was not understood twice counts as, per step: no consent (nothing
+# is saved), no pain score, "I don't know" to a warning sign (cautious), stretches unknown.
+UNCLEAR_MEANS: dict[str, str | None] = {
+    "consent": "no",
+    "pain": None,
+    "flags_emergency": "unknown",
+    "flags_urgent": "unknown",
+    "stretches": "unknown",
+}
 
 
 def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
@@ -69,7 +77,21 @@ def ask_step(handler_input: HandlerInput, *prefix: str) -> Response:
     return reply(handler_input, join(*prefix, text), reprompt=text)
 
 
-def answer(handler_input: HandlerInput, store: Store, value: str | int | None) -> Response:
+def ask_again(handler_input: HandlerInput, store: Store) -> Response:
+    """Not understood: ask once more with a hint; the second time, move on with what an
+    unclear answer means at this step (never a loop)."""
+    state = conversation(handler_input)
+    record = state.checkin
+    assert record is not None
+    if state.missed() >= 2:
+        return answer(handler_input, store, UNCLEAR_MEANS[record.step], repaired=True)
+    hint = "checkin.pain_hint" if record.step == "pain" else "answer_hints.yes_no"
+    return ask_step(handler_input, content(handler_input).say(hint))
+
+
+def answer(
+    handler_input: HandlerInput, store: Store, value: str | int | None, repaired: bool = False
+) -> Response:
     """value: "yes"/"no"/"unknown" for yes-no steps, an int (or None) for pain."""
     c = content(handler_input)
     record = conversation(handler_input).checkin
@@ -77,7 +99,7 @@ def answer(handler_input: HandlerInput, store: Store, value: str | int | None) -
     step = record.step
     if step == "consent":
         if value not in ("yes", "no"):
-            return ask_step(handler_input)
+            return ask_again(handler_input, store)
         persistence.load(handler_input)["consent"] = value == "yes"
         persistence.save(handler_input)
         record.save = value == "yes"
@@ -85,14 +107,16 @@ def answer(handler_input: HandlerInput, store: Store, value: str | int | None) -
         said = "checkin.consent_given" if value == "yes" else "checkin.consent_declined"
         return ask_step(handler_input, c.say(said))
     if step == "pain":
-        if value in ("yes", "no") or (isinstance(value, int) and not 0 <= value <= 10):
-            return ask_step(handler_input, c.say("checkin.pain_hint"))
+        if not repaired and (
+            value in ("yes", "no") or (isinstance(value, int) and not 0 <= value <= 10)
+        ):
+            return ask_again(handler_input, store)
         record.pain = value if isinstance(value, int) else None
         record.step = "flags_emergency"
         return ask_step(handler_input)
     if step in rules.WARNING_STEPS:
         if value not in ("yes", "no", "unknown"):
-            return ask_step(handler_input, c.say("answer_hints.yes_no"))
+            return ask_again(handler_input, store)
         level = rules.warning_level(step, str(value))
         if level:
             record.flags.append(str(level))

@@ -6,13 +6,15 @@ from __future__ import annotations
 import time
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model import Intent, Response
 
-from skill.alexa import persistence
+from skill.alexa import persistence, slots
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import GuideId, GuideState, conversation
+from skill.content import Content
 from skill.speech.guides import build_steps, guide_name, step_speech
 from skill.speech.ssml import to_text
+from skill.triage.engine import Outcome, offer_for
 
 RESUME_WINDOW_S = 3600
 
@@ -105,3 +107,42 @@ def resume(handler_input: HandlerInput) -> Response | None:
 
 def label(handler_input: HandlerInput, guide: GuideId) -> str:
     return guide_name(content(handler_input), guide)
+
+
+def chosen(handler_input: HandlerInput, intent: Intent | None) -> GuideId | None:
+    """The stretch asked for: by name ("the calf one"), or by its place in the menu the
+    skill reads out ("the first one", "any")."""
+    stretch = slots.resolved_id(slots.slot(intent, "stretch"))
+    if stretch:
+        return GuideId(stretch)
+    choice = slots.resolved_id(slots.slot(intent, "choice"))
+    menu = list(content(handler_input).guides["stretches"])
+    if choice in ORDINALS:
+        return GuideId(menu[ORDINALS[choice]])
+    if choice == "any":
+        facts = conversation(handler_input).triage.facts
+        return GuideId.parse(offer_for(Outcome("self_care", "", None), facts)) or GuideId(menu[0])
+    return None
+
+
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
+
+
+def talk(c: Content, guide: GuideId, intent_name: str) -> str:
+    """Answers to mid-stretch questions, from the stretch's own numbers."""
+    if guide.stretch is None:  # RICE has no holds or sides
+        return c.say("guide_talk.slower")
+    spec = c.guides["stretches"][guide.stretch]
+    reps, sides = int(spec["reps"]), int(spec["sides"])
+    numbers = {
+        "seconds": spec["hold_seconds"],
+        "reps": reps,
+        "times": c.say("guide_talk.times_one" if reps == 1 else "guide_talk.times_many"),
+        "per_leg": c.say("guide_talk.per_leg") if sides > 1 else "",
+    }
+    key = {
+        "HoldTimeIntent": "guide_talk.hold",
+        "RepsIntent": "guide_talk.reps",
+        "OtherLegIntent": "guide_talk.other_leg_two" if sides > 1 else "guide_talk.other_leg_one",
+    }.get(intent_name, "guide_talk.slower")
+    return c.say(key, **numbers)

@@ -47,6 +47,8 @@ def reply(
     if card:
         builder.set_card(SimpleCard(title=card[0], content=card[1]))
     builder.set_should_end_session(end)
+    if not state.missed_now:  # understood: the count of misunderstood turns starts again
+        state.misses, state.missed_at = 0, None
     write_back(handler_input)
     return builder.response
 

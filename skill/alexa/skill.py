@@ -11,7 +11,7 @@ from ask_sdk_model.services import ApiClient
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.errors import ErrorHandler
-from skill.alexa.handlers import account, guides, reminders, session, triage
+from skill.alexa.handlers import account, guides, questions, reminders, session, triage
 from skill.alexa.interceptors import RequestLogInterceptor
 from skill.alexa.persistence import StoreAdapter
 from skill.store import Store
@@ -19,16 +19,23 @@ from skill.store import Store
 # The first handler whose can_handle is true answers, so order matters: what must win
 # whatever the phase comes first, answers tied to a phase next, catch-alls last.
 HANDLERS: tuple[type[Handler], ...] = (
-    # Opening the skill, and statements of pain or red flags, heard at any point.
+    # Opening the skill; a call for help; statements of pain, red flags or corrections,
+    # heard whatever the phase.
     session.LaunchHandler,
+    triage.EmergencyHelpHandler,
     triage.StatementHandler,
+    triage.CorrectionHandler,
     # Answers that belong to the phase the person is in.
+    triage.ConfirmLoweringHandler,
     account.ConfirmDeleteHandler,
     account.CheckInAnswerHandler,
+    guides.GuideTalkHandler,
+    guides.StretchHurtsHandler,
     guides.GuideHandler,
     triage.AnswerHandler,
     triage.OfferHandler,
     triage.StartAnswerHandler,
+    session.WaitHandler,
     # Account features: check-ins, summaries, sharing, deleting data, reminders.
     account.CheckInStartHandler,
     account.SummaryHandler,
@@ -38,12 +45,19 @@ HANDLERS: tuple[type[Handler], ...] = (
     account.DeleteDataHandler,
     reminders.ReminderHandler,
     reminders.PermissionResponseHandler,
-    # Side facts, guides and advice, explanations.
+    # Side facts, guides and advice, explanations and everyday questions.
     triage.PainScaleHandler,
     triage.DurationHandler,
     guides.GuideStartHandler,
     guides.AdviceHandler,
     triage.WhyHandler,
+    triage.DetailsHandler,
+    questions.MedicineHandler,
+    questions.HeatIceHandler,
+    questions.WhatIsHandler,
+    questions.HealingTimeHandler,
+    questions.IsItSeriousHandler,
+    questions.ThanksHandler,
     # Navigation and the session's frame.
     session.RepeatHandler,
     session.StartOverHandler,

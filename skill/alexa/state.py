@@ -3,7 +3,8 @@
 It rides in session attributes, which Alexa sends back on the next request, so it stays
 small; anything bigger lives in the store. `ConversationState.from_session` reads what
 came back (repairing junk rather than failing), `to_session` writes the same shape:
-`triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, retried},
+`triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, last_answered,
+lowering, wanted}, `misses`/`missed_at` (turns not understood in a row),
 `guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`,
 `last` {speech, reprompt}. `sessionAttributes.triage.disposition` is a public contract.
 
@@ -32,6 +33,7 @@ class Phase(StrEnum):
     """Where the person is; decides what a bare "yes", "no" or "help" means."""
 
     CONFIRM = "confirm"  # confirming a deletion
+    CORRECT = "correct"  # confirming a correction that lowers a red flag
     CHECKIN = "checkin"  # in a daily check-in
     GUIDE = "guide"  # following RICE or a stretch step by step
     QUESTION = "question"  # a triage question is waiting for its answer
@@ -40,11 +42,14 @@ class Phase(StrEnum):
 
 
 WHY = "why"  # the offer to explain an outcome
-Offer = GuideId | Literal["why"]
+CHECK = "check"  # the offer to run the red-flag checks (after a stretch hurt)
+Offer = GuideId | Literal["why", "check"]
 
 
 def parse_offer(value: object) -> Offer | None:
-    return WHY if value == WHY else GuideId.parse(value)
+    if value in (WHY, CHECK):
+        return cast(Offer, value)
+    return GuideId.parse(value)
 
 
 @dataclass
@@ -57,12 +62,20 @@ class TriageState:
     cause: str | None = None
     evidence: list[str] = field(default_factory=list)  # "name=value" facts behind it
     offer: Offer | None = None
-    retried: list[str] = field(default_factory=list)  # questions re-asked once
+    last_answered: str | None = None  # the question "I meant no" corrects
+    lowering: list[str] = field(default_factory=list)  # facts a correction sets to "no",
+    # once the person confirms (lowering a red flag is confirmed first)
+    wanted: GuideId | None = None  # a stretch asked for before the checks were done
 
     @property
     def subject(self) -> str | None:
         value = self.facts.get("subject")
         return value if isinstance(value, str) else None
+
+    @property
+    def described(self) -> bool:
+        """The person has told us about the pain (not only who it is for)."""
+        return any(k != "subject" and k != "pain_score" for k in self.facts)
 
     @classmethod
     def from_session(cls, raw: object) -> TriageState:
@@ -82,7 +95,9 @@ class TriageState:
             cause=_str(raw.get("cause")),
             evidence=_strings(raw.get("evidence")),
             offer=parse_offer(raw.get("offer")),
-            retried=_strings(raw.get("retried")),
+            last_answered=_str(raw.get("last_answered")),
+            lowering=_strings(raw.get("lowering")),
+            wanted=GuideId.parse(raw.get("wanted")),
         )
 
     def to_session(self) -> dict[str, Any]:
@@ -94,7 +109,9 @@ class TriageState:
             "cause": self.cause,
             "evidence": self.evidence or None,
             "offer": str(self.offer) if self.offer else None,
-            "retried": self.retried or None,
+            "last_answered": self.last_answered,
+            "lowering": self.lowering or None,
+            "wanted": str(self.wanted) if self.wanted else None,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         return out
@@ -172,6 +189,9 @@ class ConversationState:
     checkin: CheckinState | None = None
     confirm_delete: bool = False
     last: LastSpeech | None = None
+    misses: int = 0  # turns in a row not understood at the same prompt
+    missed_at: str | None = None  # which prompt (phase and step) they were at
+    missed_now: bool = field(default=False, compare=False)  # this turn; not stored
 
     @classmethod
     def from_session(cls, attrs: dict[str, Any]) -> ConversationState:
@@ -181,6 +201,8 @@ class ConversationState:
             checkin=CheckinState.from_session(attrs.get("checkin")),
             confirm_delete=attrs.get("confirm") == "delete",
             last=LastSpeech.from_session(attrs.get("last")),
+            misses=_int(attrs.get("misses")),
+            missed_at=_str(attrs.get("missed_at")),
         )
 
     def to_session(self) -> dict[str, Any]:
@@ -193,12 +215,34 @@ class ConversationState:
             out["confirm"] = "delete"
         if self.last:
             out["last"] = {"speech": self.last.speech, "reprompt": self.last.reprompt}
+        if self.misses:
+            out["misses"], out["missed_at"] = self.misses, self.missed_at
         return out
+
+    @property
+    def prompt_key(self) -> str:
+        """Which prompt the person is at, for counting misunderstood turns in a row."""
+        step = {
+            Phase.QUESTION: self.triage.pending,
+            Phase.CHECKIN: self.checkin.step if self.checkin else None,
+            Phase.GUIDE: str(self.guide.step) if self.guide else None,
+        }.get(self.phase)
+        return f"{self.phase}:{step or ''}"
+
+    def missed(self) -> int:
+        """Count one more misunderstood turn at this prompt; returns how many in a row."""
+        key = self.prompt_key
+        self.misses = self.misses + 1 if self.missed_at == key else 1
+        self.missed_at = key
+        self.missed_now = True
+        return self.misses
 
     @property
     def phase(self) -> Phase:
         if self.confirm_delete:
             return Phase.CONFIRM
+        if self.triage.lowering:
+            return Phase.CORRECT
         if self.checkin:
             return Phase.CHECKIN
         if self.guide:

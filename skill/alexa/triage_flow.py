@@ -1,6 +1,6 @@
 """The triage conversation: take in what the person said, ask the next question or give
-the outcome, explain it. Clinical rules are the engine's (skill/triage); words are
-content's; this module only sequences them."""
+the outcome, explain it, correct it. Clinical rules are the engine's (skill/triage);
+words are content's; this module only sequences them."""
 
 from __future__ import annotations
 
@@ -11,14 +11,24 @@ from skill.alexa import checkin_flow, slots
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import WHY, ConversationState, Phase, conversation, parse_offer
 from skill.alexa.timezone import local_now
-from skill.speech.render import answer_hint, offer_text, question_text, render_outcome, why_text
+from skill.speech.render import (
+    answer_hint,
+    finding_list,
+    offer_text,
+    question_text,
+    render_outcome,
+    why_text,
+)
 from skill.triage import durations
 from skill.triage.engine import (
     NO,
+    UNKNOWN,
     YES,
     Outcome,
     Question,
+    is_red_flag,
     load_protocol,
+    lowered_by,
     next_step,
     record_answer,
     state_finding,
@@ -32,26 +42,40 @@ from skill.triage.vocabulary import (
     SYMPTOM_SLOTS,
 )
 
+# --- what the person said -------------------------------------------------------------------
+
+
+def denied_in(intent: Intent | None) -> list[str]:
+    """Findings the statement denies ("no swelling", "I can breathe fine")."""
+    return [
+        f
+        for name in (*DENIED_SLOTS, NORMAL_SLOT)
+        for f in slots.resolved_ids(slots.slot(intent, name))
+    ]
+
+
+def stated_in(intent: Intent | None) -> list[str]:
+    """Findings the statement states ("my calf is swollen and hot")."""
+    return [f for name in SYMPTOM_SLOTS for f in slots.resolved_ids(slots.slot(intent, name))]
+
 
 def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[bool, bool]:
     """Record what a statement said: where, when and how, findings stated or denied,
     circumstances, and how long. Returns (learned something, new caregiver subject).
 
-    A denial never overrides a finding stated earlier: lowering a red flag is a
-    correction, and corrections are confirmed first."""
+    A denial never takes back a finding stated earlier: lowering a red flag is a
+    correction, and corrections are confirmed first (see `correct`)."""
     facts = conversation(handler_input).triage.facts
     before = dict(facts)
     for slot_name, fact in FACT_SLOTS.items():
         value = slots.resolved_id(slots.slot(intent, slot_name))
         if value:
             facts[fact] = value
-    for slot_name in SYMPTOM_SLOTS:
-        for finding in slots.resolved_ids(slots.slot(intent, slot_name)):
-            state_finding(facts, finding, YES)
-    for slot_name in (*DENIED_SLOTS, NORMAL_SLOT):
-        for finding in slots.resolved_ids(slots.slot(intent, slot_name)):
-            if facts.get(finding) != YES:
-                state_finding(facts, finding, NO)
+    for finding in stated_in(intent):
+        state_finding(facts, finding, YES)
+    for finding in denied_in(intent):
+        if facts.get(finding) != YES:
+            state_finding(facts, finding, NO)
     for finding in slots.resolved_ids(slots.slot(intent, CONTEXT_SLOT)):
         state_finding(facts, finding, YES)
     days = duration_of(handler_input, intent)
@@ -78,6 +102,78 @@ def duration_of(handler_input: HandlerInput, intent: Intent | None) -> float | N
     if days is None:
         return None
     return durations.compared(days, slots.resolved_id(slots.slot(intent, "compare")))
+
+
+def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) -> Response:
+    """A statement about the pain at any point: record it and carry on the triage.
+    Denying something said earlier is a correction (confirmed before a red flag is
+    lowered); a statement that adds nothing re-asks the question with a hint."""
+    c = content(handler_input)
+    state = conversation(handler_input)
+    lowering = [f for f in lowered_by(state.triage.facts, denied_in(intent)) if is_red_flag(f)]
+    before = current_question(handler_input)
+    learned, caregiver = take_statement(handler_input, intent)
+    if lowering:
+        return confirm_lowering(handler_input, lowering)
+    if caregiver:
+        prefix = (*prefix, c.say("caregiver_ack", state.triage.subject))
+    if not learned and before is not None:
+        return ask_again(handler_input, before, *prefix)
+    return advance(handler_input, *prefix)
+
+
+def correct(handler_input: HandlerInput, intent: Intent | None) -> Response:
+    """ "Actually there's no swelling", "I meant no", "sorry, it's the right leg",
+    "it's been three weeks, not three days": change the answer or the named fact and run
+    the triage again. Taking back a red flag is confirmed first."""
+    c = content(handler_input)
+    triage = conversation(handler_input).triage
+    answer = slots.resolved_id(slots.slot(intent, "answer"))
+    target = triage.last_answered
+    if answer and target:
+        if answer == NO and triage.facts.get(target) in (YES, UNKNOWN) and is_red_flag(target):
+            return confirm_lowering(handler_input, [target])
+        triage.facts[target] = answer
+        return advance(handler_input, c.say("correction.changed"))
+    lowering = [f for f in lowered_by(triage.facts, denied_in(intent)) if is_red_flag(f)]
+    for fact in FACT_SLOTS:  # a named fact replaces the old one
+        if slots.resolved_id(slots.slot(intent, fact)):
+            triage.facts.pop(fact, None)
+    learned, _ = take_statement(handler_input, intent)
+    if lowering:
+        return confirm_lowering(handler_input, lowering)
+    if not learned:
+        prompt = current_prompt(handler_input)
+        return reply(handler_input, join(c.say("correction.nothing"), prompt), reprompt=prompt)
+    return advance(handler_input, c.say("correction.changed"))
+
+
+def confirm_lowering(handler_input: HandlerInput, facts: list[str]) -> Response:
+    c = content(handler_input)
+    conversation(handler_input).triage.lowering = facts
+    questions = load_protocol().questions
+    findings = [
+        f
+        for fact in facts
+        for f in (questions[fact].get("covers", [fact]) if fact in questions else [fact])
+    ]
+    text = c.say("correction.confirm", items=finding_list(c, list(dict.fromkeys(findings))))
+    return reply(handler_input, text, reprompt=text)
+
+
+def settle_lowering(handler_input: HandlerInput, confirmed: bool) -> Response:
+    """Yes to "just to check: no swelling after all?" takes the red flag back."""
+    c = content(handler_input)
+    triage = conversation(handler_input).triage
+    facts, triage.lowering = triage.lowering, []
+    if not confirmed:
+        return advance(handler_input, c.say("correction.kept"))
+    for fact in facts:
+        triage.facts[fact] = NO
+    return advance(handler_input, c.say("correction.changed"))
+
+
+# --- questions and outcomes -------------------------------------------------------------------
 
 
 def pending_question(state: ConversationState) -> Question | None:
@@ -119,6 +215,19 @@ def ask(handler_input: HandlerInput, question: Question, *prefix: str) -> Respon
     return reply(handler_input, join(*prefix, text), reprompt=text)
 
 
+def ask_again(handler_input: HandlerInput, question: Question, *prefix: str) -> Response:
+    """Not understood: ask once more with a hint; the second time, take it as "not
+    sure" and move on (cautious on a red-flag question), so no question loops."""
+    c = content(handler_input)
+    state = conversation(handler_input)
+    if state.missed() >= 2:
+        state.triage.facts[question.id] = UNKNOWN
+        state.triage.last_answered = question.id
+        return advance(handler_input, *prefix, c.say("repair.as_unknown"))
+    hint = c.say("unclear.slot", hint=answer_hint(c, question), question="")
+    return ask(handler_input, question, *prefix, hint)
+
+
 def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) -> Response:
     c = content(handler_input)
     triage = conversation(handler_input).triage
@@ -132,8 +241,10 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
     triage.reason = outcome.reason
     triage.cause = outcome.cause
     triage.evidence = list(outcome.evidence)
-    triage.offer = parse_offer(rendered.offer)
-    triage.pending = None
+    offer = parse_offer(rendered.offer)
+    if level == Disposition.SELF_CARE and triage.wanted:
+        offer = triage.wanted  # the stretch they asked for, now the checks are done
+    triage.offer, triage.wanted, triage.pending = offer, None, None
     card = (rendered.card_title, rendered.card_text)
     view = {
         "kind": "outcome",
@@ -145,24 +256,41 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
         return reply(
             handler_input, join(*prefix, rendered.speech), card=card, end=True, screen=view
         )
-    offer = offer_text(c, triage.offer, subject)
+    offered = offer_text(c, triage.offer, subject)
     if repeat:  # nothing said since changed the advice: no need to read it all again
-        lead = c.say(f"outcomes.{level}.lead", subject)
-        return reply(handler_input, join(*prefix, lead, offer), reprompt=offer)
-    return reply(
-        handler_input, join(*prefix, rendered.speech, offer), reprompt=offer, card=card, screen=view
-    )
+        lead = c.say(f"outcomes.{level}.lead", subject) or c.say("correction.same")
+        return reply(handler_input, join(*prefix, lead, offered), reprompt=offered)
+    speech = join(*prefix, rendered.speech, offered)
+    return reply(handler_input, speech, reprompt=offered, card=card, screen=view)
 
 
 def answer_pending(handler_input: HandlerInput, value: str) -> Response:
     """Yes / no / I don't know to the pending question."""
-    triage = conversation(handler_input).triage
-    question = pending_question(conversation(handler_input))
+    state = conversation(handler_input)
+    question = pending_question(state)
     if question is None:
         return advance(handler_input)
-    if record_answer(triage.facts, question, value, triage.retried):
+    may_ask_again = not (state.missed_at == state.prompt_key and state.misses >= 1)
+    if record_answer(state.triage.facts, question, value, may_ask_again):
+        state.triage.last_answered = question.id
         return advance(handler_input)
+    state.missed()
     return ask(handler_input, question, answer_hint(content(handler_input), question))
+
+
+def details(handler_input: HandlerInput) -> Response:
+    """ "Tell me more" / "what should I do?": the fuller advice for the outcome given."""
+    c = content(handler_input)
+    triage = conversation(handler_input).triage
+    if not triage.disposition or not triage.reason:
+        prompt = current_prompt(handler_input)
+        return reply(handler_input, prompt, reprompt=prompt)
+    outcome = Outcome(str(triage.disposition), triage.reason, triage.cause)
+    rendered = render_outcome(c, outcome, triage.facts)
+    if rendered.end_session:
+        return reply(handler_input, rendered.details, end=True)
+    prompt = offer_text(c, triage.offer, triage.subject) or after_outcome(handler_input)
+    return reply(handler_input, join(rendered.details, prompt), reprompt=prompt)
 
 
 def why(handler_input: HandlerInput) -> Response:
@@ -203,6 +331,11 @@ def current_prompt(handler_input: HandlerInput) -> str:
         return c.say("guides.cues.prompt")
     if phase == Phase.CONFIRM:
         return c.say("deletion.confirm")
+    if phase == Phase.CORRECT:
+        findings = [
+            f for fact in state.triage.lowering for f in load_protocol().covers(fact) or (fact,)
+        ]
+        return c.say("correction.confirm", items=finding_list(c, findings))
     if phase == Phase.CHECKIN:
         return checkin_flow.question(handler_input)
     if phase == Phase.QUESTION:

@@ -88,6 +88,12 @@ class Content:
         values.update(extra)
         return values
 
+    def has(self, key: str) -> bool:
+        try:
+            return isinstance(self.get(key), str)
+        except KeyError:
+            return False
+
     def say(self, key: str, subject: str | None = None, **extra: Any) -> str:
         """The words under `key`, placeholders filled. An unknown key raises KeyError, so
         a typo fails a test instead of being spoken."""

@@ -38,6 +38,12 @@ def question_text(content: Content, question: Question, subject: str | None) -> 
     return content.fill(node, subject)
 
 
+def finding_list(content: Content, findings: list[str]) -> str:
+    """Findings as spoken, joined with "or" ("swelling, warmth or redness")."""
+    phrases = content.get("findings")
+    return _join([phrases[f] for f in findings if f in phrases], "or")
+
+
 def _remaining(content: Content, question: Question) -> str:
     """What a question still needs to ask once some of its findings were denied
     ("no breathlessness" leaves chest pain, coughing blood and fainting)."""

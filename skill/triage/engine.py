@@ -244,12 +244,12 @@ def record_answer(
     facts: Facts,
     question: Question,
     value: str,
-    retried: list[str],
+    may_ask_again: bool,
     protocol: Protocol | None = None,
 ) -> bool:
     """Record yes / no / unknown as the answer to `question`. Returns False when the
-    answer does not fit the question and it should be asked again once (with a hint);
-    the second time it counts as "unknown", so no question loops.
+    answer does not fit the question and it should be asked again (with a hint); when
+    it may not be asked again it counts as "unknown", so no question loops.
 
     A question answered by a slot value ("where is the pain?") takes "unknown", and
     takes "no" only where the protocol says what no means ("nothing brought it on")."""
@@ -261,10 +261,43 @@ def record_answer(
     if value == NO and no_means:
         facts[question.id] = no_means
         return True
-    if question.id in retried:
-        facts[question.id] = UNKNOWN
-        return True
-    retried.append(question.id)
+    if may_ask_again:
+        return False
+    facts[question.id] = UNKNOWN
+    return True
+
+
+def lowered_by(facts: Facts, denied: list[str], protocol: Protocol | None = None) -> list[str]:
+    """What denying these findings would take back: findings stated "yes" and questions
+    answered "yes" or "unknown" that cover them. Lowering a red flag is confirmed first."""
+    protocol = protocol or load_protocol()
+    found = [f for f in denied if facts.get(f) == YES]
+    for qid in protocol.questions:
+        covers = protocol.covers(qid)
+        if facts.get(qid) in (YES, UNKNOWN) and covers and set(covers) & set(denied):
+            found.append(qid)
+    return found
+
+
+@lru_cache(maxsize=256)
+def raises_level(finding: str) -> bool:
+    """Whether this finding on its own, with "no" to every question, ends at emergency
+    or urgent ("breathless" does; "severe", an intensity word, does not)."""
+    facts: Facts = {finding: YES}
+    for _ in range(MAX_QUESTIONS + 1):
+        step = next_step(facts)
+        if isinstance(step, Outcome):
+            return Disposition(step.disposition).blocks_self_care
+        facts[step.id] = NO if step.answers == "yes_no" else UNKNOWN
+    return True  # never reached: the walk tests bound every path
+
+
+def is_red_flag(fact: str, protocol: Protocol | None = None) -> bool:
+    """A finding or question that can raise the level (lowering it needs a confirmation)."""
+    protocol = protocol or load_protocol()
+    for qid, spec in protocol.questions.items():
+        if spec.get("red_flag") and (fact == qid or fact in spec.get("covers", ())):
+            return True
     return False
 
 

@@ -8,10 +8,10 @@ from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.dialog import ElicitSlotDirective
 
-from skill.alexa import guide_flow, slots, triage_flow
+from skill.alexa import guide_flow, triage_flow
 from skill.alexa.base import IntentHandler
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import GuideId, Phase, conversation
+from skill.alexa.state import CHECK, GuideId, Phase, conversation
 
 # Inside a guide: how far each intent moves (None = back to the first step).
 MOVES: dict[str, int | None] = {
@@ -25,19 +25,47 @@ MOVES: dict[str, int | None] = {
 
 
 class GuideHandler(IntentHandler):
-    """Next / previous / repeat / start over / yes / pause / no inside a guided session."""
+    """Next / previous / repeat / start over / yes / no inside a guided session."""
 
-    intents = (*MOVES, "AMAZON.PauseIntent", "AMAZON.NoIntent")
+    intents = (*MOVES, "AMAZON.NoIntent")
     phases = (Phase.GUIDE,)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         name = get_intent_name(handler_input)
-        c = content(handler_input)
-        if name in ("AMAZON.PauseIntent", "AMAZON.NoIntent"):
+        if name == "AMAZON.NoIntent":
             guide_flow.remember(handler_input, conversation(handler_input).guide)
-            key = "guides.cues.paused" if name == "AMAZON.PauseIntent" else "goodbye_guide"
-            return reply(handler_input, c.say(key), end=True)
+            return reply(handler_input, content(handler_input).say("goodbye_guide"), end=True)
         return guide_flow.move(handler_input, MOVES[name])
+
+
+class GuideTalkHandler(IntentHandler):
+    """Mid-stretch talk stays in the stretch: how long, how many, which leg, slower."""
+
+    intents = ("HoldTimeIntent", "RepsIntent", "OtherLegIntent", "SlowerIntent")
+    phases = (Phase.GUIDE,)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        current = conversation(handler_input).guide
+        assert current is not None
+        text = guide_flow.talk(c, current.id, get_intent_name(handler_input))
+        prompt = c.say("guide_talk.prompt")
+        return reply(handler_input, join(text, prompt), reprompt=prompt)
+
+
+class StretchHurtsHandler(IntentHandler):
+    """ "This hurts", "it's sharp": stop the stretch, say why, and offer the checks."""
+
+    intents = ("StretchHurtsIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        state = conversation(handler_input)
+        if state.guide:
+            guide_flow.remember(handler_input, None)
+        state.guide = None
+        state.triage.offer = CHECK
+        text = content(handler_input).say("guide_talk.hurts")
+        return reply(handler_input, text, reprompt=text)
 
 
 def blocked(handler_input: HandlerInput) -> Response | None:
@@ -63,18 +91,26 @@ class GuideStartHandler(IntentHandler):
         stop = blocked(handler_input)
         if stop:
             return stop
-        if get_intent_name(handler_input) == "RiceIntent":
-            return guide_flow.start(handler_input, GuideId.rice())
         intent = handler_input.request_envelope.request.intent
-        stretch = slots.resolved_id(slots.slot(intent, "stretch"))
-        if stretch is None:
-            # One slot missing: ask for it, and Alexa listens for a stretch next.
-            text = content(handler_input).say("guides.cues.unknown_stretch")
-            handler_input.response_builder.add_directive(
-                ElicitSlotDirective(slot_to_elicit="stretch", updated_intent=intent)
+        if get_intent_name(handler_input) == "RiceIntent":
+            wanted: GuideId | None = GuideId.rice()
+        else:
+            wanted = guide_flow.chosen(handler_input, intent)
+        triage = conversation(handler_input).triage
+        if wanted and triage.described and not triage.disposition:
+            # Pain was described: the red-flag checks come before any stretch.
+            triage.wanted = wanted
+            return triage_flow.advance(
+                handler_input, content(handler_input).say("guide_talk.screen_first")
             )
-            return reply(handler_input, text, reprompt=text)
-        return guide_flow.start(handler_input, GuideId(stretch))
+        if wanted:
+            return guide_flow.start(handler_input, wanted)
+        # One slot missing: ask for it, and Alexa listens for a stretch next.
+        text = content(handler_input).say("guides.cues.unknown_stretch")
+        handler_input.response_builder.add_directive(
+            ElicitSlotDirective(slot_to_elicit="stretch", updated_intent=intent)
+        )
+        return reply(handler_input, text, reprompt=text)
 
 
 class AdviceHandler(IntentHandler):
@@ -109,9 +145,9 @@ class ResumeHandler(IntentHandler):
 
 
 class IdleNavigationHandler(IntentHandler):
-    """Next / previous / pause with no guided session running: say where we are."""
+    """Next / previous with no guided session running: say where we are."""
 
-    intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.PauseIntent")
+    intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         prompt = triage_flow.current_prompt(handler_input)

@@ -9,10 +9,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
 from ask_sdk_model import Response
 
-from skill.alexa import guide_flow, persistence, triage_flow
+from skill.alexa import checkin_flow, guide_flow, persistence, triage_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import content, empty, join, reply
-from skill.alexa.state import conversation
+from skill.alexa.state import Phase, conversation
 from skill.speech.render import answer_hint
 
 logger = logging.getLogger(__name__)
@@ -62,8 +62,26 @@ class HelpHandler(IntentHandler):
         return phase_reply(handler_input, "help")
 
 
+class WaitHandler(IntentHandler):
+    """ "Wait", "hang on", "one moment", "pause": the session stays open in every phase;
+    only stop, cancel and "that's all" end it."""
+
+    intents = ("WaitIntent", "AMAZON.PauseIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        phase = conversation(handler_input).phase
+        if phase == Phase.GUIDE:
+            return reply(handler_input, c.say("wait.guide"), reprompt=c.say("guides.cues.prompt"))
+        prompt = triage_flow.current_prompt(handler_input)
+        return reply(handler_input, c.say("wait.question", prompt=prompt), reprompt=prompt)
+
+
 class FallbackHandler(Handler):
-    """AMAZON.FallbackIntent, and any intent this skill does not know (logged)."""
+    """AMAZON.FallbackIntent, and any intent this skill does not know (logged).
+
+    Repair, never a loop: the first miss at a prompt says so and asks again with a hint;
+    the second moves on. An opening that was not understood goes straight to the checks."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input)
@@ -72,7 +90,25 @@ class FallbackHandler(Handler):
         name = get_intent_name(handler_input)
         if name != "AMAZON.FallbackIntent":
             logger.warning("unknown intent %.60s", name)
-        return phase_reply(handler_input, "fallback")
+        c = content(handler_input)
+        state = conversation(handler_input)
+        phase = state.phase
+        if phase == Phase.START:
+            return triage_flow.advance(handler_input, c.say("repair.opening"))
+        if phase == Phase.QUESTION:
+            question = triage_flow.pending_question(state)
+            if question:
+                return triage_flow.ask_again(handler_input, question)
+        if phase == Phase.CHECKIN:
+            return checkin_flow.ask_again(handler_input, self.store)
+        if state.missed() < 2:
+            return phase_reply(handler_input, "fallback")
+        if phase == Phase.CORRECT:
+            return triage_flow.settle_lowering(handler_input, confirmed=False)
+        if phase == Phase.GUIDE:
+            guide_flow.remember(handler_input, state.guide)
+            return reply(handler_input, c.say("repair.guide_leave"), end=True)
+        return reply(handler_input, c.say("repair.leave"), end=True)
 
 
 class RepeatHandler(IntentHandler):

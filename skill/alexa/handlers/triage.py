@@ -1,5 +1,6 @@
-"""Triage: statements about the pain (at any point), answers to the questions, the
-offers after an outcome, side facts (pain score, duration) and "why?"."""
+"""Triage: statements about the pain (at any point), corrections, answers to the
+questions, the offers after an outcome, side facts (pain score, duration), "why?",
+"tell me more", and a request for help."""
 
 from __future__ import annotations
 
@@ -9,30 +10,52 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
-from skill.alexa import guide_flow, slots, triage_flow
+from skill.alexa import checkin_flow, guide_flow, slots, triage_flow
 from skill.alexa.base import ANSWERS, IntentHandler
 from skill.alexa.handlers.session import phase_reply
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import WHY, Phase, conversation
-from skill.speech.render import answer_hint
+from skill.alexa.state import CHECK, WHY, Phase, conversation
+from skill.triage.engine import raises_level
+from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
+STATEMENTS = ("DescribePainIntent", "RedFlagIntent", "DenySymptomIntent")
+
+
+class EmergencyHelpHandler(IntentHandler):
+    """ "Call an ambulance", "I've fallen and can't get up": at once, in any phase, the
+    number to call, because the skill cannot call for anyone."""
+
+    intents = ("EmergencyHelpIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        state = conversation(handler_input)
+        state.interrupt()
+        state.triage.disposition = Disposition.EMERGENCY
+        state.triage.reason, state.triage.pending = "asked_for_help", None
+        card = (c.say("help_request.card_title"), c.say("help_request.card"))
+        return reply(handler_input, c.say("help_request.speech"), card=card, end=True)
 
 
 class StatementHandler(IntentHandler):
-    """Describing the pain or stating a red flag, at any point of the conversation."""
+    """Describing the pain, stating or denying a symptom, at any point."""
 
-    intents = ("DescribePainIntent", "RedFlagIntent")
+    intents = STATEMENTS
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         intent = handler_input.request_envelope.request.intent
         state = conversation(handler_input)
+        phase = state.phase
+        stated = triage_flow.stated_in(intent)
+        if phase == Phase.CHECKIN and not any(raises_level(f) for f in stated):
+            # "It's really bad" at the pain question is not a red flag: ask for the number.
+            return checkin_flow.ask_again(handler_input, self.store)
+        prefix = c.say("guide_talk.stopped") if phase == Phase.GUIDE else ""
         state.interrupt()  # symptoms come before stretching, check-ins or confirmations
-        before = triage_flow.current_question(handler_input)
-        learned, caregiver = triage_flow.take_statement(handler_input, intent)
-        prefix = c.say("caregiver_ack", state.triage.subject) if caregiver else ""
-        if not learned:
+        state.triage.lowering = []
+        if not stated and not triage_flow.denied_in(intent):
             heard = [
                 s
                 for s in ("location", "trigger", "symptom")
@@ -40,10 +63,27 @@ class StatementHandler(IntentHandler):
             ]
             if heard:
                 logger.warning("unresolved slot values in %s", ",".join(heard))
-            if before is not None:
-                hint = c.say("unclear.slot", hint=answer_hint(c, before), question="")
-                return triage_flow.ask(handler_input, before, hint)
-        return triage_flow.advance(handler_input, prefix)
+        return triage_flow.statement(handler_input, intent, prefix)
+
+
+class CorrectionHandler(IntentHandler):
+    intents = ("CorrectionIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        state = conversation(handler_input)
+        state.guide, state.checkin = None, None
+        return triage_flow.correct(handler_input, handler_input.request_envelope.request.intent)
+
+
+class ConfirmLoweringHandler(IntentHandler):
+    """Yes / no to "just to check: no swelling, after all?"."""
+
+    intents = tuple(ANSWERS)
+    phases = (Phase.CORRECT,)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        confirmed = get_intent_name(handler_input) == "AMAZON.YesIntent"
+        return triage_flow.settle_lowering(handler_input, confirmed)
 
 
 class AnswerHandler(IntentHandler):
@@ -63,11 +103,16 @@ class OfferHandler(IntentHandler):
     phases = (Phase.OUTCOME,)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
         offer = conversation(handler_input).triage.offer
         if get_intent_name(handler_input) != "AMAZON.YesIntent" or not offer:
-            return reply(handler_input, content(handler_input).say("outcomes.declined"), end=True)
+            key = "guide_talk.check_declined" if offer == CHECK else "outcomes.declined"
+            return reply(handler_input, c.say(key), end=True)
         if offer == WHY:
             return triage_flow.why(handler_input)
+        if offer == CHECK:
+            conversation(handler_input).triage.offer = None
+            return triage_flow.advance(handler_input)
         return guide_flow.start(handler_input, offer)
 
 
@@ -102,7 +147,7 @@ class DurationHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         intent = handler_input.request_envelope.request.intent
-        days = slots.duration_days(slots.slot(intent, "duration"))
+        days = triage_flow.duration_of(handler_input, intent)
         if days is None:
             return phase_reply(handler_input, "fallback")
         conversation(handler_input).triage.facts["duration_days"] = days
@@ -111,7 +156,7 @@ class DurationHandler(IntentHandler):
 
 def carry_on(handler_input: HandlerInput, prefix: str) -> Response:
     """After a side fact (pain score, duration): carry on where the person was."""
-    if conversation(handler_input).phase in (Phase.QUESTION, Phase.START):
+    if conversation(handler_input).phase in (Phase.QUESTION, Phase.START, Phase.OUTCOME):
         return triage_flow.advance(handler_input, prefix)
     prompt = triage_flow.current_prompt(handler_input)
     return reply(handler_input, join(prefix, prompt), reprompt=prompt)
@@ -122,3 +167,12 @@ class WhyHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return triage_flow.why(handler_input)
+
+
+class DetailsHandler(IntentHandler):
+    """ "Tell me more", "what should I do?": the fuller advice on request."""
+
+    intents = ("DetailsIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return triage_flow.details(handler_input)
