@@ -1,6 +1,6 @@
 """Check every locale's interaction model the way the Alexa console build would.
 
-Rules come from ../shared/alexa-platform.md sections 3, 4 and 8 and DEVELOPERS.md. On top
+Rules come from docs/alexa-platform.md sections 3, 4 and 8 and DEVELOPERS.md. On top
 of the console rules, the test checks the model against the code's contracts (slot ids in
 ``skill.triage.vocabulary``, intent handlers in ``skill.alexa.skill``) and that everyday
 sentences are matched by some sample exactly.

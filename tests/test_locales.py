@@ -1,6 +1,6 @@
 """Every English locale has every intent, slot type and spoken string, in its own words.
 
-Numbers come from ../shared/clinical.md (d) and are spoken digit by digit (c): each locale's
+Numbers come from docs/clinical.md (d) and are spoken digit by digit (c): each locale's
 emergency outcome names its own emergency number and no other locale's; its urgent outcome
 names its own non-emergency line. Spelling and units follow the locale (locales.json
 "replace"), and the interaction models keep en-US's intents, slots, types and ids, which

@@ -1,6 +1,6 @@
 """Compare check-ins and decide when to advise a doctor.
 
-Escalation rules (../shared/clinical.md (b) safety-net timings): anything getting worse
+Escalation rules (docs/clinical.md (b) safety-net timings): anything getting worse
 → escalate, so pain that rose at each of the last two check-ins advises a doctor; and a
 strain not better in about two weeks → GP, so no improvement over 14 days or more does too.
 """

@@ -1,4 +1,4 @@
-"""SSML building and checking against Alexa's rules (../shared/alexa-platform.md §6, §7)."""
+"""SSML building and checking against Alexa's rules (docs/alexa-platform.md §6, §7)."""
 
 from __future__ import annotations
 
