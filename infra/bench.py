@@ -176,6 +176,54 @@ def startup_seconds(statement: str, env: dict[str, str]) -> float | None:
     return statistics.median(times)
 
 
+def speech_figures() -> dict[str, float] | None:
+    """Replies as heard, over the project's vignette conversations: words per reply from
+    the opening to the outcome, the words of each outcome's first reply, and the seconds
+    of speech from the opening to the outcome (espeak-ng at its default rate; the same
+    engine the audio tests use). None when espeak-ng or sox is missing."""
+    import shutil
+
+    if not (shutil.which("espeak-ng") and shutil.which("soxi")):
+        return None
+    sys.path.insert(0, str(ROOT / "tests"))
+    from vignettes.patient import load_cases
+    from vignettes.report import run_all
+
+    results = run_all(load_cases())
+    seconds_of: dict[str, float] = {}
+
+    def seconds(text: str) -> float:
+        if text not in seconds_of:
+            with tempfile.TemporaryDirectory() as tmp:
+                wav = Path(tmp) / "reply.wav"
+                subprocess.run(["espeak-ng", "-w", str(wav), text], check=True)
+                out = subprocess.run(["soxi", "-D", str(wav)], check=True,
+                                     capture_output=True, text=True)
+                seconds_of[text] = float(out.stdout)
+        return seconds_of[text]
+
+    words, outcome_words, spoken = [], [], []
+    for result in results:
+        replies = []
+        for turn in result.turns[: next((i + 1 for i, t in enumerate(result.turns)
+                                         if t.disposition), len(result.turns))]:
+            replies.append(turn.speech)
+        if not replies or not result.final_level:
+            continue
+        words += [len(r.split()) for r in replies]
+        outcome_words.append(len(replies[-1].split()))
+        spoken.append(sum(seconds(r) for r in replies))
+    return {
+        "conversations": len(spoken),
+        "replies": len(words),
+        "median_words": statistics.median(words),
+        "max_words": max(words),
+        "max_outcome_words": max(outcome_words),
+        "median_speech_s": statistics.median(spoken),
+        "max_speech_s": max(spoken),
+    }
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "LEG_PAIN_DB": str(Path(tmp) / "bench.sqlite3"),
@@ -216,12 +264,26 @@ def main() -> int:
     print(f"{'dist/lambda.zip':28}" + (f"{zip_mb:9.2f} MB" if zip_mb is not None
                                         else "  missing: run make package"))
 
+    speech = speech_figures()
+    if speech is None:
+        print("replies as heard: not available (needs espeak-ng and sox)")
+    else:
+        print(f"replies as heard ({speech['conversations']:.0f} vignette conversations, "
+              f"{speech['replies']:.0f} replies from the opening to the outcome):")
+        print(f"{'  words per reply':28}median {speech['median_words']:.0f}, "
+              f"max {speech['max_words']:.0f}; outcome first reply max "
+              f"{speech['max_outcome_words']:.0f}")
+        print(f"{'  speech to the outcome':28}median {speech['median_speech_s']:.1f} s, "
+              f"max {speech['max_speech_s']:.1f} s (espeak-ng, default rate)")
+
     checks = {
         "cold start <= hello world with DynamoDB": skill["cold_s"] <= hello_db["cold_s"],
         "warm turn <= 3x hello world": skill["warm_s"] <= 3 * hello["warm_s"],
         "peak RSS < 64 MB": skill["rss_mb"] < 64,
         "package < 5 MB": zip_mb is not None and zip_mb < 5,
     }
+    if speech is not None:
+        checks["outcome first replies <= 60 words"] = speech["max_outcome_words"] <= 60
     print()
     for name, ok in checks.items():
         print(f"{'PASS' if ok else 'FAIL'}  {name}")

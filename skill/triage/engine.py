@@ -168,7 +168,19 @@ def family_of(facts: Facts, protocol: Protocol | None = None) -> str:
 
 def next_step(facts: Facts, protocol: Protocol | None = None) -> Question | Outcome:
     """The next question to ask, or the outcome once there is one."""
-    protocol = protocol or load_protocol()
+    if protocol is None:
+        # A turn asks this several times for the same facts (which question is pending,
+        # what comes next): the answer depends only on the facts, so remember it.
+        return _next_step_cached(frozenset(facts.items()))
+    return _next_step(facts, protocol)
+
+
+@lru_cache(maxsize=512)
+def _next_step_cached(facts: frozenset[tuple[str, Any]]) -> Question | Outcome:
+    return _next_step(dict(facts), load_protocol())
+
+
+def _next_step(facts: Facts, protocol: Protocol) -> Question | Outcome:
     seen = picture(facts, protocol)
     facts = seen.facts
     flags = protocol.raw["red_flags"]
