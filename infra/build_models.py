@@ -19,7 +19,7 @@ from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model_templates import Source, SourceError, expand, parse  # noqa: E402
+from model_templates import Source, SourceError, expand, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "infra" / "model_source"

@@ -1,8 +1,11 @@
-"""Fuzzy stage, for the long sentences people actually say.
+"""Fuzzy stage (generous mode), for the long sentences people actually say.
 
 Spot every value the model knows (custom names and synonyms, numbers, durations, times),
-longest first and non-overlapping; then pick the intent whose slots can hold the most
-spotted values and whose samples share the most (rare) words with the rest of the text.
+longest first and non-overlapping; mark the findings the sentence denies; then pick the
+intent whose slots can hold the most spotted values and whose samples share the most
+(rare) words with the rest of the text. Stated findings go to the symptom slots, denied
+ones to the denied slots (dropped where the intent has none), reassurances ("I can walk
+fine") to `fine`. A multiple-value slot takes every value of its kind.
 """
 
 from __future__ import annotations
@@ -12,36 +15,24 @@ from dataclasses import dataclass
 from skill.console.builtins import LEADING_FILLERS, TRAILING_FILLERS
 from skill.console.exact import Slots
 from skill.console.model import Intent, Model
+from skill.console.negation import denied_spans
 from skill.console.readings import Filled, readings
 
 # A value made only of these words ("i" is a PERSON synonym) proves little on its own.
-FUNCTION_WORDS = frozenset(
-    [
-        "i",
-        "me",
-        "my",
-        "a",
-        "an",
-        "the",
-        "it",
-        "is",
-        "in",
-        "on",
-        "at",
-        "of",
-        "to",
-        "and",
-        "for",
-        "her",
-        "his",
-    ]
-)
+_FUNCTION = "i me my a an the it is in on at of to and for her his one only any"
+FUNCTION_WORDS = frozenset(_FUNCTION.split())
 SPOT_WEIGHT, WEAK_SPOT_WEIGHT = 3.0, 0.5
 SPOTTED = ("AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.TIME")
 MIN_COVERAGE = 0.5  # share of the (weighted) non-value words an intent must know
 MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "it" is not)
 # Politeness says nothing about the intent ("thanks" must not mean "no thanks").
 FILLERS = frozenset(w for phrase in LEADING_FILLERS + TRAILING_FILLERS for w in phrase.split())
+FINDING = "SYMPTOM"
+REASSURANCE = "NORMAL_SIGN"
+DENIED_SLOTS = ("denied", "other_denied")
+DENY_INTENT = "DenySymptomIntent"
+# Facts that make a sentence a description even when it also denies something.
+STATED_TYPES = {"CONTEXT", "PAIN_TRIGGER", "PAIN_ONSET", "AMAZON.DURATION", "TIME_ANCHOR"}
 
 
 @dataclass
@@ -50,6 +41,7 @@ class Spot:
     end: int
     words: tuple[str, ...]
     fills: dict[str, Filled]  # one reading per slot type ("calf": location and stretch)
+    denied: bool = False
 
     @property
     def weight(self) -> float:
@@ -62,9 +54,14 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
     types = sorted(
         {t for i in model.intents for _, t in i.slots if t in model.values or t in SPOTTED}
     )
+    if any(t == "AMAZON.DATE" for i in model.intents for _, t in i.slots):
+        types.append("AMAZON.DATE")
     found: dict[tuple[int, int], Spot] = {}
     for i in range(len(toks)):
         for slot_type in types:
+            # A date only right after "since": "may" and "now" are rarely dates otherwise.
+            if slot_type == "AMAZON.DATE" and (i == 0 or toks[i - 1] != "since"):
+                continue
             for end, filled in readings(model, slot_type, toks, i, bare=False)[:1]:
                 here = found.setdefault((i, end), Spot(i, end, tuple(toks[i:end]), {}))
                 here.fills.setdefault(slot_type, filled)
@@ -74,31 +71,67 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
         if not taken.intersection(range(s.start, s.end)):
             chosen.append(s)
             taken.update(range(s.start, s.end))
-    return sorted(chosen, key=lambda s: s.start)
+    chosen.sort(key=lambda s: s.start)
+    findings = [s for s in chosen if FINDING in s.fills]
+    for n in denied_spans(toks, [(s.start, s.end) for s in findings]):
+        findings[n].denied = True
+    return chosen
+
+
+def _holds(intent: Intent, name: str, slot_type: str, spot_: Spot) -> bool:
+    """A denied finding goes only to a denied slot, a stated one never does."""
+    if slot_type != FINDING:
+        return True
+    return (name in DENIED_SLOTS) == spot_.denied
 
 
 def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
-    """Fill the intent's slots from the spots in text order; two slots of one type
-    (symptom, other_symptom) take the first and second such value."""
+    """Fill the intent's slots from the spots in text order. A multiple-value slot takes
+    every value of its kind; otherwise two slots of one type (symptom, other_symptom)
+    take the first and second such value."""
+    lists: dict[str, list[Filled]] = {}
     slots: Slots = {}
     weight = 0.0
     for s in spots:
         for name, slot_type in intent.slots:
-            if name in slots or slot_type not in s.fills:
+            fill = s.fills.get(slot_type)
+            if fill is None or not _holds(intent, name, slot_type, s):
                 continue
-            fill = s.fills[slot_type]
+            if name in intent.multi:
+                held = lists.setdefault(name, [])
+                if fill.value not in [f.value for f in held]:
+                    held.append(fill)
+                    weight += s.weight
+                break
+            if name in slots:
+                continue
             # "red hot ... and a fever": the second SYMPTOM slot is for a different symptom.
-            seen = {(f.slot_type, f.value) for f in slots.values() if f.value}
-            if (slot_type, fill.value) not in seen:
+            seen = {f.value for f in slots.values() if f.slot_type == slot_type and f.value}
+            if fill.value is None or fill.value not in seen:
                 slots[name] = fill
                 weight += s.weight
             break
+    for name, items in lists.items():
+        heard = " and ".join(f.heard for f in items)
+        slots[name] = Filled(items[0].slot_type, heard, None, tuple(items))
     return slots, weight
 
 
 def carrier(model: Model, intent: Intent, words: list[str]) -> float:
     """How much of the text outside the values this intent's samples also say."""
     return sum(model.weight(w) for w in words if w in intent.words)
+
+
+def _intents(model: Model, spots: list[Spot]) -> list[Intent]:
+    """Candidates, with the rule for denials: a sentence that only denies goes to an
+    intent with a denied slot; one that also states something never to the denial
+    intent, which cannot hold what is stated."""
+    denied = any(s.denied for s in spots)
+    stated = any((FINDING in s.fills and not s.denied) or STATED_TYPES & set(s.fills)
+                 for s in spots)  # fmt: skip
+    if denied and stated:
+        return [i for i in model.intents if i.name != DENY_INTENT]
+    return model.intents
 
 
 def fuzzy(model: Model, toks: list[str]) -> tuple[str, Slots] | None:
@@ -109,11 +142,14 @@ def fuzzy(model: Model, toks: list[str]) -> tuple[str, Slots] | None:
         dict.fromkeys(w for i, w in enumerate(toks) if i not in inside and w not in FILLERS)
     )
     total = sum(model.weight(w) for w in rest)
+    only_denies = any(s.denied for s in spots) and not any(
+        (FINDING in s.fills and not s.denied) or STATED_TYPES & set(s.fills) for s in spots
+    )
     best: tuple[float, float, float, Intent, Slots] | None = None
-    for intent in model.intents:
+    for intent in _intents(model, spots):
         slots, held = assign(intent, spots)
         known = carrier(model, intent, rest)
-        score = held + known
+        score = held + known + (SPOT_WEIGHT if only_denies and intent.name == DENY_INTENT else 0)
         if best is None or score > best[0]:
             best = (score, held, known, intent, slots)
     if best is None:
