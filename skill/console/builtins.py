@@ -79,7 +79,9 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 # Said before or after a request without changing it ("um, help please").
-LEADING_FILLERS = ("alexa", "um", "uh", "er", "erm", "hmm", "well", "oh", "so", "ok so", "okay so")
+LEADING_FILLERS = (
+    "alexa", "um", "uh", "er", "erm", "hmm", "well", "oh", "so", "ok so", "okay so", "please",
+)  # fmt: skip
 TRAILING_FILLERS = ("please", "thanks", "thank you", "alexa", "then")
 # Hesitations that carry nothing wherever they fall ("my calf, um, hurts").
 PURE_FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "hmm", "hmmm", "ah", "uhm"})

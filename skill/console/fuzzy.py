@@ -24,6 +24,7 @@ FUNCTION_WORDS = frozenset(_FUNCTION.split())
 SPOT_WEIGHT, WEAK_SPOT_WEIGHT = 3.0, 0.5
 SPOTTED = ("AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.TIME")
 MIN_COVERAGE = 0.5  # share of the (weighted) non-value words an intent must know
+UNHELD_PENALTY = 0.5
 MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "it" is not)
 # Politeness says nothing about the intent ("thanks" must not mean "no thanks").
 FILLERS = frozenset(w for phrase in LEADING_FILLERS + TRAILING_FILLERS for w in phrase.split())
@@ -31,6 +32,13 @@ FINDING = "SYMPTOM"
 REASSURANCE = "NORMAL_SIGN"
 DENIED_SLOTS = ("denied", "other_denied")
 DENY_INTENT = "DenySymptomIntent"
+DESCRIBE_INTENT, FINDINGS_INTENT = "DescribePainIntent", "RedFlagIntent"
+STATED_SLOTS = ("symptom", "other_symptom", "third_symptom")
+# ANSWER values ("yes", "no", "not sure") count only in a sentence that corrects itself.
+ANSWER, CORRECTION_INTENT = "ANSWER", "CorrectionIntent"
+CORRECTION_CUES = frozenset(
+    {"meant", "mean", "actually", "sorry", "wrong", "correction", "mistake", "misspoke"}
+)
 # Facts that make a sentence a description even when it also denies something.
 STATED_TYPES = {"CONTEXT", "PAIN_TRIGGER", "PAIN_ONSET", "AMAZON.DURATION", "TIME_ANCHOR"}
 
@@ -56,13 +64,15 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
     )
     if any(t == "AMAZON.DATE" for i in model.intents for _, t in i.slots):
         types.append("AMAZON.DATE")
+    if not CORRECTION_CUES & set(toks):
+        types = [t for t in types if t != ANSWER]  # "no" and "not sure" are answers, not fixes
     found: dict[tuple[int, int], Spot] = {}
     for i in range(len(toks)):
         for slot_type in types:
             # A date only right after "since": "may" and "now" are rarely dates otherwise.
             if slot_type == "AMAZON.DATE" and (i == 0 or toks[i - 1] != "since"):
                 continue
-            for end, filled in readings(model, slot_type, toks, i, bare=False)[:1]:
+            for end, filled in _readings(model, slot_type, toks, i):
                 here = found.setdefault((i, end), Spot(i, end, tuple(toks[i:end]), {}))
                 here.fills.setdefault(slot_type, filled)
     chosen: list[Spot] = []
@@ -76,6 +86,18 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
     for n in denied_spans(toks, [(s.start, s.end) for s in findings]):
         findings[n].denied = True
     return chosen
+
+
+def _readings(model: Model, slot_type: str, toks: list[str], i: int) -> list[tuple[int, Filled]]:
+    """The longest reading at i; failing that, one of a word with "'s" ("my calf's been
+    sore" says calf)."""
+    found = readings(model, slot_type, toks, i, bare=False)[:1]
+    if found or not toks[i].endswith("'s") or slot_type.startswith("AMAZON."):
+        return found
+    stem = [*toks[:i], toks[i][:-2]]
+    return [(end, f) for end, f in readings(model, slot_type, stem, i, bare=False) if end == i + 1][
+        :1
+    ]
 
 
 def _holds(intent: Intent, name: str, slot_type: str, spot_: Spot) -> bool:
@@ -122,19 +144,24 @@ def carrier(model: Model, intent: Intent, words: list[str]) -> float:
     return sum(model.weight(w) for w in words if w in intent.words)
 
 
-def _intents(model: Model, spots: list[Spot]) -> list[Intent]:
+def _intents(model: Model, spots: list[Spot], cues: set[str]) -> list[Intent]:
     """Candidates, with the rule for denials: a sentence that only denies goes to an
     intent with a denied slot; one that also states something never to the denial
-    intent, which cannot hold what is stated."""
+    intent, which cannot hold what is stated. A correction needs words that correct."""
     denied = any(s.denied for s in spots)
     stated = any((FINDING in s.fills and not s.denied) or STATED_TYPES & set(s.fills)
                  for s in spots)  # fmt: skip
-    if denied and stated:
-        return [i for i in model.intents if i.name != DENY_INTENT]
-    return model.intents
+    correcting = any(ANSWER in s.fills for s in spots) or CORRECTION_CUES & cues
+    return [
+        i
+        for i in model.intents
+        if not (denied and stated and i.name == DENY_INTENT)
+        and (correcting or i.name != CORRECTION_INTENT)
+    ]
 
 
-def fuzzy(model: Model, toks: list[str]) -> tuple[str, Slots] | None:
+def fuzzy(model: Model, toks: list[str]) -> tuple[str, Slots, float] | None:
+    """(intent, slots, weight of the values it holds), or None when nothing fits."""
     spots = spot(model, toks)
     inside = {i for s in spots for i in range(s.start, s.end)}
     # Each word counts once: "a a a a" is no more an intent than "a".
@@ -146,15 +173,30 @@ def fuzzy(model: Model, toks: list[str]) -> tuple[str, Slots] | None:
         (FINDING in s.fills and not s.denied) or STATED_TYPES & set(s.fills) for s in spots
     )
     best: tuple[float, float, float, Intent, Slots] | None = None
-    for intent in _intents(model, spots):
+    spotted = sum(s.weight for s in spots)
+    for intent in _intents(model, spots, set(toks)):
         slots, held = assign(intent, spots)
         known = carrier(model, intent, rest)
-        score = held + known + (SPOT_WEIGHT if only_denies and intent.name == DENY_INTENT else 0)
+        # Values the intent cannot hold count against it ("awful today" is no pain score).
+        score = held + known - UNHELD_PENALTY * (spotted - held)
+        score += SPOT_WEIGHT if only_denies and intent.name == DENY_INTENT else 0
         if best is None or score > best[0]:
             best = (score, held, known, intent, slots)
     if best is None:
         return None
     _, held, known, intent, slots = best
     if held >= SPOT_WEIGHT or (known >= MIN_CARRIER and known >= MIN_COVERAGE * total):
-        return intent.name, slots
+        return (*_findings_only(model, intent, slots, spots), held)
     return None
+
+
+def _findings_only(
+    model: Model, intent: Intent, slots: Slots, spots: list[Spot]
+) -> tuple[str, Slots]:
+    """A description that only names findings (who, where, what: no trigger, onset,
+    duration or risk factor) is the model's RedFlagIntent, as its samples have it."""
+    red = model.intent(FINDINGS_INTENT)
+    stated = any(n in slots for n in STATED_SLOTS)
+    if intent.name == DESCRIBE_INTENT and red and stated and set(slots) <= set(dict(red.slots)):
+        return red.name, assign(red, spots)[0]
+    return intent.name, slots

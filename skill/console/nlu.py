@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from skill.console.builtins import LEADING_FILLERS, PURE_FILLERS, TRAILING_FILLERS
 from skill.console.exact import Slots, exact, literal_prefixes, slot_trie
-from skill.console.fuzzy import FINDING, fuzzy, spot
+from skill.console.fuzzy import FINDING, SPOT_WEIGHT, fuzzy, spot
 from skill.console.model import FALLBACK, Model, load
 from skill.console.readings import Filled
 from skill.console.text import tokens
@@ -152,7 +152,8 @@ def intent_for(
         if answer:
             return answer
     matched = fuzzy(model, toks)
-    if matched:
+    # "yeah a bit, I suppose": a leading answer beats an intent that holds no real value.
+    if matched and not (lead and matched[2] < SPOT_WEIGHT):
         return Match("intent", matched[0], matched[1], words=toks)
     if lead:
         return Match("intent", lead[0], words=toks)

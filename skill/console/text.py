@@ -35,6 +35,17 @@ CONTRACTIONS = {
     "hows": "how's",
     "lets": "let's",
     "its": "it's",
+    "theres": "there's",
+    # Possessives typed without the apostrophe ("my dads calf").
+    "mums": "mum's",
+    "moms": "mom's",
+    "dads": "dad's",
+    "wifes": "wife's",
+    "husbands": "husband's",
+    "nans": "nan's",
+    "grans": "gran's",
+    "grandmas": "grandma's",
+    "grandpas": "grandpa's",
 }
 
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")

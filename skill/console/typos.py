@@ -64,16 +64,25 @@ def _index(model: Model) -> tuple[set[str], dict[str, list[str]]]:
     return model.derived["typos"]
 
 
+# Real words typed for others, told apart by the word before ("I can't breath").
+IN_CONTEXT = {("can't", "breath"): "breathe", ("cannot", "breath"): "breathe",
+              ("to", "breath"): "breathe", ("cant", "breath"): "breathe"}  # fmt: skip
+
+
 def correct(model: Model, toks: list[str]) -> list[str]:
     words, index = _index(model)
-    out = []
+    out: list[str] = []
     for tok in toks:
+        if out and (out[-1], tok) in IN_CONTEXT:
+            out.append(IN_CONTEXT[(out[-1], tok)])
+            continue
         if tok in words or len(tok) < MIN_LENGTH or not tok.replace("'", "").isalpha():
             out.append(tok)
             continue
         candidates = {w for key in {tok, *_deletes(tok)} for w in index.get(key, [])}
-        near = sorted(w for w in candidates if _one_edit(tok, w))
-        # Same first letter first: people rarely slip on the first one.
-        near.sort(key=lambda w: w[0] != tok[0])
+        # Same first letter first (people rarely slip on the first one), then the longer
+        # word: a dropped letter is the commonest slip ("sciatia" is "sciatica").
+        near = sorted((w for w in candidates if _one_edit(tok, w)),
+                      key=lambda w: (w[0] != tok[0], -len(w), w))  # fmt: skip
         out.append(near[0] if near else tok)
     return out
