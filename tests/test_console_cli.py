@@ -209,7 +209,7 @@ def test_every_built_request_is_a_valid_alexa_envelope():
         assert parsed.session.session_id.startswith("amzn1.echo-api.session.")
         assert request["context"]["System"]["apiAccessToken"] == "console-token"
     describe = skill.requests[1]["request"]["intent"]
-    assert set(describe["slots"]) == {  # the v2 contract's DescribePainIntent
+    assert set(describe["slots"]) == {  # DescribePainIntent, v2 (DEVELOPERS.md)
         "subject",
         "location",
         "side",

@@ -21,7 +21,7 @@ MODEL_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
 LOCALE_FILES = sorted(MODEL_DIR.glob("*.json"))
 EN_US = MODEL_DIR / "en-US.json"
 
-# --- contracts (v2: DEVELOPERS.md "Intents" and the shared contract's sections 1 and 2) ------
+# --- contracts (v2: DEVELOPERS.md, "Intents" and "Vocabulary") ---------------------------
 
 # slot name -> slot type; a trailing "*" marks a multiple-value slot (en-US/CA/GB/AU only).
 CUSTOM_INTENTS: dict[str, dict[str, str]] = {
@@ -547,6 +547,38 @@ def test_custom_types(lm: dict):
                 assert other == value["id"], f"{tname}: {phrase!r} under {other} and {value['id']}"
             lowered = [_norm(p) for p in phrases]
             assert len(lowered) == len(set(lowered)), f"{tname}/{value['id']}: repeated synonym"
+
+
+INTENSITY = ["killing me", "agony", "terrible", "awful", "really bad", "unbearable",
+             "excruciating", "worst ever", "hurts like hell", "too much"]  # fmt: skip
+
+
+def _owners(lm: dict, phrase: str) -> set[tuple[str, str]]:
+    return {
+        (t["name"], v["id"])
+        for t in lm["types"]
+        for v in t["values"]
+        if phrase in {_norm(p) for p in (v["name"]["value"], *v["name"].get("synonyms", []))}
+    }
+
+
+@pytest.mark.parametrize("phrase", INTENSITY)
+def test_intensity_words_mean_severe_and_nothing_else(lm: dict, phrase: str):
+    """"It's killing me" is how bad it is, never a red flag of its own."""
+    assert _owners(lm, phrase) == {("SYMPTOM", "severe")}
+
+
+def test_a_reassurance_is_never_also_a_finding(lm: dict):
+    """A NORMAL_SIGN phrase ("moves fine") must not be a SYMPTOM phrase too: one answer
+    cannot be both the all-clear and the warning sign."""
+    types = _custom_types(lm)
+    phrases = {
+        name: {_norm(p) for v in types[name]["values"]
+               for p in (v["name"]["value"], *v["name"].get("synonyms", []))}
+        for name in ("SYMPTOM", "NORMAL_SIGN", "CONTEXT")
+    }  # fmt: skip
+    assert not phrases["SYMPTOM"] & phrases["NORMAL_SIGN"]
+    assert not phrases["SYMPTOM"] & phrases["CONTEXT"]
 
 
 def test_type_ids_match_the_contract(lm: dict):

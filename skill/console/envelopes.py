@@ -30,7 +30,7 @@ VIEWPORT = {
 }
 
 
-# Alexa calls its APIs in the region that serves the locale (alexa-platform.md section 1).
+# Alexa calls its APIs in the region that serves the locale: NA, EU (en-GB, en-IN), FE (en-AU).
 API_ENDPOINTS = {
     "en-US": "https://api.amazonalexa.com",
     "en-CA": "https://api.amazonalexa.com",
