@@ -24,12 +24,11 @@ FUNCTION_WORDS = frozenset(_FUNCTION.split())
 SPOT_WEIGHT, WEAK_SPOT_WEIGHT = 3.0, 0.5
 SPOTTED = ("AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.TIME")
 MIN_COVERAGE = 0.5  # share of the (weighted) non-value words an intent must know
-UNHELD_PENALTY = 0.5
+UNHELD_PENALTY = 0.5  # per unit of weight of the values an intent cannot hold
 MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "it" is not)
 # Politeness says nothing about the intent ("thanks" must not mean "no thanks").
 FILLERS = frozenset(w for phrase in LEADING_FILLERS + TRAILING_FILLERS for w in phrase.split())
 FINDING = "SYMPTOM"
-REASSURANCE = "NORMAL_SIGN"
 DENIED_SLOTS = ("denied", "other_denied")
 DENY_INTENT = "DenySymptomIntent"
 DESCRIBE_INTENT, FINDINGS_INTENT = "DescribePainIntent", "RedFlagIntent"
@@ -148,16 +147,22 @@ def _intents(model: Model, spots: list[Spot], cues: set[str]) -> list[Intent]:
     """Candidates, with the rule for denials: a sentence that only denies goes to an
     intent with a denied slot; one that also states something never to the denial
     intent, which cannot hold what is stated. A correction needs words that correct."""
-    denied = any(s.denied for s in spots)
-    stated = any((FINDING in s.fills and not s.denied) or STATED_TYPES & set(s.fills)
-                 for s in spots)  # fmt: skip
+    mixed = _denies(spots) and _states(spots)
     correcting = any(ANSWER in s.fills for s in spots) or CORRECTION_CUES & cues
     return [
         i
         for i in model.intents
-        if not (denied and stated and i.name == DENY_INTENT)
-        and (correcting or i.name != CORRECTION_INTENT)
+        if not (mixed and i.name == DENY_INTENT) and (correcting or i.name != CORRECTION_INTENT)
     ]
+
+
+def _denies(spots: list[Spot]) -> bool:
+    return any(s.denied for s in spots)
+
+
+def _states(spots: list[Spot]) -> bool:
+    """A finding stated, or a circumstance (trigger, onset, duration, risk factor)."""
+    return any((FINDING in s.fills and not s.denied) or STATED_TYPES & set(s.fills) for s in spots)
 
 
 def fuzzy(model: Model, toks: list[str]) -> tuple[str, Slots, float] | None:
@@ -169,9 +174,7 @@ def fuzzy(model: Model, toks: list[str]) -> tuple[str, Slots, float] | None:
         dict.fromkeys(w for i, w in enumerate(toks) if i not in inside and w not in FILLERS)
     )
     total = sum(model.weight(w) for w in rest)
-    only_denies = any(s.denied for s in spots) and not any(
-        (FINDING in s.fills and not s.denied) or STATED_TYPES & set(s.fills) for s in spots
-    )
+    only_denies = _denies(spots) and not _states(spots)
     best: tuple[float, float, float, Intent, Slots] | None = None
     spotted = sum(s.weight for s in spots)
     for intent in _intents(model, spots, set(toks)):

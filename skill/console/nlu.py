@@ -93,12 +93,13 @@ def _exact(model: Model, toks: list[str], strict: bool, elicit: Elicit | None) -
 
 def _lead(model: Model, toks: list[str]) -> tuple[str, int] | None:
     """The longest answer without slots the text starts with ("no not really, ...")."""
-    found = [
-        (name, n)
-        for name, n in literal_prefixes(model, toks[:-1])
-        if not (model.intent(name) and model.intent(name).slots)  # type: ignore[union-attr]
-    ]
+    found = [(name, n) for name, n in literal_prefixes(model, toks[:-1]) if _slotless(model, name)]
     return found[-1] if found else None
+
+
+def _slotless(model: Model, name: str) -> bool:
+    intent = model.intent(name)
+    return intent is None or not intent.slots
 
 
 def _elicited_values(model: Model, toks: list[str], elicit: Elicit) -> Match | None:
@@ -107,7 +108,6 @@ def _elicited_values(model: Model, toks: list[str], elicit: Elicit) -> Match | N
     intent = model.intent(elicit.intent)
     if intent is None:
         return None
-    types = dict(intent.slots)
     slots: Slots = {}
     spots = spot(model, toks)
     if any(FINDING in s.fills for s in spots):
@@ -116,15 +116,10 @@ def _elicited_values(model: Model, toks: list[str], elicit: Elicit) -> Match | N
         for name, slot_type in intent.slots:
             if slot_type in s.fills and name not in slots:
                 fill = s.fills[slot_type]
-                slots[name] = (
-                    Filled(fill.slot_type, fill.heard, fill.value, (fill,))
-                    if (name in intent.multi)
-                    else fill
-                )
+                listed = Filled(fill.slot_type, fill.heard, None, (fill,))
+                slots[name] = listed if name in intent.multi else fill
                 break
-    if elicit.slot in slots or (slots and elicit.slot in types):
-        return Match("intent", intent.name, slots, words=toks, elicited=True)
-    return None
+    return Match("intent", intent.name, slots, words=toks, elicited=True) if slots else None
 
 
 def intent_for(
