@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: chat test lint serve package bench triage-report clean
+.PHONY: chat test lint serve package bench models triage-report clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check skill lambda
+
+# The five locales' interaction models, generated from infra/model_source/.
+models: $(STAMP)
+	$(BIN)/python infra/build_models.py
 
 # The self-hosted web endpoint under waitress on 127.0.0.1:$(PORT) (verification on).
 serve: $(STAMP)

@@ -209,7 +209,7 @@ def test_every_built_request_is_a_valid_alexa_envelope():
         assert parsed.session.session_id.startswith("amzn1.echo-api.session.")
         assert request["context"]["System"]["apiAccessToken"] == "console-token"
     describe = skill.requests[1]["request"]["intent"]
-    assert set(describe["slots"]) == {
+    assert set(describe["slots"]) == {  # DescribePainIntent, v2 (DEVELOPERS.md)
         "subject",
         "location",
         "side",
@@ -217,7 +217,13 @@ def test_every_built_request_is_a_valid_alexa_envelope():
         "trigger",
         "symptom",
         "other_symptom",
+        "third_symptom",
+        "denied",
+        "context",
         "duration",
+        "compare",
+        "since",
+        "since_date",
     }
     assert describe["slots"]["side"] == {"name": "side", "confirmationStatus": "NONE"}
     location = describe["slots"]["location"]

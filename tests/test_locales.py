@@ -217,7 +217,7 @@ LOCAL_SENTENCES = [
     ("en-IN", "I am having pain in my calf", "DescribePainIntent"),
     ("en-IN", "I hurt my hamstring playing cricket", "DescribePainIntent"),
     ("en-IN", "since two days", "DurationIntent"),
-    ("en-IN", "should I do hot fomentation", "RiceIntent"),
+    ("en-IN", "should I do hot fomentation", "HeatIceIntent"),  # v2: heat moved out of RICE
     ("en-IN", "she's feeling giddy", "RedFlagIntent"),
     ("en-CA", "I hurt my hamstring playing hockey", "DescribePainIntent"),
     ("en-CA", "my calf hurts after shovelling snow", "DescribePainIntent"),

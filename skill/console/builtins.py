@@ -72,11 +72,16 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "start again",
         "from the top",
     ),
-    "AMAZON.PauseIntent": ("pause", "hold on", "wait", "hang on", "wait a moment", "one moment"),
+    # "wait", "hang on", "one moment" are the model's WaitIntent (keep the session open).
+    "AMAZON.PauseIntent": ("pause", "pause that", "pause it"),
     "AMAZON.ResumeIntent": ("resume", "continue", "carry on", "keep going"),
     "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu", "go to home"),
 }
 
 # Said before or after a request without changing it ("um, help please").
-LEADING_FILLERS = ("alexa", "um", "uh", "er", "erm", "hmm", "well", "oh", "so", "ok so", "okay so")
+LEADING_FILLERS = (
+    "alexa", "um", "uh", "er", "erm", "hmm", "well", "oh", "so", "ok so", "okay so", "please",
+)  # fmt: skip
 TRAILING_FILLERS = ("please", "thanks", "thank you", "alexa", "then")
+# Hesitations that carry nothing wherever they fall ("my calf, um, hurts").
+PURE_FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "hmm", "hmmm", "ah", "uhm"})

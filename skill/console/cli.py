@@ -10,6 +10,7 @@ from typing import TextIO
 
 from skill.console.conversation import Conversation, Turn
 from skill.console.model import locales
+from skill.console.nlu import MODES
 from skill.console.render import Speaker, reply_lines, ssml_of
 
 QUIT_WORDS = ("quit", "exit")
@@ -25,10 +26,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="one utterance per stdin line; one JSON turn per stdout line",
     )
-    parser.add_argument("--locale", default="en-US", choices=locales() or ["en-US"])
+    parser.add_argument(
+        "--locale", default="en-US", choices=locales() or ["en-US"], help="the device locale"
+    )
     parser.add_argument("--user", default="me", help="same user across runs = same stored history")
     parser.add_argument("--screen", action="store_true", help="a device with a screen (APL)")
     parser.add_argument("--speak", action="store_true", help="read replies aloud with espeak-ng")
+    parser.add_argument(
+        "--nlu",
+        choices=MODES,
+        default="generous",
+        help="strict: only what the model's samples and slot values say literally (plus "
+        "Alexa's built-in intents), else AMAZON.FallbackIntent; generous (default): also "
+        "long sentences, denials and typing slips",
+    )
+    parser.add_argument(
+        "--api-endpoint",
+        metavar="URL",
+        default="",
+        help="the apiEndpoint in every envelope (default: the locale's Alexa region), so a "
+        "local fake of Alexa's APIs receives the skill's calls",
+    )
+    parser.add_argument(
+        "--permissions",
+        metavar="SCOPE[,SCOPE]",
+        default="",
+        help="permissions the user has granted (e.g. alexa::alerts:reminders:skill:readwrite);"
+        " envelopes then carry a consentToken and the scopes",
+    )
     return parser.parse_args(argv)
 
 
@@ -91,7 +116,14 @@ def main(argv: list[str]) -> int:
     # Odd bytes on stdin must not crash the console; they become replacement characters.
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
-    chat = Conversation(locale=args.locale, user=args.user, screen=args.screen)
+    chat = Conversation(
+        locale=args.locale,
+        user=args.user,
+        screen=args.screen,
+        nlu=args.nlu,
+        api_endpoint=args.api_endpoint,
+        permissions=[p.strip() for p in args.permissions.split(",") if p.strip()],
+    )
     speaker = Speaker(args.speak)
     if args.jsonl:
         return run_jsonl(chat, sys.stdin, sys.stdout, speaker)

@@ -10,7 +10,7 @@ from typing import Any
 from skill.console import envelopes
 from skill.console.envelopes import Session
 from skill.console.model import Model, load
-from skill.console.nlu import Match, understand
+from skill.console.nlu import Elicit, Match, understand
 
 LAUNCH_UTTERANCE = "open leg pain guide"
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -36,6 +36,10 @@ def skill_handler(event: dict[str, Any]) -> dict[str, Any]:
 
 
 class Conversation:
+    """`nlu` is "generous" (default) or "strict" (see skill.console.nlu); `api_endpoint`
+    and `permissions` (granted scopes) go into every envelope, so local fakes of Alexa's
+    APIs receive the skill's calls."""
+
     def __init__(
         self,
         locale: str = "en-US",
@@ -43,25 +47,40 @@ class Conversation:
         screen: bool = False,
         handler: Handler = skill_handler,
         model: Model | None = None,
+        nlu: str = "generous",
+        api_endpoint: str = "",
+        permissions: tuple[str, ...] | list[str] = (),
     ) -> None:
         self.locale, self.user, self.screen = locale, user, screen
         self.handler = handler
         self.model = model or load(locale)
+        self.nlu = nlu
+        self.api_endpoint, self.permissions = api_endpoint, tuple(permissions)
         self.session: Session | None = None
+        # The slot the skill asked for with Dialog.ElicitSlot, and the intent's slots so far.
+        self.elicit: tuple[Elicit, dict[str, Any]] | None = None
 
     @property
     def is_open(self) -> bool:
         return self.session is not None
 
     def _new_session(self) -> Session:
-        self.session = Session(user=self.user, locale=self.locale, screen=self.screen)
+        self.session = Session(
+            user=self.user,
+            locale=self.locale,
+            screen=self.screen,
+            api_endpoint=self.api_endpoint,
+            permissions=self.permissions,
+        )
+        self.elicit = None
         return self.session
 
     def start(self, utterance: str = LAUNCH_UTTERANCE) -> Turn:
         return self._send(utterance, envelopes.launch(self._new_session()))
 
     def say(self, text: str) -> Turn:
-        match = understand(text, self.model)
+        elicit = self.elicit[0] if self.elicit and self.session else None
+        match = understand(text, self.model, nlu=self.nlu, elicit=elicit)
         if match.kind == "launch" or (not match.one_shot and self.session is None):
             return self.start(text)  # Alexa starts the skill afresh after it ended
         session = self._new_session() if match.one_shot else self.session
@@ -76,8 +95,21 @@ class Conversation:
 
     def _intent(self, session: Session, match: Match) -> dict[str, Any]:
         declared = self.model.intent(match.intent)
-        dialog = match.intent in self.model.dialog_intents
-        return envelopes.intent_request(session, declared, match.intent, match.slots, dialog)
+        state: bool | str = False  # no dialogState for intents outside the dialog model
+        carried: dict[str, Any] = {}
+        if match.intent in self.model.dialog_intents:
+            state = "STARTED"
+            if self.elicit and match.elicited and self.elicit[0].intent == match.intent:
+                # Alexa answers an ElicitSlot with the intent as the skill last set it
+                # (updatedIntent), plus what was just said.
+                state, carried = "IN_PROGRESS", self.elicit[1]
+        request = envelopes.intent_request(session, declared, match.intent, match.slots, state)
+        slots = request["request"]["intent"]["slots"]
+        for name, slot in carried.items():
+            filled = isinstance(slot, dict) and (slot.get("value") or slot.get("slotValue"))
+            if name in slots and name not in match.slots and filled:
+                slots[name] = slot
+        return request
 
     def _send(self, utterance: str, request: dict[str, Any]) -> Turn:
         from skill.alexa.entry import RequestRejected
@@ -95,4 +127,21 @@ class Conversation:
             self.session = None
         elif self.session is not None:
             self.session.attributes = response.get("sessionAttributes") or {}
+        asked = (request["request"].get("intent") or {}).get("name", "")
+        self.elicit = _elicitation(body, asked) if self.session is not None else None
         return Turn(utterance, request, response)
+
+
+def _elicitation(body: dict[str, Any], asked: str) -> tuple[Elicit, dict[str, Any]] | None:
+    """A Dialog.ElicitSlot directive in the response: which slot the next words answer
+    (of the updatedIntent, or else of the intent just handled)."""
+    directives = body.get("directives") if isinstance(body, dict) else None
+    for directive in directives if isinstance(directives, list) else []:
+        if isinstance(directive, dict) and directive.get("type") == "Dialog.ElicitSlot":
+            intent = directive.get("updatedIntent")
+            intent = intent if isinstance(intent, dict) else {}
+            name, slot = intent.get("name") or asked, directive.get("slotToElicit")
+            if isinstance(name, str) and isinstance(slot, str):
+                slots = intent.get("slots") if isinstance(intent.get("slots"), dict) else {}
+                return Elicit(name, slot), slots
+    return None

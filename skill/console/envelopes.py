@@ -30,6 +30,18 @@ VIEWPORT = {
 }
 
 
+# Alexa calls its APIs in the region that serves the locale: NA, EU (en-GB, en-IN), FE (en-AU).
+API_ENDPOINTS = {
+    "en-US": "https://api.amazonalexa.com",
+    "en-CA": "https://api.amazonalexa.com",
+    "en-GB": "https://api.eu.amazonalexa.com",
+    "en-IN": "https://api.eu.amazonalexa.com",
+    "en-AU": "https://api.fe.amazonalexa.com",
+}
+ACCESS_TOKEN = "console-token"
+CONSENT_TOKEN = "console-consent-token"
+
+
 def skill_id() -> str:
     return os.environ.get("SKILL_ID") or DEFAULT_SKILL_ID
 
@@ -44,10 +56,27 @@ class Session:
     session_id: str = field(default_factory=lambda: f"amzn1.echo-api.session.{uuid.uuid4()}")
     new: bool = True
     attributes: dict[str, Any] = field(default_factory=dict)
+    api_endpoint: str = ""  # "" = the locale's own region
+    permissions: tuple[str, ...] = ()  # scopes the user has granted
 
     @property
     def user_id(self) -> str:
         return f"amzn1.ask.account.console-{self.user}"
+
+    @property
+    def endpoint(self) -> str:
+        return self.api_endpoint or API_ENDPOINTS.get(self.locale, API_ENDPOINTS["en-US"])
+
+    def user_json(self) -> dict[str, Any]:
+        """`session.user` and `context.System.user`: granted permissions ride along with a
+        consent token, the way Alexa sends them."""
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.permissions:
+            user["permissions"] = {
+                "consentToken": CONSENT_TOKEN,
+                "scopes": {scope: {"status": "GRANTED"} for scope in self.permissions},
+            }
+        return user
 
 
 def _now() -> str:
@@ -57,7 +86,7 @@ def _now() -> str:
 def envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
     """Wrap a request; marks the session as no longer new."""
     application = {"applicationId": skill_id()}
-    user = {"userId": session.user_id}
+    user = session.user_json()
     body: dict[str, Any] = {
         "new": session.new,
         "sessionId": session.session_id,
@@ -73,8 +102,8 @@ def envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
             "deviceId": f"amzn1.ask.device.console-{session.user}",
             "supportedInterfaces": dict(APL) if session.screen else {},
         },
-        "apiEndpoint": "https://api.amazonalexa.com",
-        "apiAccessToken": "console-token",
+        "apiEndpoint": session.endpoint,
+        "apiAccessToken": ACCESS_TOKEN,
     }
     context: dict[str, Any] = {"System": system}
     if session.screen:
@@ -96,12 +125,8 @@ def ended(session: Session, reason: str = "USER_INITIATED") -> dict[str, Any]:
     return envelope(session, {"type": "SessionEndedRequest", "reason": reason})
 
 
-def slot_json(name: str, filled: Filled | None) -> dict[str, Any]:
-    """One slot as Alexa sends it: empty slots carry only name and confirmation status."""
-    slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
-    if filled is None:
-        return slot
-    slot.update(value=filled.heard, source="USER")
+def _simple(filled: Filled) -> dict[str, Any]:
+    """One value: the words heard and, for a custom type, the entity resolution."""
     simple: dict[str, Any] = {"type": "Simple", "value": filled.heard}
     if filled.value is not None:
         authority = f"amzn1.er-authority.echo-sdk.{skill_id()}.{filled.slot_type}"
@@ -111,20 +136,46 @@ def slot_json(name: str, filled: Filled | None) -> dict[str, Any]:
             "status": {"code": "ER_SUCCESS_MATCH"},
             "values": [{"value": match}],
         }
-        slot["resolutions"] = simple["resolutions"] = {"resolutionsPerAuthority": [per]}
+        simple["resolutions"] = {"resolutionsPerAuthority": [per]}
+    return simple
+
+
+def slot_json(name: str, filled: Filled | None) -> dict[str, Any]:
+    """One slot as Alexa sends it: empty slots carry only name and confirmation status.
+
+    A multiple-value slot carries its values only in `slotValue` ({"type": "List",
+    "values": [Simple, ...]}, each Simple with its own resolutions): no top-level `value`
+    or `resolutions`, which a single-value slot has as well as its Simple `slotValue`."""
+    slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if filled is None:
+        return slot
+    slot["source"] = "USER"
+    if filled.items:
+        slot["slotValue"] = {"type": "List", "values": [_simple(f) for f in filled.items]}
+        return slot
+    simple = _simple(filled)
+    slot["value"] = filled.heard
+    if "resolutions" in simple:
+        slot["resolutions"] = simple["resolutions"]
     slot["slotValue"] = simple
     return slot
 
 
 def intent_request(
-    session: Session, intent: Intent | None, name: str, slots: dict[str, Filled], dialog: bool
+    session: Session,
+    intent: Intent | None,
+    name: str,
+    slots: dict[str, Filled],
+    dialog: bool | str,
 ) -> dict[str, Any]:
     """`intent` is the model's declaration (None for an undeclared built-in like Fallback);
-    every declared slot is present, filled or not."""
+    every declared slot is present, filled or not. `dialog` is the dialogState for intents
+    in the dialog model ("STARTED", or "IN_PROGRESS" for the answer to an ElicitSlot;
+    True means "STARTED"); False for intents outside it, which Alexa sends without one."""
     declared = [n for n, _ in intent.slots] if intent else []
     request: dict[str, Any] = {"type": "IntentRequest"}
     if dialog:
-        request["dialogState"] = "STARTED"
+        request["dialogState"] = "STARTED" if dialog is True else dialog
     request["intent"] = {
         "name": name,
         "confirmationStatus": "NONE",

@@ -35,6 +35,12 @@ class Intent:
     slots: list[tuple[str, str]]  # (slot name, slot type) in declared order
     samples: list[list[str]]  # tokens; a slot is "{name}"
     words: set[str] = field(default_factory=set)  # literal words of all samples
+    multi: set[str] = field(default_factory=set)  # slots that take a list of values
+    # Dialog.ElicitSlot: slot name -> its slot-level samples (tokens).
+    slot_samples: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    def slot_type(self, name: str) -> str | None:
+        return next((t for n, t in self.slots if n == name), None)
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Model:
     dialog_intents: set[str]
     weights: dict[str, float] = field(default_factory=dict)  # word -> rarity across intents
     longest: dict[str, int] = field(default_factory=dict)  # type -> words in its longest phrase
+    derived: dict[str, Any] = field(default_factory=dict)  # built on first use (sample tries)
 
     def intent(self, name: str) -> Intent | None:
         return next((i for i in self.intents if i.name == name), None)
@@ -85,6 +92,11 @@ def build(data: dict[str, Any]) -> Model:
         slots = [(s["name"], s["type"]) for s in raw.get("slots", [])]
         intent = Intent(raw["name"], slots, [s for s in samples if s])
         intent.words = {w for s in intent.samples for w in s if not w.startswith("{")}
+        for s in raw.get("slots", []):
+            if (s.get("multipleValues") or {}).get("enabled"):
+                intent.multi.add(s["name"])
+            if s.get("samples"):
+                intent.slot_samples[s["name"]] = [sample_tokens(x) for x in s["samples"]]
         intents.append(intent)
     dialog = data["interactionModel"].get("dialog", {}).get("intents", [])
     model = Model(

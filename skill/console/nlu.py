@@ -1,35 +1,58 @@
 """The console's stand-in for Alexa's NLU: typed text in, launch or intent + slots out.
 
-Driven entirely by the interaction model: invocation name, samples, slot types and
-their synonyms. Stages: invocation phrases, exact sample match, fuzzy match, prefix
-answers ("yeah a bit, I suppose"), then AMAZON.FallbackIntent.
+Driven entirely by the interaction model: invocation name, samples, slot-level samples,
+slot types and their synonyms.
+
+- strict: only what the model says literally. The whole utterance (after dropping
+  hesitations and a leading "alexa" or a trailing "please") must be one sample with every
+  {slot} filled by one of its type's values (a list of them for a multiple-value slot),
+  or one of the AMAZON built-ins' own phrases; otherwise AMAZON.FallbackIntent. This is
+  the pessimistic end of what Alexa may understand.
+- generous (default): strict first, then typing slips corrected, then the fuzzy stage
+  (values spotted anywhere, with denials kept apart), then a leading answer ("yeah a
+  bit, I suppose"), then AMAZON.FallbackIntent. The optimistic end.
+
+While the skill elicits a slot (Dialog.ElicitSlot), that slot's own samples come first,
+as Alexa does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from skill.console.builtins import LEADING_FILLERS, TRAILING_FILLERS
-from skill.console.exact import Slots, exact, match_intent
-from skill.console.fuzzy import fuzzy
+from skill.console.builtins import LEADING_FILLERS, PURE_FILLERS, TRAILING_FILLERS
+from skill.console.exact import Slots, exact, literal_prefixes, slot_trie
+from skill.console.fuzzy import FINDING, SPOT_WEIGHT, fuzzy, spot
 from skill.console.model import FALLBACK, Model, load
+from skill.console.readings import Filled
 from skill.console.text import tokens
+from skill.console.typos import correct
 
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "run", "play", "use")
 ONE_SHOT_VERBS = ("ask", "tell")
 CONNECTORS = ("to", "about", "that", "for", "if", "whether")
+MODES = ("generous", "strict")
+
+
+@dataclass(frozen=True)
+class Elicit:
+    """The slot the skill asked for with Dialog.ElicitSlot."""
+
+    intent: str
+    slot: str
 
 
 @dataclass
 class Match:
     """kind "launch" (a LaunchRequest) or "intent"; one_shot means "ask <skill> ...",
-    which Alexa answers in a new session."""
+    which Alexa answers in a new session; elicited means the answer to an ElicitSlot."""
 
     kind: str
     intent: str = ""
     slots: Slots = field(default_factory=dict)
     one_shot: bool = False
     words: list[str] = field(default_factory=list)
+    elicited: bool = False
 
 
 def _strip(toks: list[str], phrases: tuple[str, ...], leading: bool) -> list[str]:
@@ -42,10 +65,97 @@ def _strip(toks: list[str], phrases: tuple[str, ...], leading: bool) -> list[str
 
 
 def without_fillers(toks: list[str]) -> list[str]:
+    toks = [t for t in toks if t not in PURE_FILLERS] or toks
     return _strip(_strip(toks, LEADING_FILLERS, True), TRAILING_FILLERS, False)
 
 
-def _invocation(model: Model, toks: list[str]) -> Match | None:
+def _variants(toks: list[str]) -> list[list[str]]:
+    """The utterance as typed, then without fillers ("thanks" alone is ThanksIntent;
+    "help, thanks" is help)."""
+    bare = without_fillers(toks)
+    return [toks, bare] if bare != toks else [toks]
+
+
+def _exact(model: Model, toks: list[str], strict: bool, elicit: Elicit | None) -> Match | None:
+    variants = _variants(toks)
+    if elicit is not None:
+        root = slot_trie(model, elicit.intent, elicit.slot)
+        for words in variants:
+            found = exact(model, words, strict, root) if root else None
+            if found:
+                return Match("intent", found[0], found[1], words=toks, elicited=True)
+    for words in variants:
+        found = exact(model, words, strict)
+        if found:
+            return Match("intent", found[0], found[1], words=toks)
+    return None
+
+
+def _lead(model: Model, toks: list[str]) -> tuple[str, int] | None:
+    """The longest answer without slots the text starts with ("no not really, ...")."""
+    found = [(name, n) for name, n in literal_prefixes(model, toks[:-1]) if _slotless(model, name)]
+    return found[-1] if found else None
+
+
+def _slotless(model: Model, name: str) -> bool:
+    intent = model.intent(name)
+    return intent is None or not intent.slots
+
+
+def _elicited_values(model: Model, toks: list[str], elicit: Elicit) -> Match | None:
+    """Generous: while a slot is elicited, a value of that intent's slot types anywhere in
+    the answer ("uh the calf one I think") fills it."""
+    intent = model.intent(elicit.intent)
+    if intent is None:
+        return None
+    slots: Slots = {}
+    spots = spot(model, toks)
+    if any(FINDING in s.fills for s in spots):
+        return None  # "my calf is swollen" during a menu is a finding, not a choice
+    for s in spots:
+        for name, slot_type in intent.slots:
+            if slot_type in s.fills and name not in slots:
+                fill = s.fills[slot_type]
+                listed = Filled(fill.slot_type, fill.heard, None, (fill,))
+                slots[name] = listed if name in intent.multi else fill
+                break
+    return Match("intent", intent.name, slots, words=toks, elicited=True) if slots else None
+
+
+def intent_for(
+    model: Model, toks: list[str], nlu: str = "generous", elicit: Elicit | None = None
+) -> Match:
+    strict = nlu == "strict"
+    found = _exact(model, toks, strict, elicit)
+    if found or strict:
+        return found or Match("intent", FALLBACK, words=toks)
+    toks = without_fillers(toks)
+    fixed = correct(model, toks)
+    if fixed != toks:
+        found = _exact(model, fixed, False, elicit)
+        if found:
+            return found
+        toks = fixed
+    lead = _lead(model, toks)
+    if lead and lead[0] == "AMAZON.NoIntent":
+        # "no, nothing like that" answers no; "no, I can't move it" goes on to what it states.
+        rest = toks[lead[1] :]
+        if not any(FINDING in s.fills for s in spot(model, rest)):
+            return Match("intent", lead[0], words=toks)
+    if elicit is not None:
+        answer = _elicited_values(model, toks, elicit)
+        if answer:
+            return answer
+    matched = fuzzy(model, toks)
+    # "yeah a bit, I suppose": a leading answer beats an intent that holds no real value.
+    if matched and not (lead and matched[2] < SPOT_WEIGHT):
+        return Match("intent", matched[0], matched[1], words=toks)
+    if lead:
+        return Match("intent", lead[0], words=toks)
+    return Match("intent", FALLBACK, words=toks)
+
+
+def _invocation(model: Model, toks: list[str], nlu: str) -> Match | None:
     name = model.invocation.split()
     if not name:
         return None
@@ -57,48 +167,25 @@ def _invocation(model: Model, toks: list[str]) -> Match | None:
             rest = rest[1:]
         if not rest:
             return Match("launch", words=toks)
-        found = intent_for(model, rest)
+        found = intent_for(model, rest, nlu)
         found.one_shot = True
         return found
     return None
 
 
-def _prefix(model: Model, toks: list[str]) -> tuple[str, int] | None:
-    """The longest answer without slots that the text starts with ("no not really, ...")."""
-    best: tuple[str, int] | None = None
-    for intent in model.intents:
-        if intent.slots or intent.name == FALLBACK:
-            continue
-        longest = max((len(s) for s in intent.samples), default=0)
-        for n in range(min(len(toks) - 1, longest), 0, -1):
-            if (best is None or n > best[1]) and match_intent(model, intent, toks[:n]):
-                best = (intent.name, n)
-                break
-    return best
-
-
-def intent_for(model: Model, toks: list[str]) -> Match:
-    toks = without_fillers(toks)
-    found = exact(model, toks)
-    if found:
-        return Match("intent", found[0], found[1], words=toks)
-    lead = _prefix(model, toks)
-    # Light negation: "no, she hasn't been breathless" answers the question with no;
-    # "no, but it is swollen" goes on to the values it names.
-    if lead and lead[0] == "AMAZON.NoIntent" and "but" not in toks[lead[1] :]:
-        return Match("intent", lead[0], words=toks)
-    found = fuzzy(model, toks)
-    if found:
-        return Match("intent", found[0], found[1], words=toks)
-    if lead:
-        return Match("intent", lead[0], words=toks)
-    return Match("intent", FALLBACK, words=toks)
-
-
-def understand(text: str, model: Model | None = None, locale: str = "en-US") -> Match:
-    """Read one utterance. `model` injects a model (tests); otherwise the locale's file."""
+def understand(
+    text: str,
+    model: Model | None = None,
+    locale: str = "en-US",
+    nlu: str = "generous",
+    elicit: Elicit | None = None,
+) -> Match:
+    """Read one utterance. `model` injects a model (tests); otherwise the locale's file.
+    `nlu` is "generous" or "strict"; `elicit` the slot the skill just asked for."""
+    if nlu not in MODES:
+        raise ValueError(f"nlu must be one of {MODES}, not {nlu!r}")
     model = model or load(locale)
     toks = _strip(tokens(text), ("alexa",), True) if text else []
     if toks == ["alexa"]:
         toks = []
-    return _invocation(model, toks) or intent_for(model, toks)
+    return _invocation(model, toks, nlu) or intent_for(model, toks, nlu, elicit)

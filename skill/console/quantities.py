@@ -114,6 +114,7 @@ AMOUNT_WORDS = {
     ("few",): 3,
     ("several",): 3,
 }
+# The console's generous reading of a point in the past as the time since it (not Alexa's).
 RELATIVE = {
     ("yesterday",): "P1D",
     ("since", "yesterday"): "P1D",
@@ -123,9 +124,8 @@ RELATIVE = {
     ("since", "last", "month"): "P1M",
     ("last", "year"): "P1Y",
     ("since", "last", "year"): "P1Y",
-    ("half", "an", "hour"): "PT30M",
-    ("half", "a", "day"): "PT12H",
 }
+HALVES = {("half", "an", "hour"): "PT30M", ("half", "a", "day"): "PT12H"}
 
 
 def _iso(amount: int, unit: str) -> str:
@@ -133,10 +133,12 @@ def _iso(amount: int, unit: str) -> str:
     return f"P{'T' if is_time else ''}{amount * times}{letter}"
 
 
-def durations(toks: list[str], i: int) -> list[Reading]:
-    """ "three days" -> P3D, "a couple of weeks" -> P2W, "an hour and a half" -> PT1H30M."""
+def durations(toks: list[str], i: int, relative: bool = True) -> list[Reading]:
+    """ "three days" -> P3D, "a couple of weeks" -> P2W, "an hour and a half" -> PT1H30M.
+
+    `relative` also reads "since yesterday" as P1D; Alexa's AMAZON.DURATION does not."""
     found: list[Reading] = []
-    for words, iso in RELATIVE.items():
+    for words, iso in [*HALVES.items(), *(RELATIVE.items() if relative else ())]:
         if tuple(toks[i : i + len(words)]) == words:
             found.append((i + len(words), iso))
     amounts = [(i + len(w), n) for w, n in AMOUNT_WORDS.items() if tuple(toks[i : i + len(w)]) == w]

@@ -35,8 +35,20 @@ CONTRACTIONS = {
     "hows": "how's",
     "lets": "let's",
     "its": "it's",
+    "theres": "there's",
+    # Possessives typed without the apostrophe ("my dads calf").
+    "mums": "mum's",
+    "moms": "mom's",
+    "dads": "dad's",
+    "wifes": "wife's",
+    "husbands": "husband's",
+    "nans": "nan's",
+    "grans": "gran's",
+    "grandmas": "grandma's",
+    "grandpas": "grandpa's",
 }
 
+DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _OUT_OF = re.compile(r"(\d+)\s*/\s*10\b")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
@@ -52,7 +64,10 @@ def normalise(text: str) -> str:
     words = []
     for raw in _NOT_WORD.sub(" ", text).split():
         word = raw.strip("'")
-        if word:
+        if len(word) >= 3 and word.isdigit():
+            # Alexa hears "911" and "123456" digit by digit: "nine one one".
+            words += [DIGIT_WORDS[int(d)] for d in word]
+        elif word:
             words.append(CONTRACTIONS.get(word, word))
     return " ".join(words[:MAX_WORDS])
 

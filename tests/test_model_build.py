@@ -1,0 +1,77 @@
+"""The committed interaction models are exactly what infra/build_models.py makes from
+infra/model_source/, and the generator refuses models Alexa would misread."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "infra"))
+_spec = importlib.util.spec_from_file_location("build_models", ROOT / "infra" / "build_models.py")
+assert _spec and _spec.loader
+build_models = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_models)
+from model_templates import expand  # noqa: E402
+
+
+@pytest.mark.parametrize("locale", build_models.LOCALES)
+def test_committed_json_is_the_generators_output(locale):
+    committed = (build_models.OUT / f"{locale}.json").read_text(encoding="utf-8")
+    assert committed == build_models.render(locale), (
+        f"{locale}.json is out of date: run python infra/build_models.py"
+    )
+
+
+def test_every_locale_has_a_model_file():
+    assert sorted(p.stem for p in build_models.OUT.glob("*.json")) == sorted(build_models.LOCALES)
+
+
+def test_templates_expand_choices_options_and_macros():
+    macros = {"poss": ["my", "her"]}
+    assert expand("(it|the pain) hurts [a lot]", macros) == [
+        "it hurts a lot",
+        "it hurts",
+        "the pain hurts a lot",
+        "the pain hurts",
+    ]
+    assert expand("<poss> {location}", macros) == ["my {location}", "her {location}"]
+
+
+def _language(*intents: dict, types: list | None = None) -> dict:
+    return {"intents": list(intents), "types": types or []}
+
+
+SYMPTOM = {"name": "SYMPTOM", "values": [{"id": "swollen", "name": {"value": "swollen",
+                                                                    "synonyms": ["puffy"]}}]}
+
+
+def test_the_same_shape_in_two_intents_is_refused():
+    deny = {"name": "Deny", "slots": [{"name": "denied", "type": "SYMPTOM"}],
+            "samples": ["no {denied}"]}
+    state = {"name": "State", "slots": [{"name": "symptom", "type": "SYMPTOM"}],
+             "samples": ["no {symptom}"]}
+    problems = build_models.check(_language(deny, state, types=[SYMPTOM]), True)
+    assert any("same shape" in p for p in problems)
+
+
+def test_a_list_of_two_slots_is_the_same_shape_as_one_multiple_value_slot():
+    multi = {"multipleValues": {"enabled": True}}
+    one = {"name": "A", "slots": [{"name": "s", "type": "SYMPTOM", **multi}],
+           "samples": ["it's {s}"]}
+    two = {"name": "B", "slots": [{"name": "s", "type": "SYMPTOM", **multi},
+                                  {"name": "t", "type": "SYMPTOM", **multi}],
+           "samples": ["it's {s} and {t}"]}
+    assert any("same shape" in p for p in build_models.check(_language(one, two), True))
+    # Without multiple values (en-IN) they are different sentences.
+    assert not build_models.check(_language(one, two, types=[SYMPTOM]), False)
+
+
+def test_bad_samples_are_refused():
+    bad = {"name": "A", "slots": [{"name": "s", "type": "SYMPTOM"}],
+           "samples": ["call 911", "{s} and {s}", "{nope} here"]}
+    problems = build_models.check(_language(bad, types=[SYMPTOM]), True)
+    assert len(problems) == 3
