@@ -224,6 +224,7 @@ def test_every_built_request_is_a_valid_alexa_envelope():
         "compare",
         "since",
         "since_date",
+        "fine",
     }
     assert describe["slots"]["side"] == {"name": "side", "confirmationStatus": "NONE"}
     location = describe["slots"]["location"]

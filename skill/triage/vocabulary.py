@@ -1,81 +1,164 @@
-"""The slot ids the interaction model resolves to (see DEVELOPERS.md).
-
-Handlers read resolved ids only; the model test checks every locale's types against this.
+"""The slot ids the interaction model resolves to (see DEVELOPERS.md): the contract
+between interaction_model/ and the code. Handlers read resolved ids only; the model test
+checks every locale's types equal these, id for id.
 """
 
 from __future__ import annotations
 
 SLOT_IDS: dict[str, set[str]] = {
-    "LEG_LOCATION": {"calf", "hamstring", "back_of_knee", "side_of_leg", "buttock_down", "heel"},
-    "LEG_SIDE": {"left", "right", "both"},
-    "PAIN_ONSET": {"sudden", "gradual"},
-    "PAIN_TRIGGER": {"exercise", "injury", "sitting", "walking", "night", "travel", "none"},
-    "PERSON": {
-        "self",
-        "mother",
-        "father",
-        "wife",
-        "husband",
-        "partner",
-        "son",
-        "daughter",
-        "grandmother",
-        "grandfather",
-        "friend",
-        "other",
+    "LEG_LOCATION": {
+        "ankle_foot",
+        "back_of_knee",
+        "buttock_down",
+        "calf",
+        "hamstring",
+        "heel",
+        "side_of_leg",
+        "thigh",
+        "whole_leg",
     },
-    "STRETCH": {"hamstring", "calf", "piriformis", "nerve_flossing", "desk_routine"},
+    "LEG_SIDE": {"both", "left", "one", "right"},
+    "PAIN_ONSET": {"gradual", "sudden"},
+    "PAIN_TRIGGER": {
+        "exercise",
+        "injury",
+        "night",
+        "none",
+        "sitting",
+        "standing",
+        "travel",
+        "walking",
+    },
+    # findings, stated or denied
     "SYMPTOM": {
-        "breathless",
-        "chest_pain",
-        "coughing_blood",
-        "fainting",
-        "cold_pale",
-        "cant_move",
-        "saddle_numb",
+        "better_moving",
         "bladder_bowel",
+        "bleeding",
+        "bleeding_uncontrolled",
+        "blisters",
         "both_legs_numb",
-        "swollen",
-        "hot_red",
-        "severe",
-        "pop",
-        "cant_bear_weight",
-        "cant_tiptoe",
-        "weak_leg",
-        "long_cramp",
-        "fever",
-        "confused",
-        "wound",
-        "numb_tingling",
-        "shooting",
-        "cramp",
-        "sore_stiff",
+        "breathless",
         "bruising",
+        "cant_bear_weight",
+        "cant_move",
+        "cant_tiptoe",
+        "chest_pain",
+        "clammy",
+        "cold_pale",
+        "confused",
+        "coughing_blood",
+        "cramp",
+        "dark_patches",
+        "deformed",
+        "discoloured",
+        "eases_rest",
+        "fainting",
+        "fever",
+        "heavy",
+        "hot_red",
+        "long_cramp",
+        "numb_tingling",
+        "out_of_proportion",
+        "pop",
+        "saddle_numb",
+        "severe",
+        "shooting",
+        "sore_stiff",
+        "spreading",
+        "swollen",
+        "tight_shiny",
+        "very_unwell",
+        "weak_leg",
+        "wound",
     },
+    # a reassurance; the id is the SYMPTOM it denies
+    "NORMAL_SIGN": {
+        "breathless",
+        "cant_bear_weight",
+        "cant_move",
+        "cant_tiptoe",
+        "chest_pain",
+        "cold_pale",
+        "swollen",
+    },
+    # risk factors and circumstances
+    "CONTEXT": {
+        "bed_rest",
+        "blood_thinner",
+        "cancer",
+        "cast",
+        "diabetes",
+        "hormones",
+        "immunosuppressed",
+        "older",
+        "pregnant",
+        "previous_clot",
+        "recent_surgery",
+        "smoker",
+        "statin",
+        "varicose",
+    },
+    # 'more than two weeks'
+    "COMPARISON": {"about", "over", "under"},
+    # 'since Christmas'
+    "TIME_ANCHOR": {
+        "boxing_day",
+        "christmas",
+        "diwali",
+        "easter",
+        "last_month",
+        "last_night",
+        "last_week",
+        "new_year",
+        "thanksgiving",
+        "this_morning",
+        "weekend",
+        "yesterday",
+    },
+    # corrections: 'I meant no'
+    "ANSWER": {"no", "unknown", "yes"},
+    # menu choices: 'the first one'
+    "ORDINAL": {"any", "fifth", "first", "fourth", "last", "second", "third"},
+    # 'can I take ibuprofen'
+    "MEDICINE": {"aspirin", "ibuprofen", "nsaid", "other", "painkiller", "paracetamol"},
+    # 'what is sciatica'
+    "CONDITION": {
+        "achilles",
+        "calf_strain",
+        "cellulitis",
+        "compartment",
+        "cramp",
+        "doms",
+        "dvt",
+        "hamstring_strain",
+        "pad",
+        "piriformis",
+        "sciatica",
+        "strain",
+    },
+    "PERSON": {
+        "brother",
+        "daughter",
+        "father",
+        "friend",
+        "grandfather",
+        "grandmother",
+        "husband",
+        "mother",
+        "other",
+        "partner",
+        "self",
+        "sister",
+        "son",
+        "wife",
+    },
+    "STRETCH": {"calf", "desk_routine", "hamstring", "nerve_flossing", "piriformis"},
 }
 
 # Findings the protocol reasons about (protocol v2): SYMPTOM ids (stated or denied) and
 # CONTEXT ids (risk factors and circumstances). Facts carry these names directly.
-SYMPTOMS: frozenset[str] = frozenset(
-    {
-        *("breathless", "chest_pain", "coughing_blood", "fainting"),
-        *("cold_pale", "cant_move", "deformed"),
-        *("saddle_numb", "bladder_bowel", "both_legs_numb"),
-        *("swollen", "hot_red", "tight_shiny", "out_of_proportion", "severe"),
-        *("pop", "cant_bear_weight", "cant_tiptoe", "bruising"),
-        *("weak_leg", "numb_tingling", "shooting", "cramp", "long_cramp"),
-        *("fever", "confused", "wound", "dark_patches", "blisters", "very_unwell"),
-        *("spreading", "clammy", "sore_stiff", "eases_rest", "better_moving", "heavy"),
-        *("bleeding", "bleeding_uncontrolled", "discoloured"),
-    }
-)
-CONTEXTS: frozenset[str] = frozenset(
-    {
-        *("cast", "statin", "varicose", "smoker", "diabetes", "immunosuppressed"),
-        *("pregnant", "recent_surgery", "bed_rest", "cancer", "hormones"),
-        *("previous_clot", "blood_thinner", "older"),
-    }
-)
+SYMPTOMS: frozenset[str] = frozenset(SLOT_IDS["SYMPTOM"])
+CONTEXTS: frozenset[str] = frozenset(SLOT_IDS["CONTEXT"])
 
 # Which slot (by name) carries which kind of fact in the statement intents.
 FACT_SLOTS: dict[str, str] = {
