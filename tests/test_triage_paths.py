@@ -149,7 +149,7 @@ RULE_OPENINGS = {
     "cauda_equina": {"bladder_bowel": "yes"},
     "both_legs_nerve": {"side": "both", "shooting": "yes"},
     "necrotising": {"wound": "yes", "dark_patches": "yes"},
-    "sepsis": {"hot_red": "yes", "confused": "yes"},
+    "sepsis": {"fever": "yes", "clammy": "yes"},
     "sudden_severe": {"onset": "sudden", "trigger": "none", "severe": "yes"},
     "skin_infection": {"hot_red": "yes", "fever": "yes"},
     "varicose_vein": {"varicose": "yes", "bleeding": "yes"},

@@ -63,7 +63,7 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
     """Record what a statement said: where, when and how, findings stated or denied,
     circumstances, and how long. Returns (learned something, new caregiver subject).
 
-    A denial never takes back a finding stated earlier: lowering a red flag is a
+    A denial never takes back a red flag stated earlier: lowering a red flag is a
     correction, and corrections are confirmed first (see `correct`)."""
     facts = conversation(handler_input).triage.facts
     before = dict(facts)
@@ -74,7 +74,7 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
     for finding in stated_in(intent):
         state_finding(facts, finding, YES)
     for finding in denied_in(intent):
-        if facts.get(finding) != YES:
+        if facts.get(finding) != YES or not is_red_flag(finding):
             state_finding(facts, finding, NO)
     for finding in slots.resolved_ids(slots.slot(intent, CONTEXT_SLOT)):
         state_finding(facts, finding, YES)

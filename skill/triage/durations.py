@@ -104,7 +104,7 @@ def days_since(anchor: str, today: date) -> float | None:
 
 def days_since_date(value: str, today: date) -> float | None:
     """AMAZON.DATE as Alexa resolves it ("2026-11-23", "2026-W47", "2026-11",
-    "XXXX-12-25", "2026-W47-WE") to days before today; None if unreadable or future."""
+    "XXXX-12-25", "2026-W47-WE") to days before today; None if unreadable."""
     value = value.strip()
     try:
         if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
@@ -121,4 +121,15 @@ def days_since_date(value: str, today: date) -> float | None:
             return None
     except ValueError:
         return None
+    if day > today:
+        # Alexa resolves a bare weekday or date to the next one; after "since" people mean
+        # the last one: a week back for a weekday, a year back for a date.
+        day = day - timedelta(days=7) if (day - today).days <= 7 else _year_back(day)
     return float((today - day).days) if day <= today else None
+
+
+def _year_back(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)

@@ -93,6 +93,12 @@ def holds(cond: Condition, facts: Facts, protocol: Protocol, used: set[str] | No
         return _match(facts, name, (value,), used)
     if op == "in":
         return _match(facts, name, tuple(value), used)
+    if op == "over":  # a number, e.g. {"over": {"duration_days": 14}}
+        number = facts.get(name)
+        ok = isinstance(number, int | float) and number > value
+        if ok and used is not None:
+            used.add(name)
+        return ok
     raise ValueError(f"unknown condition operator {op!r}")
 
 

@@ -12,7 +12,6 @@ from ask_sdk_model import Response
 
 from skill.alexa import checkin_flow, guide_flow, slots, triage_flow
 from skill.alexa.base import ANSWERS, IntentHandler
-from skill.alexa.handlers.session import phase_reply
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import CHECK, WHY, Phase, conversation
 from skill.triage.engine import raises_level
@@ -148,8 +147,9 @@ class DurationHandler(IntentHandler):
         c = content(handler_input)
         intent = handler_input.request_envelope.request.intent
         days = triage_flow.duration_of(handler_input, intent)
-        if days is None:
-            return phase_reply(handler_input, "fallback")
+        if days is None:  # "a long time": ask for a length the rules can use
+            text = c.say("unclear.duration")
+            return reply(handler_input, text, reprompt=text)
         conversation(handler_input).triage.facts["duration_days"] = days
         return carry_on(handler_input, c.say("unclear.duration_noted"))
 
