@@ -205,7 +205,7 @@ def test_a_volunteered_yes_wins_over_an_earlier_no():
 
 def test_swelling_after_an_injury_asks_about_pressure_not_a_clot():
     step = next_step({"trigger": "injury", "swollen": "yes", "pe_signs": "no",
-                      "limb_threat": "no", "location": "calf"})
+                      "limb_threat": "no", "location": "calf", "injury_signs": "no"})
     assert isinstance(step, Question) and step.id == "compartment"
     outcome = answer_no({"trigger": "injury", "swollen": "yes", "location": "calf"})
     assert outcome.reason == "strain"

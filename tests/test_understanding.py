@@ -9,6 +9,7 @@ import pytest
 from support import Conversation
 
 NO_FLAGS = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no", "compartment": "no",
+            "injury_signs": "no",
             "necrotising": "no", "sudden_severe": "no", "cauda_equina": "no",
             "nerve_weakness": "no", "statin": "no", "tear_signs": "no", "cramp_long": "no"}
 

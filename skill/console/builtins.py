@@ -82,6 +82,6 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
 LEADING_FILLERS = (
     "alexa", "um", "uh", "er", "erm", "hmm", "well", "oh", "so", "ok so", "okay so", "please",
 )  # fmt: skip
-TRAILING_FILLERS = ("please", "thanks", "thank you", "alexa", "then")
+TRAILING_FILLERS = ("please", "thanks", "thank you", "alexa", "then", "nothing else", "that's it")
 # Hesitations that carry nothing wherever they fall ("my calf, um, hurts").
 PURE_FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "hmm", "hmmm", "ah", "uhm"})

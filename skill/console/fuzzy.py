@@ -29,6 +29,7 @@ MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "i
 # Politeness says nothing about the intent ("thanks" must not mean "no thanks").
 FILLERS = frozenset(w for phrase in LEADING_FILLERS + TRAILING_FILLERS for w in phrase.split())
 FINDING = "SYMPTOM"
+TRIGGER = "PAIN_TRIGGER"
 DENIED_SLOTS = ("denied", "other_denied")
 DENY_INTENT = "DenySymptomIntent"
 DESCRIBE_INTENT, FINDINGS_INTENT = "DescribePainIntent", "RedFlagIntent"
@@ -81,9 +82,12 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
             chosen.append(s)
             taken.update(range(s.start, s.end))
     chosen.sort(key=lambda s: s.start)
-    findings = [s for s in chosen if FINDING in s.fills]
-    for n in denied_spans(toks, [(s.start, s.end) for s in findings]):
-        findings[n].denied = True
+    # Denied findings go to a denied slot; a denied cause ("I haven't been exercising")
+    # is no cause at all.
+    for kind in (FINDING, TRIGGER):
+        spots = [s for s in chosen if kind in s.fills]
+        for n in denied_spans(toks, [(s.start, s.end) for s in spots]):
+            spots[n].denied = True
     return chosen
 
 
@@ -100,7 +104,10 @@ def _readings(model: Model, slot_type: str, toks: list[str], i: int) -> list[tup
 
 
 def _holds(intent: Intent, name: str, slot_type: str, spot_: Spot) -> bool:
-    """A denied finding goes only to a denied slot, a stated one never does."""
+    """A denied finding goes only to a denied slot, a stated one never does; a denied
+    trigger goes nowhere."""
+    if slot_type == TRIGGER:
+        return not spot_.denied
     if slot_type != FINDING:
         return True
     return (name in DENIED_SLOTS) == spot_.denied

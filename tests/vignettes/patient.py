@@ -452,9 +452,12 @@ class _Lines:
         return line
 
 
-def console_command(case: Case, user: str, python: str = sys.executable) -> list[str]:
+def console_command(
+    case: Case, user: str, python: str = sys.executable, nlu: str = "generous"
+) -> list[str]:
     return [
         python, "-m", "skill", "chat", "--jsonl", "--locale", case.locale, "--user", user,
+        "--nlu", nlu,
     ]  # fmt: skip
 
 
@@ -492,6 +495,7 @@ def run_case(
     seed: str = DEFAULT_SEED,
     python: str = sys.executable,
     pycache: Path | None = None,
+    nlu: str = "generous",
 ) -> Result:
     """Act out one case in its own console process and its own SQLite file."""
     covers = load_covers() if covers is None else covers
@@ -501,7 +505,7 @@ def run_case(
         env = console_env(Path(tmp), pycache)
         with (Path(tmp) / "stderr.txt").open("w+b") as err:
             proc = subprocess.Popen(
-                console_command(case, f"vignette-{case.id}", python),
+                console_command(case, f"vignette-{case.id}", python, nlu),
                 cwd=ROOT,
                 env=env,
                 stdin=subprocess.PIPE,

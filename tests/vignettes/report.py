@@ -55,13 +55,16 @@ def run_all(
     cases: Sequence[Case],
     workers: int | None = None,
     seed: str = DEFAULT_SEED,
+    nlu: str = "generous",
 ) -> list[Result]:
     covers = load_covers()
     with tempfile.TemporaryDirectory(prefix="vignette-pycache-") as tmp:
         pycache = Path(tmp)
         warm_cache(pycache)
         with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
-            return list(pool.map(lambda c: run_case(c, covers, seed, pycache=pycache), cases))
+            return list(
+                pool.map(lambda c: run_case(c, covers, seed, pycache=pycache, nlu=nlu), cases)
+            )
 
 
 def pct(part: int, whole: int) -> float:
@@ -265,11 +268,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", default=DEFAULT_SEED, help="wording RNG seed")
     parser.add_argument("--json", type=Path, help="also write per-case results here")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--nlu", choices=("generous", "strict"), default="generous",
+                        help="the console's NLU: generous, or strict (only the model's samples)")
     args = parser.parse_args(argv)
 
     cases = select_cases(load_cases(args.cases), args.only)
     started = time.monotonic()
-    results = run_all(cases, args.workers, args.seed)
+    results = run_all(cases, args.workers, args.seed, args.nlu)
+    if args.nlu != "generous":
+        print(f"NLU: {args.nlu}")
     summary = summarize(results)
     print(format_report(summary, time.monotonic() - started))
     if args.json:
