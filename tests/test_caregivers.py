@@ -189,3 +189,15 @@ def test_deleting_data_removes_the_links_both_ways(store):
     alice.intent("DeleteDataIntent")
     alice.yes()
     assert summary(bob, "friend").text.startswith("No one has shared")
+
+
+def test_the_owner_hears_whose_check_ins_a_code_shares(store):
+    bob = Conversation(store=store, user="bob")
+    bob.launch()
+    assert "It shares your own check-ins." in bob.intent("ShareIntent").text
+    check_in(bob, "5", subject="mother")
+    bob.launch()
+    assert "It shares the check-ins for your mom." in bob.intent("ShareIntent").text
+    check_in(bob, "2")
+    bob.launch()
+    assert "It shares the check-ins for you and your mom." in bob.intent("ShareIntent").text

@@ -105,10 +105,12 @@ class ShareHandler(IntentHandler):
             return reply(handler_input, c.say("sharing.failed"), end=True)
         labels = [people.SELF if p == me else p for p in profiles]
         spoken = f'<say-as interpret-as="digits">{code}</say-as>'
-        text = join(
-            c.say("sharing.code", code=spoken),
-            c.say("sharing.covers", names=people_list(c, labels, "and")),
+        covers = (
+            c.say("sharing.covers_own")
+            if labels == [people.SELF]
+            else c.say("sharing.covers", names=people_list(c, labels, "and"))
         )
+        text = join(c.say("sharing.code", code=spoken), covers)
         # The code is spoken only: the app card can be read by anyone with the phone.
         return reply(
             handler_input, text, card=(c.say("sharing.card_title"), c.say("sharing.card")), end=True
