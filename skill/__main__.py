@@ -18,7 +18,10 @@ commands:
 
 
 def _chat(args: list[str]) -> int:
+    from skill import keys
     from skill.console.cli import main as chat_main
+
+    keys.allow_development_secret()  # the console is development: no warning for the default
 
     return chat_main(args)
 

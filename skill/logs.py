@@ -14,8 +14,34 @@ import json
 import logging
 import os
 import sys
+import traceback
+from pathlib import Path
 
 PACKAGE = "skill"
+MAX_TEXT = 60  # characters of an exception's text (or of a name the request sent) logged
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def describe(exc: BaseException) -> str:
+    """An exception for the log: its type, its text cut to MAX_TEXT characters (texts can
+    quote a request: a slot value, a forged 20 KB attribute), and where it was raised,
+    innermost frames of this package last. Never the full traceback text."""
+    text = " ".join(str(exc).split())
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + "…"
+    frames = [
+        f"{_short(f.filename)}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)
+    ]
+    ours = [f for f in frames if f.startswith(f"{PACKAGE}/")] or frames
+    where = " < ".join(reversed(ours[-3:]))
+    return f"{type(exc).__name__}({text!r}) at {where or '?'}"
+
+
+def _short(filename: str) -> str:
+    try:
+        return Path(filename).resolve().relative_to(_ROOT).as_posix()
+    except ValueError:
+        return Path(filename).name
 
 
 class JsonLines(logging.Formatter):

@@ -188,12 +188,15 @@ def test_sharing_with_a_code_lets_a_second_account_hear_the_summary(store, clock
     check_in(owner, "4")
     owner.launch()
     shared = owner.intent("ShareIntent")
-    code = shared.card["content"]
-    assert len(code) == 6 and code.isdigit()
+    code = spoken_code(shared)
+    assert code not in shared.card["content"], "the code is spoken, never shown on the card"
     caregiver = Conversation(store=store, user="caregiver")
     caregiver.launch()
     turn = caregiver.intent("ConnectIntent", code=code)
     assert turn.text.startswith("Connected.")
+    assert "Who is this person to you?" in turn.text
+    turn = caregiver.says(subject="mother")  # "my mom"
+    assert "Now you can ask how your mom is doing." in turn.text
     turn = caregiver.intent("SummaryIntent", subject="mother")
     assert "2 check-ins" in turn.text
     # The code worked once.
@@ -234,6 +237,14 @@ def test_nobody_reads_a_profile_they_were_not_given(store, clock):
     own_code = sharing.create_code(store, "snoop-self")
     assert sharing.redeem(store, "snoop-self", own_code).reason == "own"
     assert sharing.shared_with_me(store, "snoop") == []
+
+
+def spoken_code(turn) -> str:
+    """The six digits the skill spoke (digit by digit)."""
+    import re
+
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', turn.ssml))
+    return code
 
 
 def key_of_user(convo: Conversation) -> str:

@@ -26,9 +26,13 @@ SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 MAX_ZIP_BYTES = 5 * 1024 * 1024
 ALLOWED_TABLE_ACTIONS = {
     "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-    "dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+    "dynamodb:Query", "dynamodb:BatchWriteItem",
 }
 ALLOWED_LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+ALLOWED_SECRET_ACTIONS = {"ssm:GetParameter"}
+ALLOWED_KEY_ACTIONS = {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
+SECRET_PARAMETER = "/leg-pain-guide/user-key-secret"
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
 # moto does not model CloudWatch alarms inside stacks; the alarms are checked in the JSON.
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS.*CloudWatch.*Alarm")
 
@@ -97,7 +101,11 @@ def test_the_table_is_encrypted_recoverable_retained_and_expires_items(cfn):
     assert table["DeletionPolicy"] == "Retain" and table["UpdateReplacePolicy"] == "Retain"
     props = table["Properties"]
     assert props["BillingMode"] == "PAY_PER_REQUEST"
-    assert props["SSESpecification"] == {"SSEEnabled": True}
+    # Always encrypted; with KmsKeyArn, under the customer's own key.
+    assert props["SSESpecification"] == {"Fn::If": [
+        "HasKmsKey",
+        {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": "KmsKeyArn"}},
+        {"SSEEnabled": True}]}
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
@@ -105,7 +113,7 @@ def test_the_table_is_encrypted_recoverable_retained_and_expires_items(cfn):
 def test_alarms_watch_errors_throttles_and_near_timeout_durations(cfn):
     alarms = {a["Properties"]["MetricName"]: a["Properties"]
               for a in resources_of(cfn, "AWS::CloudWatch::Alarm").values()
-              if a["Properties"]["Namespace"] == "AWS/Lambda"}
+              if a["Properties"].get("Namespace") == "AWS/Lambda"}
     assert set(alarms) == {"Errors", "Throttles", "Duration"}
     for props in alarms.values():
         assert props["Namespace"] == "AWS/Lambda"
@@ -134,7 +142,99 @@ def test_outputs_give_the_function_arn_and_table_name(cfn):
     assert cfn["Outputs"]["TableName"]["Value"] == {"Ref": "Table"}
 
 
+def test_the_user_key_secret_is_an_ssm_parameter_or_a_noecho_value_and_one_is_required(cfn):
+    params = cfn["Parameters"]
+    assert params["UserKeySecret"]["NoEcho"] is True and params["UserKeySecret"]["Default"] == ""
+    assert re.fullmatch(params["UserKeySecretParameter"]["AllowedPattern"], SECRET_PARAMETER)
+    assert not re.fullmatch(params["UserKeySecretParameter"]["AllowedPattern"], "no-slash")
+    env = cfn["Resources"]["SkillFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["USER_KEY_SECRET_PARAMETER"] == {"Fn::If": [
+        "HasSecretParameter", {"Ref": "UserKeySecretParameter"}, {"Ref": "AWS::NoValue"}]}
+    assert env["USER_KEY_SECRET"] == {"Fn::If": [
+        "HasSecret", {"Ref": "UserKeySecret"}, {"Ref": "AWS::NoValue"}]}
+    (rule,) = load_template()["Rules"].values()
+    (assertion,) = rule["Assertions"]
+    assert assertion["Assert"] == {"Fn::Or": [
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": "UserKeySecretParameter"}, ""]}]},
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": "UserKeySecret"}, ""]}]}]}
+
+
+def test_an_optional_customer_managed_key_encrypts_the_table_and_the_log_group(cfn):
+    assert cfn["Parameters"]["KmsKeyArn"]["Default"] == ""
+    assert re.fullmatch(cfn["Parameters"]["KmsKeyArn"]["AllowedPattern"], KEY_ARN)
+    group = cfn["Resources"]["FunctionLogGroup"]["Properties"]
+    assert group["KmsKeyId"] == {"Fn::If": [
+        "HasKmsKey", {"Ref": "KmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
+    key_statements = [st for _, st in _statements(cfn)
+                      if set(_as_list(st["Action"])) <= ALLOWED_KEY_ACTIONS]
+    (statement,) = key_statements
+    assert statement["Condition"]["StringEquals"]["kms:ViaService"] == [
+        {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"},
+        {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}]
+
+
+def test_reserved_concurrency_is_a_parameter(cfn):
+    param = cfn["Parameters"]["ReservedConcurrency"]
+    assert param["Default"] == 0 and param["MinValue"] == 0  # 0 = no reservation
+    props = cfn["Resources"]["SkillFunction"]["Properties"]
+    assert props["ReservedConcurrentExecutions"] == {"Fn::If": [
+        "HasReservedConcurrency", {"Ref": "ReservedConcurrency"}, {"Ref": "AWS::NoValue"}]}
+
+
+def _alarm(cfn: dict[str, Any], name: str) -> dict[str, Any]:
+    return cfn["Resources"][name]["Properties"]  # type: ignore[no-any-return]
+
+
+def test_alarms_watch_the_tables_throttles_and_system_errors(cfn):
+    throttles = _alarm(cfn, "TableThrottlesAlarm")
+    watched = {m["MetricStat"]["Metric"]["MetricName"]: m["MetricStat"]["Metric"]
+               for m in throttles["Metrics"] if "MetricStat" in m}
+    assert set(watched) == {"ReadThrottleEvents", "WriteThrottleEvents"}
+    for metric in watched.values():
+        assert metric["Namespace"] == "AWS/DynamoDB"
+        assert metric["Dimensions"] == [{"Name": "TableName", "Value": {"Ref": "Table"}}]
+    errors = _alarm(cfn, "TableSystemErrorsAlarm")
+    operations = set()
+    for m in errors["Metrics"]:
+        if "MetricStat" in m:
+            metric = m["MetricStat"]["Metric"]
+            assert metric["MetricName"] == "SystemErrors"
+            dims = {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+            assert dims["TableName"] == {"Ref": "Table"}
+            operations.add(f"dynamodb:{dims['Operation']}")
+            assert m["Id"] in errors["Metrics"][-1]["Expression"], "every one is summed"
+    assert operations == _dynamodb_calls(), "SystemErrors of every call the code makes"
+    for alarm in (throttles, errors):
+        (returned,) = [m for m in alarm["Metrics"] if m.get("ReturnData")]
+        assert "Expression" in returned
+        assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+        assert alarm["AlarmActions"] == {"Fn::If": [
+            "HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+
+
+def test_wrong_share_codes_across_all_accounts_raise_an_alarm(cfn):
+    from skill.checkins import sharing
+
+    props = cfn["Resources"]["WrongShareCodeMetric"]["Properties"]
+    assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
+    prefix = re.fullmatch(r'\{ \$\.message = "(.*)\*" \}', props["FilterPattern"]).group(1)
+    assert sharing.WRONG_GUESS_LOG.startswith(prefix), "the filter counts the line logged"
+    (transform,) = props["MetricTransformations"]
+    alarm = _alarm(cfn, "WrongShareCodeAlarm")
+    assert (alarm["Namespace"], alarm["MetricName"]) == (
+        transform["MetricNamespace"], transform["MetricName"])
+    assert alarm["Threshold"] == {"Ref": "WrongShareCodeAlarmThreshold"}
+    assert alarm["Statistic"] == "Sum" and alarm["Period"] == 300
+
+
 # --- least privilege -----------------------------------------------------------------
+
+
+def _branches(value: Any) -> list[Any]:
+    """Both outcomes of an Fn::If (a policy present only with a parameter), else the value."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        return [v for v in value["Fn::If"][1:] if v != {"Ref": "AWS::NoValue"}]
+    return [value]
 
 
 def _statements(cfn: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -142,9 +242,10 @@ def _statements(cfn: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         props = res.get("Properties", {})
         if res["Type"] == "AWS::IAM::Role":
             assert not props.get("ManagedPolicyArns"), f"{name}: managed policies grant too much"
-            for policy in props.get("Policies", []):
-                for st in policy["PolicyDocument"]["Statement"]:
-                    yield name, st
+            for entry in props.get("Policies", []):
+                for policy in _branches(entry):
+                    for st in policy["PolicyDocument"]["Statement"]:
+                        yield name, st
         elif res["Type"] in {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"}:
             for st in props["PolicyDocument"]["Statement"]:
                 yield name, st
@@ -186,10 +287,31 @@ def test_the_role_may_touch_only_its_table_and_its_log_group(cfn):
         actions = set(_as_list(st["Action"]))
         if actions <= ALLOWED_TABLE_ACTIONS:
             assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["Table", "Arn"]}]
+        elif actions <= ALLOWED_SECRET_ACTIONS:  # the one parameter, by its full ARN
+            assert _as_list(st["Resource"]) == [{"Fn::Sub": "arn:${AWS::Partition}:ssm:"
+                "${AWS::Region}:${AWS::AccountId}:parameter${UserKeySecretParameter}"}]
+        elif actions <= ALLOWED_KEY_ACTIONS:  # the one key, and only through the services
+            assert _as_list(st["Resource"]) == [{"Ref": "KmsKeyArn"}]
+            assert set(st["Condition"]["StringEquals"]) == {"kms:ViaService"}
         else:
             assert actions <= ALLOWED_LOG_ACTIONS, actions
             # A log group's Arn attribute is "...:log-group:<name>:*": its own streams only.
             assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]
+
+
+def _dynamodb_calls() -> set[str]:
+    """The DynamoDB operations skill/store/dynamodb.py calls, as IAM action names."""
+    source = (ROOT / "skill" / "store" / "dynamodb.py").read_text()
+    calls = set(re.findall(r'_call\(\s*"(\w+)"', source))
+    return {"dynamodb:" + "".join(part.title() for part in op.split("_")) for op in calls}
+
+
+def test_the_table_actions_are_exactly_the_calls_the_code_makes(cfn):
+    """Nothing granted that the code never calls (ConditionCheckItem is gone)."""
+    granted = {a for _, st in _statements(cfn) for a in _as_list(st["Action"])
+               if a.startswith("dynamodb:")}
+    assert _dynamodb_calls() == ALLOWED_TABLE_ACTIONS
+    assert granted == ALLOWED_TABLE_ACTIONS
 
 
 # --- the stack in moto ---------------------------------------------------------------
@@ -202,8 +324,7 @@ def tiny_zip() -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture
-def stack(monkeypatch) -> Iterator[dict[str, Any]]:
+def make_stack(monkeypatch, **parameters: str) -> Iterator[dict[str, Any]]:
     """The transformed template created as a CloudFormation stack in moto. The code comes
     from a moto S3 bucket (a stub zip: this checks wiring, not the package)."""
     fake_aws(monkeypatch)
@@ -214,15 +335,22 @@ def stack(monkeypatch) -> Iterator[dict[str, Any]]:
         s3.create_bucket(Bucket="code-bucket")
         s3.put_object(Bucket="code-bucket", Key="lambda.zip", Body=tiny_zip())
         cf = boto3.client("cloudformation", region_name="us-east-1")
+        given = {"SkillId": SKILL_ID, "UserKeySecretParameter": SECRET_PARAMETER, **parameters}
         cf.create_stack(
             StackName="leg-pain-guide", TemplateBody=json.dumps(transformed()),
-            Parameters=[{"ParameterKey": "SkillId", "ParameterValue": SKILL_ID}],
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in given.items()],
             Capabilities=["CAPABILITY_IAM"])
         summaries = cf.list_stack_resources(StackName="leg-pain-guide")["StackResourceSummaries"]
         physical = {s["LogicalResourceId"]: s["PhysicalResourceId"] for s in summaries}
         outputs = {o["OutputKey"]: o["OutputValue"]
                    for o in cf.describe_stacks(StackName="leg-pain-guide")["Stacks"][0]["Outputs"]}
         yield {"physical": physical, "outputs": outputs, "boto3": boto3}
+
+
+@pytest.fixture
+def stack(monkeypatch) -> Iterator[dict[str, Any]]:
+    # moto drops a policy left out with AWS::NoValue badly, so both optional ones are on.
+    yield from make_stack(monkeypatch, KmsKeyArn=KEY_ARN, ReservedConcurrency="5")
 
 
 def test_the_stack_creates_the_table_with_the_key_schema(stack):
@@ -243,6 +371,10 @@ def test_the_stack_creates_the_function_wired_to_table_and_skill(stack):
     env = config["Environment"]["Variables"]
     assert env["TABLE_NAME"] == stack["outputs"]["TableName"]
     assert env["SKILL_ID"] == SKILL_ID
+    assert env["USER_KEY_SECRET_PARAMETER"] == SECRET_PARAMETER
+    assert "USER_KEY_SECRET" not in env, "the parameter's name, never a value"
+    concurrency = lam.get_function_concurrency(FunctionName=arn)
+    assert concurrency["ReservedConcurrentExecutions"] == 5
     assert config["Runtime"] == "python3.13" and config["Timeout"] == 7
     assert config["Role"].endswith(f"role/{stack['physical']['FunctionRole']}")
     policy = json.loads(lam.get_policy(FunctionName=arn)["Policy"])
@@ -251,7 +383,7 @@ def test_the_stack_creates_the_function_wired_to_table_and_skill(stack):
     assert all(s["Action"] == "lambda:InvokeFunction" for s in policy["Statement"])
 
 
-def test_the_stack_role_names_only_the_table_and_log_group(stack):
+def test_the_stack_role_names_only_the_table_log_group_secret_and_key(stack):
     iam = stack["boto3"].client("iam", region_name="us-east-1")
     ddb = stack["boto3"].client("dynamodb", region_name="us-east-1")
     logs = stack["boto3"].client("logs", region_name="us-east-1")
@@ -271,7 +403,9 @@ def test_the_stack_role_names_only_the_table_and_log_group(stack):
     assert resources["dynamodb"] == {table_arn}
     assert {r.removesuffix(":*") for r in resources["logs"]} == {
         group["arn"].removesuffix(":*")}
-    assert set(resources) == {"dynamodb", "logs"}
+    assert resources["ssm"] == {f"arn:aws:ssm:us-east-1:123456789012:parameter{SECRET_PARAMETER}"}
+    assert resources["kms"] == {KEY_ARN}
+    assert set(resources) == {"dynamodb", "logs", "ssm", "kms"}
 
 
 # --- the Lambda package --------------------------------------------------------------
@@ -450,14 +584,13 @@ def test_logs_are_json_at_the_configured_level_and_storage_failures_alarm(cfn):
     assert logging_config["LogFormat"] == "JSON"
     assert logging_config["ApplicationLogLevel"] == {"Ref": "LogLevel"}
     assert function["Environment"]["Variables"]["LOG_LEVEL"] == {"Ref": "LogLevel"}
-    (metric_filter,) = resources_of(cfn, "AWS::Logs::MetricFilter").values()
-    props = metric_filter["Properties"]
+    props = cfn["Resources"]["StorageFailureMetric"]["Properties"]
     assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
     # The pattern matches the message every storage failure is logged with.
     assert props["FilterPattern"] == '{ $.message = "storage failure*" }'
     (transform,) = props["MetricTransformations"]
     alarm = next(a["Properties"] for a in resources_of(cfn, "AWS::CloudWatch::Alarm").values()
-                 if a["Properties"]["MetricName"] == transform["MetricName"])
+                 if a["Properties"].get("MetricName") == transform["MetricName"])
     assert alarm["Namespace"] == transform["MetricNamespace"]
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,7 @@ from aws_support import ROOT, create_table_from_template, fake_aws, load_templat
 from moto import mock_aws
 
 from skill.checkins import account
+from skill.store import budget
 from skill.store.base import StoreError, user_pk
 from skill.store.sqlite import SqliteStore
 
@@ -158,6 +160,97 @@ def test_values_round_trip_exactly(store):
     assert got == data and json.dumps(got) == json.dumps(data)
 
 
+# --- versions: a write only over the item that was read -----------------------------
+
+
+def test_a_versioned_write_succeeds_only_over_the_version_that_was_read(store):
+    assert store.get_versioned("P", "S") == (None, None)
+    first = store.put_item("P", "S", {"n": 1}, if_absent=True)
+    data, version = store.get_versioned("P", "S")
+    assert data == {"n": 1} and version == first
+    second = store.put_item("P", "S", {"n": 2}, if_version=version)
+    assert second and second != version
+    assert store.put_item("P", "S", {"n": 3}, if_version=version) is None, "changed meanwhile"
+    assert store.get_item("P", "S") == {"n": 2}
+
+
+def test_a_versioned_write_never_brings_back_a_deleted_item(store):
+    store.put_item("P", "S", {"consent": True})
+    _, version = store.get_versioned("P", "S")
+    store.delete_item("P", "S")
+    assert store.put_item("P", "S", {"consent": True, "visits": 4}, if_version=version) is None
+    assert store.get_item("P", "S") is None
+
+
+# --- counters ------------------------------------------------------------------------
+
+
+def test_increment_counts_from_zero_and_returns_each_new_value(store):
+    pk = user_pk("u1")
+    assert [store.increment(pk, "TRIES") for _ in range(3)] == [1, 2, 3]
+    assert store.increment(pk, "TRIES", -1) == 2
+    assert store.increment(pk, "OTHER", 5) == 5
+    assert store.get_item(pk, "TRIES") == {"count": 2}
+
+
+def test_a_counter_keeps_its_first_window_and_starts_again_once_it_has_passed(store, monkeypatch):
+    pk, now = user_pk("u1"), int(time.time())
+    assert store.increment(pk, "TRIES", expires_at=now + 60) == 1
+    assert store.increment(pk, "TRIES", expires_at=now + 3600) == 2  # the window stays
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    assert store.get_item(pk, "TRIES") is None
+    assert store.increment(pk, "TRIES", expires_at=now + 61 + 60) == 1, "a new window"
+    monkeypatch.setattr(time, "time", lambda: now + 100)
+    assert store.increment(pk, "TRIES") == 2
+
+
+def test_counters_go_with_their_partition(store):
+    pk = user_pk("u1")
+    store.increment(pk, "TRIES")
+    store.put_item(pk, "PROFILE", {"visits": 1})
+    assert [sk for sk, _ in store.query(pk)] == ["PROFILE", "TRIES"]
+    account.forget(store, "u1")
+    assert store.query(pk) == []
+    assert store.increment(pk, "TRIES") == 1
+
+
+def test_parallel_increments_on_one_sqlite_file_lose_nothing(tmp_path):
+    """Threads with their own connections to one real file: the transaction is exact."""
+    path = tmp_path / "store.sqlite3"
+    SqliteStore(path)
+    seen: list[int] = []
+    barrier = threading.Barrier(16)
+
+    def add() -> None:
+        mine = SqliteStore(path)
+        barrier.wait()
+        seen.extend(mine.increment("C", "N") for _ in range(10))
+
+    threads = [threading.Thread(target=add) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == list(range(1, 161)), "every value handed out exactly once"
+
+
+# --- the storage budget of a turn ----------------------------------------------------
+
+
+@pytest.mark.parametrize("operation", ["get", "put", "query", "increment", "delete"])
+def test_no_call_is_made_once_the_turns_budget_is_spent(store, operation):
+    calls = {
+        "get": lambda: store.get_item("P", "S"),
+        "put": lambda: store.put_item("P", "S", {"a": 1}),
+        "query": lambda: store.query("P"),
+        "increment": lambda: store.increment("P", "N"),
+        "delete": lambda: store.delete_partition("P"),
+    }
+    with budget.turn(0.0), pytest.raises(budget.BudgetSpent):
+        calls[operation]()
+    calls[operation]()  # outside a turn: no budget
+
+
 # --- DynamoDB specifics --------------------------------------------------------------
 
 
@@ -242,8 +335,9 @@ def test_default_client_fails_fast_and_uses_the_lambda_region(aws, monkeypatch):
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     config = DynamoStore(TABLE).client.meta.config
     assert config.region_name == "eu-west-1"
-    assert config.connect_timeout <= 1 and config.read_timeout <= 2
-    assert config.retries["total_max_attempts"] <= 2  # first try + one retry, inside 8 s
+    assert config.connect_timeout <= 0.25 and config.read_timeout <= 0.5
+    # botocore retries nothing: the store retries once, only while the turn's budget fits.
+    assert config.retries["total_max_attempts"] == 1
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
     assert DynamoStore(TABLE).client.meta.config.region_name == "us-west-2"

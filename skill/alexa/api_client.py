@@ -1,20 +1,28 @@
-"""HTTP client for Alexa service APIs (Reminders).
+"""HTTP client for Alexa service APIs (Reminders, the device's time zone).
 
 The SDK's DefaultApiClient sets no timeout, and Alexa gives a skill 8 seconds in all, so
-this one does. HTTPS only; tests may allow plain HTTP to 127.0.0.1 for a local fake.
+this one bounds each call's total time. requests' own timeouts bound connecting and each
+read, but not looking the host name up (getaddrinfo blocks as long as the resolver takes),
+so the call runs on a worker thread and is abandoned at the deadline; the thread ends on
+its own when the lookup or its timeouts do. HTTPS only; tests may allow plain HTTP to
+127.0.0.1 for a local fake.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from typing import Any
 from urllib.parse import urlsplit
 
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
+TOTAL_S = 1.5  # one call, everything included: name lookup, connecting, sending, reading
+
 
 class TimedApiClient(ApiClient):  # type: ignore[misc]
-    def __init__(self, timeout_s: float = 3.0, allow_loopback_http: bool = False) -> None:
+    def __init__(self, timeout_s: float = TOTAL_S, allow_loopback_http: bool = False) -> None:
         self.timeout_s = timeout_s
         self.allow_loopback_http = allow_loopback_http
 
@@ -27,14 +35,30 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
         body = request.body
         if body is not None and "json" in str(headers.get("Content-type", "")):
             body = json.dumps(body)
-        import requests  # ~90 ms to import: only pay it when an API is actually called
+        outcome: dict[str, Any] = {}
 
-        try:
-            reply = requests.request(
-                str(request.method), request.url, headers=headers, data=body, timeout=self.timeout_s
-            )
-        except requests.RequestException as exc:
-            raise ApiClientException(type(exc).__name__) from exc
+        def call() -> None:
+            import requests  # ~90 ms to import: only pay it when an API is actually called
+
+            try:
+                outcome["reply"] = requests.request(
+                    str(request.method),
+                    request.url,
+                    headers=headers,
+                    data=body,
+                    timeout=self.timeout_s,
+                )
+            except Exception as exc:  # noqa: BLE001 - handed to the caller below
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=call, name="alexa-api", daemon=True)
+        worker.start()
+        worker.join(self.timeout_s)
+        if worker.is_alive():
+            raise ApiClientException("Timeout")
+        if "error" in outcome:
+            raise ApiClientException(type(outcome["error"]).__name__) from outcome["error"]
+        reply = outcome["reply"]
         return ApiClientResponse(
             headers=list(reply.headers.items()), status_code=reply.status_code, body=reply.text
         )

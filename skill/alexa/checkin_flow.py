@@ -1,6 +1,8 @@
 """The daily check-in conversation: consent first, then pain 0-10, warning signs since
 last time (a yes goes straight to the warning), stretches; then the trend and, when the
-rules say so, advice to see a doctor. Storage failures never hide a warning.
+rules say so, advice to see a doctor. Storage failures never hide a warning, and a warning
+never waits on storage: nothing is read before it, and its save gets a small budget of its
+own (skill.store.budget.tight); whatever was not saved is said.
 Clinical rules live in skill.checkins.rules; this module only sequences the talk."""
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from datetime import datetime
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill import keys
 from skill.alexa import persistence
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import CheckinState, conversation
 from skill.alexa.timezone import device_zone, local_now
-from skill.checkins import records, rules
+from skill.checkins import account, records, rules
 from skill.checkins.trends import Trend, trend
 from skill.speech.dates import day_phrase
-from skill.store import Store
+from skill.store import Store, budget
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
@@ -38,12 +41,12 @@ def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
     Alexa knows who is speaking, so two people in one household keep separate histories."""
     if subject and subject != "self":
         return subject
-    person = getattr(
-        getattr(handler_input.request_envelope.context, "system", None), "person", None
-    )
-    person_id = getattr(person, "person_id", None)
+    person_id = persistence.person_id(handler_input.request_envelope)
     if person_id:
-        return "voice-" + persistence.hashed(person_id, 12)
+        try:
+            return "voice-" + keys.person_key(person_id)
+        except keys.KeyUnavailable:
+            pass  # nothing can be stored this turn anyway
     return "self"
 
 
@@ -101,10 +104,12 @@ def answer(
         if value not in ("yes", "no"):
             return ask_again(handler_input, store)
         persistence.load(handler_input)["consent"] = value == "yes"
-        persistence.save(handler_input)
+        kept = persistence.save(handler_input)
         record.save = value == "yes"
         record.step = "pain"
         said = "checkin.consent_given" if value == "yes" else "checkin.consent_declined"
+        if value == "yes" and not kept:
+            said = "checkin.consent_unsaved"
         return ask_step(handler_input, c.say(said))
     if step == "pain":
         if not repaired and (
@@ -145,10 +150,13 @@ def finish(
         stretches=record.stretches,
         disposition=str(warning_level) if warning_level else None,
     )
+    request_id = getattr(handler_input.request_envelope.request, "request_id", None)
     if warning_level:
-        # The warning first: nothing is read from storage before it is built.
+        # The warning first: nothing is read from storage before it is built, and the save
+        # may hold it up only briefly.
         speech = warning(handler_input, warning_level, subject)
-        saved = save(store, user, current, record.save)
+        with budget.tight():
+            saved = save(store, user, current, record.save, request_id)
         note = "" if saved or not record.save else c.say("storage_failed")
         return reply(
             handler_input,
@@ -168,7 +176,7 @@ def finish(
     t = trend(earlier, current)
     level = rules.outcome(t)
     current = records.CheckIn(**{**current.__dict__, "disposition": str(level)})
-    saved = save(store, user, current, record.save)
+    saved = save(store, user, current, record.save, request_id)
     parts = [] if history_ok else [c.say("checkin.not_saved")]
     parts.append(trend_text(handler_input, t, subject))
     parts.append(c.say(f"checkin.{t.escalate}" if t.escalate else "checkin.steady", subject))
@@ -203,15 +211,32 @@ def warning(handler_input: HandlerInput, level: Disposition, subject: str | None
     )
 
 
-def save(store: Store, user: str | None, current: records.CheckIn, allowed: bool) -> bool:
+def save(
+    store: Store,
+    user: str | None,
+    current: records.CheckIn,
+    allowed: bool,
+    request_id: str | None = None,
+) -> bool:
+    """Store the check-in once per request (a replay finds it there already), then make
+    sure the account still keeps check-ins: if it was deleted meanwhile, take it back."""
     if not allowed or not user:
         return False
     try:
-        records.add(store, user, current)
+        checkin_id = keys.request_key(request_id) if request_id else None
+        sk = records.add(store, user, current, checkin_id)
     except Exception as exc:  # noqa: BLE001 - a failed save is reported, never fatal
         logger.warning("storage failure: could not save a check-in (%s)", type(exc).__name__)
         return False
-    return True
+    try:
+        if account.consents(store, user):
+            return True
+        records.remove(store, user, sk)
+        logger.info("check-in not kept: the account no longer keeps check-ins")
+        return False
+    except Exception as exc:  # noqa: BLE001 - saved, only not confirmed
+        logger.warning("storage failure: could not confirm a check-in (%s)", type(exc).__name__)
+        return True
 
 
 def trend_text(handler_input: HandlerInput, t: Trend, subject: str | None) -> str:

@@ -17,6 +17,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill import logs
+from skill.store import budget
 
 logs.configure()  # at import: the Lambda runtime imports this before the first request
 logger = logging.getLogger(__name__)
@@ -62,7 +63,11 @@ def _skill() -> Any:
 
 
 def prepare() -> None:
-    """Build the skill now (Lambda calls this at import, so cold starts pay it once)."""
+    """Build the skill and read the key secret now (Lambda calls this at import, so cold
+    starts pay it once, before the first turn's clock starts)."""
+    from skill import keys
+
+    keys.load()
     _skill()
 
 
@@ -91,9 +96,11 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
         logger.warning("malformed request envelope: %s", type(exc).__name__)
         return _apology_response()
     try:
-        response = get_skill().invoke(request_envelope=envelope, context=context)
-    except Exception as exc:
-        logger.error("skill invocation failed: %s", type(exc).__name__, exc_info=exc)
+        # Every turn may wait on storage about 1.5 s in all (skill.store.budget).
+        with budget.turn():
+            response = get_skill().invoke(request_envelope=envelope, context=context)
+    except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
+        logger.error("skill invocation failed: %s", logs.describe(exc))
         return _apology_response()
     return _serializer.serialize(response)  # type: ignore[no-any-return]
 

@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill import logs
 from skill.alexa.respond import content, empty, reply
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ class ErrorHandler(AbstractExceptionHandler):  # type: ignore[misc]
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        logger.error("handler failed: %s", type(exception).__name__, exc_info=exception)
+        logger.error("handler failed: %s", logs.describe(exception))
         if handler_input.request_envelope.session is None:
             return empty(handler_input)  # skill events and system requests take no speech
         c = content(handler_input)

@@ -70,15 +70,22 @@ def move(handler_input: HandlerInput, delta: int | None) -> Response:
     return speak_step(handler_input, prefix)
 
 
-def remember(handler_input: HandlerInput, current: GuideState | None) -> None:
-    """Persist the guide position so the person can resume within the hour."""
+def remember(handler_input: HandlerInput, current: GuideState | None) -> bool:
+    """Persist the guide position so the person can resume within the hour. Returns
+    whether it was saved (or there was nothing to save)."""
     attrs = persistence.load(handler_input)
     if current is None:
         if attrs.pop("guide", None) is None:
-            return
+            return True
     else:
         attrs["guide"] = {"id": str(current.id), "step": current.step, "at": int(time.time())}
-    persistence.save(handler_input)
+    return persistence.save(handler_input)
+
+
+def goodbye(handler_input: HandlerInput, current: GuideState | None) -> str:
+    """Stopping inside a guide: remember the place, and say whether it was."""
+    kept = remember(handler_input, current)
+    return content(handler_input).say("goodbye_guide" if kept else "goodbye_guide_unsaved")
 
 
 def resumable(handler_input: HandlerInput) -> GuideState | None:

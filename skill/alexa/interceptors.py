@@ -1,4 +1,5 @@
-"""Cross-cutting work: log each request, without health details or raw user ids."""
+"""Cross-cutting work: log each request, without health details or raw user ids (the user
+is a keyed tag, skill.keys)."""
 
 from __future__ import annotations
 

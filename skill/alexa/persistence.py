@@ -1,14 +1,14 @@
-"""Persistent attributes (the account's profile) on our store, keyed by a hash of the
-Alexa user id, through the SDK's persistence-adapter interface.
+"""Persistent attributes (the account's profile) on our store, keyed by an HMAC of the
+Alexa user id (skill.keys), through the SDK's persistence-adapter interface.
 
 Failures never stop the conversation: reads fall back to {} and writes report False,
 so the person still hears their outcome (and any warning). After a failed read this
 request never saves, so data that could not be read is never overwritten with nothing.
+A save is also refused when the profile changed since it was read (a deletion wins).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
@@ -16,6 +16,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope
 
+from skill import keys
 from skill.checkins import account
 from skill.store import Store
 
@@ -30,20 +31,33 @@ def user_id(request_envelope: RequestEnvelope) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def hashed(value: str, length: int) -> str:
-    """A stable, non-reversible stand-in for an Alexa id (the store never holds raw ids)."""
-    return hashlib.sha256(value.encode()).hexdigest()[:length]
+def person_id(request_envelope: RequestEnvelope) -> str | None:
+    """The recognised voice's id, when Alexa knows who is speaking."""
+    system = getattr(request_envelope.context, "system", None)
+    value = getattr(getattr(system, "person", None), "person_id", None)
+    return value if isinstance(value, str) and value else None
 
 
 def user_key(request_envelope: RequestEnvelope) -> str | None:
-    """The account's key in the store: a hash of the Alexa user id, never the id."""
+    """The account's key in the store (an HMAC of the user id), or None without a user
+    or while the key secret cannot be read."""
     value = user_id(request_envelope)
-    return hashed(value, 32) if value else None
+    if not value:
+        return None
+    try:
+        return keys.user_key(value)
+    except keys.KeyUnavailable:
+        return None
 
 
 def log_tag(request_envelope: RequestEnvelope) -> str:
-    key = user_key(request_envelope)
-    return key[:10] if key else "-"
+    value = user_id(request_envelope)
+    if not value:
+        return "-"
+    try:
+        return keys.log_tag(value)
+    except keys.KeyUnavailable:
+        return "-"
 
 
 class StoreAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
@@ -52,19 +66,26 @@ class StoreAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = user_key(request_envelope)
-        return account.load_profile(self.store, key) if key else {}
+        if key is None and user_id(request_envelope):
+            raise keys.KeyUnavailable("KeyUnavailable")  # not "a new user": don't save over
+        return account.load_profile(self.store, key) if key else account.Profile()
 
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
     ) -> None:
         key = user_key(request_envelope)
-        if key:
-            account.save_profile(self.store, key, attributes)
+        if key and not account.save_profile(self.store, key, attributes):
+            raise ProfileChanged("ProfileChanged")
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         key = user_key(request_envelope)
-        if key:
-            account.forget(self.store, key)
+        if key is None:
+            raise keys.KeyUnavailable("KeyUnavailable")
+        account.forget(self.store, key)
+
+
+class ProfileChanged(Exception):
+    """The profile changed (or was deleted) since this turn read it; nothing was saved."""
 
 
 def load(handler_input: HandlerInput) -> dict[str, Any]:
@@ -88,6 +109,9 @@ def save(handler_input: HandlerInput) -> bool:
         return False
     try:
         manager.save_persistent_attributes()
+    except ProfileChanged:
+        manager.request_attributes[_FAILED] = True
+        return False
     except Exception as exc:  # noqa: BLE001 - storage must never break a reply
         logger.warning("storage failure: could not save the profile (%s)", type(exc).__name__)
         manager.request_attributes[_FAILED] = True

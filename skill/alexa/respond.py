@@ -49,6 +49,8 @@ def reply(
     builder.set_should_end_session(end)
     if not state.missed_now:  # understood: the count of misunderstood turns starts again
         state.misses, state.missed_at = 0, None
+    if not state.named_now:  # the naming question is answered on the next turn or dropped
+        state.naming = False
     write_back(handler_input)
     return builder.response
 

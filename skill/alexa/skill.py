@@ -11,7 +11,15 @@ from ask_sdk_model.services import ApiClient
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.errors import ErrorHandler
-from skill.alexa.handlers import account, guides, questions, reminders, session, triage
+from skill.alexa.handlers import (
+    account,
+    caregivers,
+    guides,
+    questions,
+    reminders,
+    session,
+    triage,
+)
 from skill.alexa.interceptors import RequestLogInterceptor
 from skill.alexa.persistence import StoreAdapter
 from skill.store import Store
@@ -19,10 +27,12 @@ from skill.store import Store
 # The first handler whose can_handle is true answers, so order matters: what must win
 # whatever the phase comes first, answers tied to a phase next, catch-alls last.
 HANDLERS: tuple[type[Handler], ...] = (
-    # Opening the skill; a call for help; statements of pain, red flags or corrections,
-    # heard whatever the phase.
+    # Opening the skill; a call for help; the answer to "who is this person to you?" (only
+    # a bare "my mom": anything about the pain goes on to triage); statements of pain, red
+    # flags or corrections, heard whatever the phase.
     session.LaunchHandler,
     triage.EmergencyHelpHandler,
+    caregivers.NameHandler,
     triage.StatementHandler,
     triage.CorrectionHandler,
     # Answers that belong to the phase the person is in.
@@ -38,10 +48,10 @@ HANDLERS: tuple[type[Handler], ...] = (
     session.WaitHandler,
     # Account features: check-ins, summaries, sharing, deleting data, reminders.
     account.CheckInStartHandler,
-    account.SummaryHandler,
-    account.ShareHandler,
-    account.ConnectHandler,
-    account.StopSharingHandler,
+    caregivers.SummaryHandler,
+    caregivers.ShareHandler,
+    caregivers.ConnectHandler,
+    caregivers.StopSharingHandler,
     account.DeleteDataHandler,
     reminders.ReminderHandler,
     reminders.PermissionResponseHandler,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from ask_sdk_model import Intent, Slot
@@ -54,12 +55,18 @@ def was_heard_but_unresolved(s: Slot | None) -> bool:
 
 
 def number(s: Slot | None) -> int | None:
+    """AMAZON.NUMBER as an int; None for anything that is not a finite number ("?",
+    "inf", "nan", "1e309", which float() reads as infinity)."""
     if s is None or s.value is None:
         return None
     try:
-        return int(float(s.value))
-    except ValueError:
+        value = float(s.value)
+    except (TypeError, ValueError):
         return None
+    if not math.isfinite(value):
+        logger.warning("number slot is not a finite number")
+        return None
+    return int(value)
 
 
 def duration_days(s: Slot | None) -> float | None:

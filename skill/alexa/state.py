@@ -6,7 +6,8 @@ came back (repairing junk rather than failing), `to_session` writes the same sha
 `triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, last_answered,
 lowering, wanted}, `misses`/`missed_at` (turns not understood in a row),
 `guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`,
-`last` {speech, reprompt}. `sessionAttributes.triage.disposition` is a public contract.
+`naming` (the caregiver was just asked who a shared person is to them), `last` {speech,
+reprompt}. `sessionAttributes.triage.disposition` is a public contract.
 
 Handlers reach the state through `conversation(handler_input)`, parsed once per request;
 `respond.reply` writes it back. Requests without a session (skill events) make the SDK's
@@ -23,6 +24,7 @@ from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.content.guide_id import GuideId
+from skill.speech.ssml import plausible
 from skill.triage.levels import Disposition
 
 CheckinStep = Literal["consent", "pain", "flags_emergency", "flags_urgent", "stretches"]
@@ -168,6 +170,12 @@ class CheckinState:
         }
 
 
+# What Repeat may say again. Session attributes come back from outside, so what we said
+# is checked, cheaply, before it is said again: only Alexa's tags, properly nested, and short
+# enough that speech and reprompt, here and again in the session, fit Alexa's 24 KB.
+MAX_REPEAT_CHARS = 4000
+
+
 @dataclass(frozen=True)
 class LastSpeech:
     """What was said last, for Repeat."""
@@ -179,7 +187,10 @@ class LastSpeech:
     def from_session(cls, raw: object) -> LastSpeech | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("speech"), str):
             return None
-        return cls(raw["speech"], _str(raw.get("reprompt")) or raw["speech"])
+        speech, reprompt = raw["speech"], _str(raw.get("reprompt")) or raw["speech"]
+        if not (plausible(speech, MAX_REPEAT_CHARS) and plausible(reprompt, MAX_REPEAT_CHARS)):
+            return None  # not something this skill said
+        return cls(speech, reprompt)
 
 
 @dataclass
@@ -188,10 +199,13 @@ class ConversationState:
     guide: GuideState | None = None
     checkin: CheckinState | None = None
     confirm_delete: bool = False
+    naming: bool = False  # just asked who a shared person is to the caregiver
     last: LastSpeech | None = None
     misses: int = 0  # turns in a row not understood at the same prompt
     missed_at: str | None = None  # which prompt (phase and step) they were at
     missed_now: bool = field(default=False, compare=False)  # this turn; not stored
+    named_now: bool = field(default=False, compare=False)  # the naming question was asked
+    # (or answered) this turn; any other turn drops it. Not stored.
 
     @classmethod
     def from_session(cls, attrs: dict[str, Any]) -> ConversationState:
@@ -200,6 +214,7 @@ class ConversationState:
             guide=GuideState.from_session(attrs.get("guide")),
             checkin=CheckinState.from_session(attrs.get("checkin")),
             confirm_delete=attrs.get("confirm") == "delete",
+            naming=attrs.get("naming") is True,
             last=LastSpeech.from_session(attrs.get("last")),
             misses=_int(attrs.get("misses")),
             missed_at=_str(attrs.get("missed_at")),
@@ -213,6 +228,8 @@ class ConversationState:
             out["checkin"] = self.checkin.to_session()
         if self.confirm_delete:
             out["confirm"] = "delete"
+        if self.naming:
+            out["naming"] = True
         if self.last:
             out["last"] = {"speech": self.last.speech, "reprompt": self.last.reprompt}
         if self.misses:
@@ -265,6 +282,7 @@ class ConversationState:
         self.guide = None
         self.checkin = None
         self.confirm_delete = False
+        self.naming = False
         self.last = None
 
     def interrupt(self) -> None:
@@ -272,6 +290,11 @@ class ConversationState:
         self.guide = None
         self.checkin = None
         self.confirm_delete = False
+        self.naming = False
+
+    def ask_name(self, asking: bool = True) -> None:
+        """The caregiver is asked (True) or has answered (False) who a shared person is."""
+        self.naming, self.named_now = asking, True
 
 
 # --- per-request access -------------------------------------------------------------------

@@ -2,28 +2,67 @@
 consent, the guide to resume) and forgetting everything about it.
 
 The store knows items; what an account owns, sharing links included, is known here.
+
+Deleting wins over anything running at the same time. A profile is written only over the
+very version that was read (optimistic concurrency), so a turn that read the profile
+before a deletion cannot write it back afterwards; and `forget` deletes the profile first,
+so a check-in written while a deletion runs is either swept by it or sees the profile gone
+when it checks (skill.alexa.checkin_flow) and removes itself.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from skill.checkins import sharing
 from skill.store.base import Store, user_pk
 
+logger = logging.getLogger(__name__)
 PROFILE = "PROFILE"
 
 
-def load_profile(store: Store, user: str) -> dict[str, Any]:
-    return store.get_item(user_pk(user), PROFILE) or {}
+class Profile(dict[str, Any]):
+    """The persistent attributes as read, remembering the version they were read at."""
+
+    def __init__(self, data: dict[str, Any] | None = None, version: str | None = None) -> None:
+        super().__init__(data or {})
+        self.version = version
+        self.existed = data is not None
 
 
-def save_profile(store: Store, user: str, attributes: dict[str, Any]) -> None:
-    store.put_item(user_pk(user), PROFILE, attributes)
+def load_profile(store: Store, user: str) -> Profile:
+    data, version = store.get_versioned(user_pk(user), PROFILE)
+    return Profile(data, version)
+
+
+def save_profile(store: Store, user: str, attributes: dict[str, Any]) -> bool:
+    """Write the profile. Returns False when it changed or was deleted since it was read:
+    then this turn's changes are dropped (a deletion must never be undone by a save)."""
+    data = json.loads(json.dumps(attributes))  # plain JSON, whatever dict subclass came in
+    if not isinstance(attributes, Profile):
+        store.put_item(user_pk(user), PROFILE, data)
+        return True
+    if attributes.version is not None:
+        version = store.put_item(user_pk(user), PROFILE, data, if_version=attributes.version)
+    else:
+        version = store.put_item(user_pk(user), PROFILE, data, if_absent=not attributes.existed)
+    if version is None:
+        logger.info("profile changed since it was read; this turn's changes were not saved")
+        return False
+    attributes.version, attributes.existed = version, True  # a second save this turn
+    return True
+
+
+def consents(store: Store, user: str) -> bool:
+    """Whether the account has agreed to keep check-ins (read now, not from the session)."""
+    return load_profile(store, user).get("consent") is True
 
 
 def forget(store: Store, user: str) -> None:
     """Delete every item of this account, including both halves of its sharing links
-    and its open share codes."""
+    and its open share code. The profile goes first (see the module's note)."""
+    store.delete_item(user_pk(user), PROFILE)
     sharing.forget(store, user)
     store.delete_partition(user_pk(user))

@@ -2,6 +2,8 @@
 
 A record keeps only what the features need: time, profile label, pain 0-10, warning
 signs reported (ids), whether stretches were done, and the outcome. No free text.
+A check-in's id comes from the request that made it (skill.keys.request_key), so a
+replayed or retried request finds its check-in already there instead of adding another.
 """
 
 from __future__ import annotations
@@ -49,20 +51,36 @@ def now_iso(now: float | None = None) -> str:
     )
 
 
-def add(store: Store, user_key: str, record: CheckIn) -> None:
-    """Store one check-in. The sort key ends in a random id and the write is conditional,
-    so concurrent check-ins never overwrite each other."""
+def key(profile: str, checkin_id: str) -> str:
+    return f"CHECKIN#{profile}#{checkin_id}"
+
+
+def add(store: Store, user_key: str, record: CheckIn, checkin_id: str | None = None) -> str:
+    """Store one check-in and return its sort key. The write is conditional: with an id
+    (from the request) a second write of the same check-in stores nothing; without one
+    the id is random, so concurrent check-ins never overwrite each other."""
     expires = int(record.when.timestamp()) + RETENTION_DAYS * 86400
     data = asdict(record)
     data["red_flags"] = list(record.red_flags)
-    for _ in range(3):
-        sk = f"CHECKIN#{record.profile}#{record.at}#{secrets.token_hex(4)}"
+    for _ in range(1 if checkin_id else 3):
+        sk = key(record.profile, checkin_id or secrets.token_hex(8))
         if store.put_item(user_pk(user_key), sk, data, expires_at=expires, if_absent=True):
-            return
+            return sk
+    if checkin_id:
+        return sk  # already stored by an earlier copy of this request
     raise RuntimeError("could not find a free check-in key")
+
+
+def remove(store: Store, user_key: str, sk: str) -> None:
+    store.delete_item(user_pk(user_key), sk)
 
 
 def history(store: Store, user_key: str, profile: str) -> list[CheckIn]:
     """All live check-ins for one profile, oldest first."""
     items = store.query(user_pk(user_key), f"CHECKIN#{profile}#")
-    return [CheckIn.from_item(data) for _, data in items]
+    return sorted((CheckIn.from_item(data) for _, data in items), key=lambda c: c.at)
+
+
+def profiles(store: Store, user_key: str) -> set[str]:
+    """The profiles with live check-ins on this account ("self", "mother", "voice-…")."""
+    return {sk.split("#")[1] for sk, _ in store.query(user_pk(user_key), "CHECKIN#")}

@@ -1,22 +1,46 @@
 """Read-only sharing between Alexa accounts with one-time codes.
 
 The owner says "share my check-ins" and hears a six-digit code; the caregiver says
-"connect to code ..." on their own account. Codes expire after 10 minutes and work once
-(consumed with a conditional delete, so two redeemers cannot both win). A viewer who gets
-5 codes wrong is locked out for an hour. "Stop sharing" revokes every link.
+"connect to code ..." on their own account. A code covers named profiles: the speaker's
+own check-ins ("self", or their recognised voice's "voice-…") and the ones the account
+keeps for other people ("mother", "father", …). The caregiver hears them by who they
+are to the caregiver: the owner's "mother" is the caregiver's "mother" too (a sibling
+sharing a parent's check-ins), while the owner's own check-ins are named by the
+caregiver once ("who is this to you?" "my mom").
+
+    owner  GRANT#<viewer>  {"profiles": [...], "since"}   what is shared (this half decides)
+    viewer ACCESS#<owner>  {"labels": {profile: person id or null}, "since"}
+    owner  SHARECODE       {"code"}                       the one live code (10 minutes)
+    CODE#<code> / CODE     {"owner", "profiles"}
+
+Codes: one live code per owner (a new one cancels the old: a code counts only while its
+owner's SHARECODE still names it), consumed with a conditional delete so two redeemers
+cannot both win. Guessing: every code an account tries first takes a slot from an atomic
+counter (TRIES, an hour from the first try) and is checked only if the slot is within the
+limit, so parallel guesses cannot race past it; a right code gives its slot back, and
+nothing ever resets the counter. Every wrong guess is logged with one fixed line that a
+metric filter counts across all accounts (infra/template.yaml), so the operator is alarmed
+when guessing runs wide. "Stop sharing" revokes every link the account made.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from skill.store.base import Store, user_pk
 
+logger = logging.getLogger(__name__)
 CODE_TTL_S = 600
 MAX_WRONG_TRIES = 5
 LOCKOUT_S = 3600
+SHARE_CODE = "SHARECODE"
+TRIES = "TRIES"
+WRONG_GUESS_LOG = "share code refused: wrong"  # the metric filter matches this prefix
+OWN_PROFILES = ("self",)  # plus "voice-…": named by the viewer, not by the owner
 
 
 @dataclass(frozen=True)
@@ -24,64 +48,143 @@ class Redeemed:
     ok: bool
     reason: str  # "connected", "wrong", "locked", "own"
     owner: str | None = None
+    unnamed: bool = False  # the viewer should say who this person is to them
 
 
-def create_code(store: Store, owner: str, now: float | None = None) -> str:
+@dataclass(frozen=True)
+class Source:
+    """Check-ins a viewer may hear: one profile of one account, and who that is to them."""
+
+    owner: str
+    profile: str
+    label: str | None  # a PERSON id ("mother"), None until the viewer names them
+    own: bool = False  # the viewer's own account
+
+
+def is_own_profile(profile: str) -> bool:
+    return profile in OWN_PROFILES or profile.startswith("voice-")
+
+
+def label_for(profile: str) -> str | None:
+    """What a viewer calls a shared profile at first: the owner's word for the people they
+    check in for, nothing for the owner themselves."""
+    return None if is_own_profile(profile) else profile
+
+
+def create_code(
+    store: Store, owner: str, profiles: list[str] | None = None, now: float | None = None
+) -> str:
+    """A new code for these profiles (the owner's own check-ins by default); the owner's
+    previous code stops working."""
     now = time.time() if now is None else now
+    profiles = list(profiles or OWN_PROFILES)
     expires = int(now) + CODE_TTL_S
+    old = store.get_item(user_pk(owner), SHARE_CODE)
     for _ in range(10):
         code = f"{secrets.randbelow(900000) + 100000}"
-        if store.put_item(
-            f"CODE#{code}", "CODE", {"owner": owner}, expires_at=expires, if_absent=True
-        ):
-            # A back-reference so deleting the owner's data also removes open codes.
-            store.put_item(user_pk(owner), f"CODE#{code}", {"code": code}, expires_at=expires)
+        data = {"owner": owner, "profiles": profiles}
+        if store.put_item(f"CODE#{code}", "CODE", data, expires_at=expires, if_absent=True):
+            store.put_item(user_pk(owner), SHARE_CODE, {"code": code}, expires_at=expires)
+            if old and old.get("code") != code:
+                store.delete_item(f"CODE#{old.get('code')}", "CODE")
             return code
     raise RuntimeError("no free share code")
 
 
 def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Redeemed:
     now = time.time() if now is None else now
-    tries = store.get_item(user_pk(viewer), "TRIES") or {"count": 0}
-    if tries["count"] >= MAX_WRONG_TRIES:
+    tried = store.increment(user_pk(viewer), TRIES, 1, expires_at=int(now) + LOCKOUT_S)
+    if tried > MAX_WRONG_TRIES:
         return Redeemed(False, "locked")
     item = store.get_item(f"CODE#{code}", "CODE")
-    if item is None or not store.delete_item(f"CODE#{code}", "CODE", if_present=True):
-        store.put_item(
-            user_pk(viewer), "TRIES", {"count": tries["count"] + 1}, expires_at=int(now) + LOCKOUT_S
-        )
+    owner = str(item.get("owner")) if item else None
+    if (
+        owner is None
+        or not _is_live_code(store, owner, code)
+        or not store.delete_item(f"CODE#{code}", "CODE", if_present=True)
+    ):
+        logger.warning(WRONG_GUESS_LOG)
         return Redeemed(False, "wrong")
-    owner = str(item["owner"])
-    store.delete_item(user_pk(owner), f"CODE#{code}")
+    store.delete_item(user_pk(owner), SHARE_CODE)
+    # A right code is not a wrong guess: its slot goes back (the counter is never reset).
+    store.increment(user_pk(viewer), TRIES, -1, expires_at=int(now) + LOCKOUT_S)
     if owner == viewer:
         return Redeemed(False, "own")
-    store.put_item(user_pk(owner), f"GRANT#{viewer}", {"since": int(now)})
-    store.put_item(user_pk(viewer), f"ACCESS#{owner}", {"since": int(now)})
-    store.delete_item(user_pk(viewer), "TRIES")
-    return Redeemed(True, "connected", owner)
+    assert item is not None
+    profiles = [str(p) for p in item.get("profiles", []) if isinstance(p, str)]
+    labels = _grant(store, owner, viewer, profiles, int(now))
+    return Redeemed(True, "connected", owner, unnamed=any(v is None for v in labels.values()))
 
 
-def shared_with_me(store: Store, viewer: str) -> list[str]:
-    """Owners whose check-ins this viewer may read (only while the owner's grant stands)."""
-    owners = [sk.removeprefix("ACCESS#") for sk, _ in store.query(user_pk(viewer), "ACCESS#")]
-    return [o for o in owners if store.get_item(user_pk(o), f"GRANT#{viewer}") is not None]
+def _is_live_code(store: Store, owner: str, code: str) -> bool:
+    pointer = store.get_item(user_pk(owner), SHARE_CODE)
+    return pointer is not None and pointer.get("code") == code
+
+
+def _grant(
+    store: Store, owner: str, viewer: str, profiles: list[str], now: int
+) -> dict[str, str | None]:
+    """Both halves of the link; a second code between the same two accounts adds to it."""
+    grant = store.get_item(user_pk(owner), f"GRANT#{viewer}") or {}
+    shared = list(dict.fromkeys([*grant.get("profiles", []), *profiles]))
+    store.put_item(user_pk(owner), f"GRANT#{viewer}", {"profiles": shared, "since": now})
+    access = store.get_item(user_pk(viewer), f"ACCESS#{owner}") or {}
+    labels: dict[str, str | None] = dict(access.get("labels", {}))
+    for profile in profiles:
+        labels.setdefault(profile, label_for(profile))
+    store.put_item(user_pk(viewer), f"ACCESS#{owner}", {"labels": labels, "since": now})
+    return labels
+
+
+def shared_with_me(store: Store, viewer: str) -> list[Source]:
+    """Every profile this viewer may read: listed on their side, and still granted on the
+    owner's side (the owner's half decides)."""
+    found: list[Source] = []
+    for sk, data in store.query(user_pk(viewer), "ACCESS#"):
+        owner = sk.removeprefix("ACCESS#")
+        grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
+        granted = set(grant.get("profiles", [])) if grant else set()
+        labels: dict[str, Any] = data.get("labels", {})
+        found += [
+            Source(owner, profile, label if isinstance(label, str) else None)
+            for profile, label in labels.items()
+            if profile in granted
+        ]
+    return found
+
+
+def name(store: Store, viewer: str, label: str) -> bool:
+    """The viewer says who a shared person is to them ("my mom"): the unnamed profile they
+    were given most recently takes that name. False when there was nobody to name."""
+    newest: tuple[int, str, dict[str, Any], str] | None = None
+    for sk, data in store.query(user_pk(viewer), "ACCESS#"):
+        for profile, current in data.get("labels", {}).items():
+            since = int(data.get("since", 0))
+            if current is None and (newest is None or since > newest[0]):
+                newest = (since, sk, data, profile)
+    if newest is None:
+        return False
+    _, sk, data, profile = newest
+    data["labels"][profile] = label
+    store.put_item(user_pk(viewer), sk, data)
+    return True
 
 
 def revoke_all(store: Store, owner: str) -> int:
-    """The owner stops sharing: every link they granted and every open code goes.
+    """The owner stops sharing: every link they granted and their open code go.
     Returns how many people lost access."""
     grants = store.query(user_pk(owner), "GRANT#")
     for sk, _ in grants:
         viewer = sk.removeprefix("GRANT#")
         store.delete_item(user_pk(owner), sk)
         store.delete_item(user_pk(viewer), f"ACCESS#{owner}")
-    _drop_codes(store, owner)
+    _drop_code(store, owner)
     return len(grants)
 
 
 def forget(store: Store, user: str) -> None:
-    """Before an account's data is deleted: cut its links both ways and its codes
-    (the halves stored under other accounts and under the codes' own keys)."""
+    """Before an account's data is deleted: cut its links both ways and its code (the
+    halves stored under other accounts and under the code's own key)."""
     revoke_all(store, user)
     for sk, _ in store.query(user_pk(user), "ACCESS#"):
         owner = sk.removeprefix("ACCESS#")
@@ -89,7 +192,8 @@ def forget(store: Store, user: str) -> None:
         store.delete_item(user_pk(user), sk)
 
 
-def _drop_codes(store: Store, owner: str) -> None:
-    for sk, data in store.query(user_pk(owner), "CODE#"):
-        store.delete_item(f"CODE#{data.get('code', sk.removeprefix('CODE#'))}", "CODE")
-        store.delete_item(user_pk(owner), sk)
+def _drop_code(store: Store, owner: str) -> None:
+    pointer = store.get_item(user_pk(owner), SHARE_CODE)
+    if pointer:
+        store.delete_item(f"CODE#{pointer.get('code')}", "CODE")
+        store.delete_item(user_pk(owner), SHARE_CODE)

@@ -82,3 +82,39 @@ def _break_problem(value: str) -> list[str]:
         return [f"bad break time {value!r}"]
     ms = float(match.group(1)) * (1000 if match.group(2) == "s" else 1)
     return [f"break of {value} exceeds 10 s"] if ms > MAX_BREAK_MS else []
+
+
+_TAG = re.compile(r'<(/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<>]*")*)\s*(/?)>')
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
+_TIME = re.compile(r'\btime="([^"]*)"')
+
+
+def plausible(fragment: str, max_chars: int) -> bool:
+    """A cheap check, with no XML parser on the request path, that an SSML fragment (the
+    inside of <speak>) is one Alexa would take: at most max_chars, only Alexa's tags,
+    properly nested, breaks within 10 s, and no stray <, > or &."""
+    if len(fragment) > max_chars:
+        return False
+    open_tags: list[str] = []
+    position = 0
+    for tag in _TAG.finditer(fragment):
+        if not _plain(fragment[position : tag.start()]):
+            return False
+        position = tag.end()
+        closing, name, attributes, empty = tag.groups()
+        if name not in ALEXA_TAGS or name == "speak" or (closing and (attributes or empty)):
+            return False
+        if name == "break":
+            time = _TIME.search(attributes)
+            if time and _break_problem(time.group(1)):
+                return False
+        if closing:
+            if not open_tags or open_tags.pop() != name:
+                return False
+        elif not empty:
+            open_tags.append(name)
+    return _plain(fragment[position:]) and not open_tags
+
+
+def _plain(text: str) -> bool:
+    return not any(ch in text for ch in "<>") and "&" not in _ENTITY.sub("", text)

@@ -28,3 +28,12 @@ def summary_text(content: Content, s: Summary, subject: str | None, last_day: st
             content.say("summary.last", outcome=content.say(f"summary.outcomes.{s.last_outcome}"))
         )
     return " ".join(parts)
+
+
+def people_list(content: Content, labels: list[str], conjunction: str) -> str:
+    """People as the listener knows them: "you and your mom", "your mom or your dad"."""
+    names = [content.person(label)["who"] for label in labels]
+    if len(names) <= 1:
+        return "".join(names)
+    joiner = content.say(f"summary.{conjunction}")
+    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]

@@ -2,24 +2,35 @@
 
 One item model for both backends (and the DynamoDB table): items live under a partition
 key `pk` and a sort key `sk`, hold a JSON-serialisable dict, and may carry `expires_at`
-(epoch seconds; DynamoDB TTL, purged on read by SQLite). Keys never hold raw Alexa ids:
-user keys are hashes. Item types:
+(epoch seconds; DynamoDB TTL, ignored on read by both backends once passed). Every write
+gives an item a new version (an opaque token), so a read-modify-write can be made
+conditional on nobody having changed or deleted the item meanwhile. Counters are items
+too, changed only by the atomic `increment`, and read as {"count": n}. Keys never hold raw
+Alexa ids: user keys are HMACs (skill.keys). Item types:
 
-    pk = USER#<user>    sk = PROFILE                      persistent attributes
-    pk = USER#<user>    sk = CHECKIN#<profile>#<iso>#<id> one check-in
-    pk = USER#<user>    sk = GRANT#<viewer>               this user shares with <viewer>
-    pk = USER#<user>    sk = ACCESS#<owner>               this user may read <owner>
-    pk = USER#<user>    sk = TRIES                        wrong share-code tries
-    pk = CODE#<code>    sk = CODE                         a one-time share code
+    pk = USER#<user>    sk = PROFILE                  persistent attributes (consent, visits)
+    pk = USER#<user>    sk = CHECKIN#<profile>#<id>   one check-in (id: from the request id)
+    pk = USER#<user>    sk = GRANT#<viewer>           the profiles this user shares with <viewer>
+    pk = USER#<user>    sk = ACCESS#<owner>           what this user may read of <owner>, and
+                                                      what they call each of those people
+    pk = USER#<user>    sk = SHARECODE                this user's one live share code
+    pk = USER#<user>    sk = TRIES                    counter: share codes tried this hour
+    pk = CODE#<code>    sk = CODE                     a one-time share code
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 
 class StoreError(Exception):
-    """Storage failed (throttling, timeout, I/O). Callers degrade gracefully."""
+    """Storage failed (throttling, timeout, I/O, no budget left). Callers degrade
+    gracefully: the person still hears their answer, and what was not saved."""
+
+
+class Versioned(NamedTuple):
+    data: dict[str, Any] | None  # None: no live item
+    version: str | None  # None: no live item (or one written before versions existed)
 
 
 def user_pk(user_key: str) -> str:
@@ -31,6 +42,10 @@ class Store(Protocol):
         """The item's data, or None (also None once expired)."""
         ...
 
+    def get_versioned(self, pk: str, sk: str) -> Versioned:
+        """The item's data and its current version."""
+        ...
+
     def put_item(
         self,
         pk: str,
@@ -38,9 +53,12 @@ class Store(Protocol):
         data: dict[str, Any],
         expires_at: int | None = None,
         if_absent: bool = False,
-    ) -> bool:
-        """Write an item. With if_absent, write only if no live item exists (conditional
-        write); returns False when that condition failed."""
+        if_version: str | None = None,
+    ) -> str | None:
+        """Write an item. With if_absent, write only if no live item exists; with
+        if_version, only if the live item still has that version (it was neither changed
+        nor deleted since it was read). Returns the item's new version when written, None
+        when the condition failed."""
         ...
 
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
@@ -54,4 +72,10 @@ class Store(Protocol):
 
     def delete_partition(self, pk: str) -> None:
         """Delete every item under pk."""
+        ...
+
+    def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
+        """Add `by` to a counter atomically and return its new value. A counter that does
+        not exist (or has expired) starts from 0 and takes `expires_at`; a live counter
+        keeps the expiry it was created with (a fixed window)."""
         ...

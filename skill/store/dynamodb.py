@@ -3,6 +3,7 @@
 Single-table design, the same item model as SQLite (see `skill.store.base`):
 
     pk (S, partition key) | sk (S, sort key) | data (S, JSON) | expires_at (N, TTL, epoch s)
+    | rev (S, the item's version) | count (N, counters only: they have no data)
 
 Every item of a user lives under pk = USER#<user key>, so deleting a user is one Query
 plus batched deletes. DynamoDB's TTL sweep is lazy (items can linger for days), so reads
@@ -19,12 +20,16 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import secrets
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from skill.store.base import StoreError
+from skill.store import budget
+from skill.store.base import StoreError, Versioned
 
 # The key schema the table is created with. infra/template.yaml declares the same (a test
 # compares them) — change both together.
@@ -38,22 +43,46 @@ ATTRIBUTE_DEFINITIONS = [
 ]
 TTL_ATTRIBUTE = "expires_at"
 
-# Alexa waits 8 s for the whole response and the function times out at 7 s, so one storage
-# call may not eat that budget: fail fast, retry once, and let the skill degrade gracefully.
-CONNECT_TIMEOUT_S = 1.0
-READ_TIMEOUT_S = 2.0
-MAX_ATTEMPTS = 2  # in total: the first try plus one retry ("standard" retry mode)
+
+# Alexa waits 8 s for the whole response and a turn may wait on storage about 1.5 s in all
+# (skill.store.budget), so no call may eat that budget. botocore retries nothing itself: we
+# retry once, only what is worth retrying, and only if the turn's budget still fits another
+# attempt. Each attempt waits at most connect + read timeout; a slow table gets a second,
+# quicker client once too little is left for the normal one.
+@dataclass(frozen=True)
+class Timeouts:
+    connect_s: float
+    read_s: float
+
+    @property
+    def worst_s(self) -> float:
+        return self.connect_s + self.read_s
+
+
+NORMAL = Timeouts(connect_s=0.25, read_s=0.5)
+QUICK = Timeouts(connect_s=0.1, read_s=0.2)
+MAX_ATTEMPTS = 2  # in total: the first try plus one retry
+_BACKOFF_S = 0.025  # botocore's own base for DynamoDB (its throttling base is 1 s: too long)
+_RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
 _BATCH = 25  # BatchWriteItem's limit
 _UNPROCESSED_ROUNDS = 4
 
 
-def _config() -> Any:
+def _config(timeouts: Timeouts = NORMAL) -> Any:
     from botocore.config import Config
 
     return Config(
-        connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
-        retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+        connect_timeout=timeouts.connect_s,
+        read_timeout=timeouts.read_s,
+        retries={"total_max_attempts": 1, "mode": "standard"},
         tcp_keepalive=True,
     )
 
@@ -62,48 +91,107 @@ def _region() -> str | None:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
 
 
-def _resource() -> Any:
+def _resource(timeouts: Timeouts = NORMAL, session: Any = None) -> Any:
     import boto3
 
-    return boto3.resource("dynamodb", region_name=_region(), config=_config())
+    maker = session if session is not None else boto3
+    return maker.resource("dynamodb", region_name=_region(), config=_config(timeouts))
 
 
 def _error(exc: Exception) -> StoreError:
     """A StoreError that names the failure (error code or class), never request data."""
+    return StoreError(_code(exc))
+
+
+def _code(exc: Exception) -> str:
     response = getattr(exc, "response", None)
     code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
-    return StoreError(code or type(exc).__name__)
+    return str(code or type(exc).__name__)
+
+
+def _retryable(exc: Exception) -> bool:
+    from botocore.exceptions import ClientError, HTTPClientError
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+
+    if isinstance(exc, ClientError):
+        return _code(exc) in _RETRYABLE_CODES
+    return isinstance(exc, BotoConnectionError | HTTPClientError)  # timeouts, resets, refusals
+
+
+def _data(item: dict[str, Any]) -> dict[str, Any]:
+    if "data" in item:
+        return json.loads(item["data"])  # type: ignore[no-any-return]
+    return {"count": int(item.get(COUNT_ATTRIBUTE, 0))}  # a counter
+
+
+COUNT_ATTRIBUTE = "count"
+VERSION_ATTRIBUTE = "rev"
 
 
 class DynamoStore:
     def __init__(self, table_name: str, resource: Any | None = None) -> None:
-        """`resource` is a boto3 DynamoDB service resource (its client is used); by default
-        one is created on first use, with short timeouts and one retry."""
+        """`resource` is a boto3 DynamoDB service resource (its client is used for every
+        call); by default clients are created on first use, with short timeouts."""
         self.table_name = table_name
         self._given = resource
-        self._client: Any = None
+        self._clients: dict[Timeouts, Any] = {}
+        self._session: Any = None
         self._lock = threading.Lock()
 
     @property
     def client(self) -> Any:
-        if self._client is None:
+        """The normal client (the one a given resource brings, if any)."""
+        return self._client_for(NORMAL)
+
+    def _client_for(self, timeouts: Timeouts) -> Any:
+        if self._given is not None:
+            timeouts = NORMAL
+        client = self._clients.get(timeouts)
+        if client is None:
             with self._lock:
-                if self._client is None:
+                client = self._clients.get(timeouts)
+                if client is None:
                     try:
-                        resource = self._given if self._given is not None else _resource()
-                        self._client = resource.meta.client
+                        if self._given is not None:
+                            client = self._given.meta.client
+                        else:
+                            if self._session is None:
+                                import boto3
+
+                                self._session = boto3.session.Session()
+                            client = _resource(timeouts, self._session).meta.client
                     except Exception as exc:
                         raise _error(exc) from exc
-        return self._client
+                    self._clients[timeouts] = client
+        return client
 
-    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+    def _client_within(self, left: float) -> Any:
+        """The client whose worst case fits what the turn has left."""
+        if self._given is not None or left >= NORMAL.worst_s:
+            return self._client_for(NORMAL)
+        if left >= QUICK.worst_s:
+            return self._client_for(QUICK)
+        raise budget.BudgetSpent("BudgetSpent")
+
+    def _call(self, operation: str, table: bool = True, **kwargs: Any) -> dict[str, Any]:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        client = self.client
-        try:
-            return getattr(client, operation)(TableName=self.table_name, **kwargs)  # type: ignore[no-any-return]
-        except (ClientError, BotoCoreError) as exc:
-            raise _error(exc) from exc
+        if table:
+            kwargs["TableName"] = self.table_name
+        attempt = 1
+        client = self._client_within(budget.check())
+        while True:
+            try:
+                return getattr(client, operation)(**kwargs)  # type: ignore[no-any-return]
+            except (ClientError, BotoCoreError) as exc:
+                if attempt >= MAX_ATTEMPTS or not _retryable(exc):
+                    raise _error(exc) from exc
+                try:
+                    client = self._client_within(budget.remaining() - _BACKOFF_S)
+                except budget.BudgetSpent:
+                    raise _error(exc) from exc
+                time.sleep(_BACKOFF_S * random.random())
+                attempt += 1
 
     @staticmethod
     def _key(pk: str, sk: str) -> dict[str, Any]:
@@ -119,11 +207,14 @@ class DynamoStore:
         return str(exc) == "ConditionalCheckFailedException"
 
     def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
+        return self.get_versioned(pk, sk).data
+
+    def get_versioned(self, pk: str, sk: str) -> Versioned:
         # Strongly consistent: the next request of a conversation must see the last write.
         item = self._call("get_item", Key=self._key(pk, sk), ConsistentRead=True).get("Item")
         if item is None or not self._live(item, int(time.time())):
-            return None
-        return json.loads(item["data"])  # type: ignore[no-any-return]
+            return Versioned(None, None)
+        return Versioned(_data(item), item.get(VERSION_ATTRIBUTE))
 
     def put_item(
         self,
@@ -132,15 +223,25 @@ class DynamoStore:
         data: dict[str, Any],
         expires_at: int | None = None,
         if_absent: bool = False,
-    ) -> bool:
+        if_version: str | None = None,
+    ) -> str | None:
+        version = secrets.token_hex(8)
         item: dict[str, Any] = {
             **self._key(pk, sk),
             "data": json.dumps(data, separators=(",", ":")),
+            VERSION_ATTRIBUTE: version,
         }
         if expires_at is not None:
             item[TTL_ATTRIBUTE] = int(expires_at)
         kwargs: dict[str, Any] = {"Item": item}
-        if if_absent:
+        if if_version is not None:
+            # Only over the very item that was read: not changed, not deleted, not expired.
+            kwargs["ConditionExpression"] = (
+                "#rev = :rev AND (attribute_not_exists(#exp) OR #exp > :now)"
+            )
+            kwargs["ExpressionAttributeNames"] = {"#rev": VERSION_ATTRIBUTE, "#exp": TTL_ATTRIBUTE}
+            kwargs["ExpressionAttributeValues"] = {":rev": if_version, ":now": int(time.time())}
+        elif if_absent:
             # Write only over nothing or over an expired item the TTL sweep has not reached.
             kwargs["ConditionExpression"] = (
                 "attribute_not_exists(pk) OR (attribute_exists(#exp) AND #exp <= :now)"
@@ -150,10 +251,10 @@ class DynamoStore:
         try:
             self._call("put_item", **kwargs)
         except StoreError as exc:
-            if if_absent and self._is_condition_failure(exc):
-                return False
+            if "ConditionExpression" in kwargs and self._is_condition_failure(exc):
+                return None
             raise
-        return True
+        return version
 
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
         kwargs: dict[str, Any] = {"Key": self._key(pk, sk)}
@@ -168,6 +269,54 @@ class DynamoStore:
             self._call("delete_item", **kwargs)
         except StoreError as exc:
             if if_present and self._is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
+        # One UpdateItem: ADD is atomic on the server, and the condition refuses a counter
+        # whose window has passed (TTL removes items lazily), which is then started afresh.
+        now = int(time.time())
+        names = {"#n": COUNT_ATTRIBUTE, "#exp": TTL_ATTRIBUTE}
+        values: dict[str, Any] = {":by": by, ":now": now}
+        update = "ADD #n :by"
+        if expires_at is not None:
+            update = "SET #exp = if_not_exists(#exp, :exp) ADD #n :by"
+            values[":exp"] = int(expires_at)
+        for _ in range(2):
+            try:
+                out = self._call(
+                    "update_item",
+                    Key=self._key(pk, sk),
+                    UpdateExpression=update,
+                    ConditionExpression="attribute_not_exists(#exp) OR #exp > :now",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="UPDATED_NEW",
+                )
+                return int(out["Attributes"][COUNT_ATTRIBUTE])
+            except StoreError as exc:
+                if not self._is_condition_failure(exc):
+                    raise
+            if self._restart_expired(pk, sk, by, expires_at, now):
+                return by
+        raise StoreError("CounterContention")
+
+    def _restart_expired(self, pk: str, sk: str, by: int, expires_at: int | None, now: int) -> bool:
+        """Replace an expired counter with a fresh one; False if someone else did first."""
+        item: dict[str, Any] = {**self._key(pk, sk), COUNT_ATTRIBUTE: by}
+        if expires_at is not None:
+            item[TTL_ATTRIBUTE] = int(expires_at)
+        try:
+            self._call(
+                "put_item",
+                Item=item,
+                ConditionExpression="#exp <= :now",
+                ExpressionAttributeNames={"#exp": TTL_ATTRIBUTE},
+                ExpressionAttributeValues={":now": now},
+            )
+        except StoreError as exc:
+            if self._is_condition_failure(exc):
                 return False
             raise
         return True
@@ -198,11 +347,8 @@ class DynamoStore:
     def query(self, pk: str, sk_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
         # DynamoDB returns sort keys in UTF-8 byte order, the same order as SQLite's BINARY.
         now = int(time.time())
-        return [
-            (item["sk"], json.loads(item["data"]))
-            for item in self._items(pk, sk_prefix)
-            if self._live(item, now)
-        ]
+        items = self._items(pk, sk_prefix)
+        return [(item["sk"], _data(item)) for item in items if self._live(item, now)]
 
     def delete_partition(self, pk: str) -> None:
         keys = [self._key(item["pk"], item["sk"]) for item in self._items(pk, keys_only=True)]
@@ -210,14 +356,9 @@ class DynamoStore:
             self._batch_delete(keys[start : start + _BATCH])
 
     def _batch_delete(self, keys: list[dict[str, Any]]) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         requests = {self.table_name: [{"DeleteRequest": {"Key": key}} for key in keys]}
         for attempt in range(_UNPROCESSED_ROUNDS):
-            try:
-                result = self.client.batch_write_item(RequestItems=requests)
-            except (ClientError, BotoCoreError) as exc:
-                raise _error(exc) from exc
+            result = self._call("batch_write_item", table=False, RequestItems=requests)
             requests = result.get("UnprocessedItems") or {}
             if not requests:
                 return

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from skill.store.base import StoreError
+from skill.store import budget
+from skill.store.base import StoreError, Versioned
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -17,9 +21,18 @@ CREATE TABLE IF NOT EXISTS items (
     sk TEXT NOT NULL,
     data TEXT NOT NULL,
     expires_at INTEGER,
+    rev TEXT,
     PRIMARY KEY (pk, sk)
 )
 """
+# Another process holding the file's write lock (the console beside the web server) is
+# waited for this long at most, and never longer than the turn's storage budget has left.
+BUSY_TIMEOUT_S = 1.0
+_LIVE = "(expires_at IS NULL OR expires_at > ?)"
+
+
+def _version() -> str:
+    return secrets.token_hex(8)
 
 
 class SqliteStore:
@@ -29,27 +42,48 @@ class SqliteStore:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # One connection per store; the web server's threads share it under a lock.
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=5)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        self._busy_ms = int(BUSY_TIMEOUT_S * 1000)
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
             # With WAL, NORMAL never corrupts the file and spares an fsync per write.
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(items)")}
+            if "rev" not in columns:  # a file made before items had versions
+                self._db.execute("ALTER TABLE items ADD COLUMN rev TEXT")
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, once this thread holds it; waits fit the turn's budget."""
+        wait = min(BUSY_TIMEOUT_S, budget.check())
+        if not self._lock.acquire(timeout=wait):
+            raise StoreError("LockTimeout")
+        try:
+            busy_ms = max(1, int(min(wait, budget.remaining()) * 1000))
+            if busy_ms != self._busy_ms:
+                self._db.execute(f"PRAGMA busy_timeout = {busy_ms}")
+                self._busy_ms = busy_ms
+            yield self._db
+        finally:
+            self._lock.release()
 
     def _run(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
         try:
-            with self._lock, self._db:
-                return self._db.execute(sql, params)
+            with self._connection() as db, db:
+                return db.execute(sql, params)
         except sqlite3.Error as exc:
             raise StoreError(type(exc).__name__) from exc
 
     def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
+        return self.get_versioned(pk, sk).data
+
+    def get_versioned(self, pk: str, sk: str) -> Versioned:
         rows = self._run(
-            "SELECT data FROM items WHERE pk = ? AND sk = ? AND "
-            "(expires_at IS NULL OR expires_at > ?)",
+            f"SELECT data, rev FROM items WHERE pk = ? AND sk = ? AND {_LIVE}",
             (pk, sk, int(time.time())),
         ).fetchall()
-        return json.loads(rows[0][0]) if rows else None
+        return Versioned(json.loads(rows[0][0]), rows[0][1]) if rows else Versioned(None, None)
 
     def put_item(
         self,
@@ -58,36 +92,70 @@ class SqliteStore:
         data: dict[str, Any],
         expires_at: int | None = None,
         if_absent: bool = False,
-    ) -> bool:
+        if_version: str | None = None,
+    ) -> str | None:
         payload = json.dumps(data, separators=(",", ":"))
-        if not if_absent:
-            self._run(
-                "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)", (pk, sk, payload, expires_at)
+        now, version = int(time.time()), _version()
+        if if_version is not None:
+            cursor = self._run(
+                f"UPDATE items SET data = ?, expires_at = ?, rev = ? "
+                f"WHERE pk = ? AND sk = ? AND rev = ? AND {_LIVE}",
+                (payload, expires_at, version, pk, sk, if_version, now),
             )
-            return True
-        # Conditional write: replace only an expired item, never a live one.
-        cursor = self._run(
-            "INSERT INTO items VALUES (?, ?, ?, ?) ON CONFLICT(pk, sk) DO UPDATE SET "
-            "data = excluded.data, expires_at = excluded.expires_at "
-            "WHERE items.expires_at IS NOT NULL AND items.expires_at <= ?",
-            (pk, sk, payload, expires_at, int(time.time())),
-        )
-        return cursor.rowcount == 1
+        elif if_absent:
+            # Conditional write: replace only an expired item, never a live one.
+            cursor = self._run(
+                "INSERT INTO items VALUES (?, ?, ?, ?, ?) ON CONFLICT(pk, sk) DO UPDATE SET "
+                "data = excluded.data, expires_at = excluded.expires_at, rev = excluded.rev "
+                "WHERE items.expires_at IS NOT NULL AND items.expires_at <= ?",
+                (pk, sk, payload, expires_at, version, now),
+            )
+        else:
+            cursor = self._run(
+                "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?)",
+                (pk, sk, payload, expires_at, version),
+            )
+        return version if cursor.rowcount == 1 else None
 
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
         cursor = self._run(
-            "DELETE FROM items WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)",
+            f"DELETE FROM items WHERE pk = ? AND sk = ? AND {_LIVE}",
             (pk, sk, int(time.time())),
         )
         return cursor.rowcount == 1 or not if_present
 
     def query(self, pk: str, sk_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
         rows = self._run(
-            "SELECT sk, data FROM items WHERE pk = ? AND substr(sk, 1, ?) = ? AND "
-            "(expires_at IS NULL OR expires_at > ?) ORDER BY sk",
+            f"SELECT sk, data FROM items WHERE pk = ? AND substr(sk, 1, ?) = ? AND {_LIVE} "
+            "ORDER BY sk",
             (pk, len(sk_prefix), sk_prefix, int(time.time())),
         ).fetchall()
         return [(sk, json.loads(data)) for sk, data in rows]
 
     def delete_partition(self, pk: str) -> None:
         self._run("DELETE FROM items WHERE pk = ?", (pk,))
+
+    def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
+        # Read and write in one IMMEDIATE transaction: it takes the file's write lock
+        # first, so counters stay exact across threads and processes sharing the file.
+        now = int(time.time())
+        try:
+            with self._connection() as db:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    row = db.execute(
+                        "SELECT data, expires_at FROM items WHERE pk = ? AND sk = ?", (pk, sk)
+                    ).fetchone()
+                    live = row is not None and (row[1] is None or row[1] > now)
+                    count = (int(json.loads(row[0]).get("count", 0)) if live else 0) + by
+                    db.execute(
+                        "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, NULL)",
+                        (pk, sk, json.dumps({"count": count}), row[1] if live else expires_at),
+                    )
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            raise StoreError(type(exc).__name__) from exc
+        return count

@@ -1,23 +1,17 @@
-"""The account's own features: check-ins, caregiver summaries, sharing, deleting data."""
+"""The account's own features: check-ins and deleting data (caregivers: caregivers.py)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
-from ask_sdk_model.dialog import ElicitSlotDirective
 
 from skill.alexa import checkin_flow, persistence, slots
 from skill.alexa.base import ANSWERS, IntentHandler
-from skill.alexa.respond import content, join, reply
+from skill.alexa.respond import content, reply
 from skill.alexa.state import Phase, conversation
-from skill.checkins import records, sharing
-from skill.checkins.summary import summarise
-from skill.speech.ssml import to_text
-from skill.speech.summary import summary_text
 
 logger = logging.getLogger(__name__)
 
@@ -51,101 +45,6 @@ class CheckInAnswerHandler(IntentHandler):
         else:
             value = ANSWERS[name]
         return checkin_flow.answer(handler_input, self.store, value)
-
-
-class SummaryHandler(IntentHandler):
-    """ "How has mom been doing this week?" — own profiles first, then shared accounts."""
-
-    intents = ("SummaryIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        subject = slot_id(handler_input, "subject")
-        user = user_of(handler_input)
-        profile = checkin_flow.profile_for(handler_input, subject)
-        prompt = c.say("checkin.next")
-        if user is None:
-            return reply(handler_input, join(c.say("summary.none", subject), prompt))
-        try:
-            history = records.history(self.store, user, profile)
-            if not history:
-                for owner in sharing.shared_with_me(self.store, user):
-                    history = records.history(
-                        self.store, owner, subject or "self"
-                    ) or records.history(self.store, owner, "self")
-                    if history:
-                        break
-        except Exception as exc:  # noqa: BLE001 - say so rather than crash
-            logger.warning("storage failure: could not read a summary (%s)", type(exc).__name__)
-            return reply(handler_input, join(c.say("error"), prompt), reprompt=prompt)
-        if not history:
-            key = "summary.not_shared" if subject and subject != "self" else "summary.none"
-            return reply(handler_input, join(c.say(key, subject), prompt), reprompt=prompt)
-        s = summarise(history, datetime.now(UTC))
-        last_day = checkin_flow.local_day(handler_input, s.last_at) if s.last_at else ""
-        text = summary_text(c, s, subject, last_day)
-        return reply(
-            handler_input,
-            join(text, prompt),
-            reprompt=prompt,
-            card=(c.say("summary.card_title"), to_text(text)),
-        )
-
-
-class ShareHandler(IntentHandler):
-    intents = ("ShareIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        user = user_of(handler_input)
-        if user is None:
-            return reply(handler_input, c.say("error"), reprompt=c.say("error_reprompt"))
-        code = sharing.create_code(self.store, user)
-        spoken = f'<say-as interpret-as="digits">{code}</say-as>'
-        return reply(
-            handler_input,
-            c.say("sharing.code", code=spoken),
-            card=(c.say("sharing.card_title"), code),
-            end=True,
-        )
-
-
-class ConnectHandler(IntentHandler):
-    intents = ("ConnectIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        intent = handler_input.request_envelope.request.intent
-        raw = getattr(slots.slot(intent, "code"), "value", None) or ""
-        code = "".join(ch for ch in str(raw) if ch.isdigit())
-        prompt = c.say("checkin.next")
-        if len(code) != 6:
-            # One slot missing: ask for it, and Alexa listens for the number next.
-            text = c.say("sharing.ask_code")
-            handler_input.response_builder.add_directive(
-                ElicitSlotDirective(slot_to_elicit="code", updated_intent=intent)
-            )
-            return reply(handler_input, text, reprompt=text)
-        user = user_of(handler_input)
-        if user is None:
-            return reply(handler_input, c.say("sharing.wrong"), reprompt=prompt)
-        result = sharing.redeem(self.store, user, code)
-        if not result.ok:
-            logger.warning("share code refused: %s", result.reason)
-        text = join(c.say(f"sharing.{result.reason}"), prompt)
-        return reply(handler_input, text, reprompt=prompt)
-
-
-class StopSharingHandler(IntentHandler):
-    intents = ("StopSharingIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        user = user_of(handler_input)
-        count = sharing.revoke_all(self.store, user) if user else 0
-        prompt = c.say("checkin.next")
-        key = "sharing.stopped" if count else "sharing.nothing_to_stop"
-        return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
 
 
 class DeleteDataHandler(IntentHandler):

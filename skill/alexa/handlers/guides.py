@@ -33,8 +33,8 @@ class GuideHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         name = get_intent_name(handler_input)
         if name == "AMAZON.NoIntent":
-            guide_flow.remember(handler_input, conversation(handler_input).guide)
-            return reply(handler_input, content(handler_input).say("goodbye_guide"), end=True)
+            text = guide_flow.goodbye(handler_input, conversation(handler_input).guide)
+            return reply(handler_input, text, end=True)
         return guide_flow.move(handler_input, MOVES[name])
 
 

@@ -142,8 +142,7 @@ class StopHandler(IntentHandler):
         c = content(handler_input)
         current = conversation(handler_input).guide
         if current:
-            guide_flow.remember(handler_input, current)
-            return reply(handler_input, c.say("goodbye_guide"), end=True)
+            return reply(handler_input, guide_flow.goodbye(handler_input, current), end=True)
         return reply(handler_input, c.say("goodbye"), end=True)
 
 

@@ -1,0 +1,131 @@
+"""Keys and tags made from Alexa ids with a secret, so neither the table nor the logs hold
+a raw id, and a log line cannot be joined to a table row without the secret:
+
+    table key    HMAC-SHA-256(k_user, user id), 32 hex      pk = USER#<key>
+    voice key    HMAC-SHA-256(k_person, person id), 12 hex  profile voice-<key>
+    request key  HMAC-SHA-256(k_request, request id), 16 hex  a replayed request's check-in
+    log tag      HMAC-SHA-256(k_log, user id), 10 hex       user=<tag> in the request log
+
+where k_<name> = HMAC-SHA-256(secret, "leg-pain-guide/<name>"): one secret, a different
+key per use. The secret is USER_KEY_SECRET, or the SSM SecureString parameter named by
+USER_KEY_SECRET_PARAMETER (read once per process, with short timeouts). Without either,
+a published development secret is used; that is fine for the console and the tests, and
+logged as a warning anywhere else, because anyone could then recompute the keys.
+Changing the secret (or this scheme) orphans data stored under the old keys.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import logging
+import os
+import threading
+
+from skill.store import budget
+from skill.store.base import StoreError
+
+logger = logging.getLogger(__name__)
+DEVELOPMENT_SECRET = "leg-pain-guide-development-secret-do-not-deploy"
+SECRET_ENV = "USER_KEY_SECRET"
+PARAMETER_ENV = "USER_KEY_SECRET_PARAMETER"
+# One cold-start read of the parameter; it must fit inside one turn's storage budget.
+SSM_CONNECT_S = 0.3
+SSM_READ_S = 0.7
+
+_lock = threading.Lock()
+_from_ssm: dict[str, str] = {}  # parameter name -> secret
+_state = {"development_allowed": False, "warned": False}
+
+
+class KeyUnavailable(StoreError):
+    """The secret could not be read (the SSM call failed): nothing can be stored or read
+    this turn. Retried on the next turn."""
+
+
+def allow_development_secret() -> None:
+    """The console and the tests may use the development secret without a warning."""
+    _state["development_allowed"] = True
+
+
+def _secret() -> bytes:
+    value = os.environ.get(SECRET_ENV)
+    if value:
+        return value.encode()
+    name = os.environ.get(PARAMETER_ENV)
+    if name:
+        return _parameter(name).encode()
+    if not _state["development_allowed"] and not _state["warned"]:
+        _state["warned"] = True
+        logger.warning(
+            "user keys use the development secret: set %s or %s (README, Privacy)",
+            SECRET_ENV,
+            PARAMETER_ENV,
+        )
+    return DEVELOPMENT_SECRET.encode()
+
+
+def _parameter(name: str) -> str:
+    with _lock:
+        if name in _from_ssm:
+            return _from_ssm[name]
+        try:
+            budget.check(SSM_CONNECT_S + SSM_READ_S)
+            import boto3
+            from botocore.config import Config
+
+            region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            config = Config(
+                connect_timeout=SSM_CONNECT_S,
+                read_timeout=SSM_READ_S,
+                retries={"total_max_attempts": 1, "mode": "standard"},
+            )
+            client = boto3.client("ssm", region_name=region, config=config)
+            value = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+        except Exception as exc:  # any failure: no keys this turn, retried on the next
+            logger.warning("storage failure: could not read the user-key secret (%s)", _code(exc))
+            raise KeyUnavailable("KeyUnavailable") from exc
+        if not isinstance(value, str) or not value:
+            logger.warning("storage failure: the user-key secret parameter is empty")
+            raise KeyUnavailable("KeyUnavailable")
+        _from_ssm[name] = value
+        return value
+
+
+def _code(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return str(code or type(exc).__name__)
+
+
+def _mac(purpose: str, value: str, length: int) -> str:
+    key = hmac.new(_secret(), f"leg-pain-guide/{purpose}".encode(), hashlib.sha256).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:length]
+
+
+def user_key(user_id: str) -> str:
+    """The account's key in the store."""
+    return _mac("user", user_id, 32)
+
+
+def person_key(person_id: str) -> str:
+    """A recognised voice's profile name (after "voice-")."""
+    return _mac("person", person_id, 12)
+
+
+def request_key(request_id: str) -> str:
+    """The same request (a replay, an Alexa retry) always gets the same key."""
+    return _mac("request", request_id, 16)
+
+
+def log_tag(user_id: str) -> str:
+    """A short tag for the logs: stable per account, unrelated to the table key."""
+    return _mac("log", user_id, 10)
+
+
+def load() -> None:
+    """Read the secret now (Lambda's cold start) so the first turn does not wait for it;
+    failures are logged and retried on first use."""
+    with contextlib.suppress(KeyUnavailable):
+        _secret()

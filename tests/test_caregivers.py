@@ -1,0 +1,203 @@
+"""Issue 12 row 5: caregivers hear exactly the person they ask about. "How is mom?" reads
+the profiles this account knows as mom, from whoever shared them, never somebody else's;
+with several people and nobody named, the skill asks "your mom or your dad?"; when nobody
+shared that person it says so plainly; check-ins under a recognised voice can be shared by
+that voice's owner; and deleting data removes everything both ways. SQLite and moto."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+
+import pytest
+from stores import KINDS, make_store
+from support import Conversation
+
+from skill import keys
+from skill.checkins import sharing
+from skill.store.base import user_pk
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp()
+
+
+@pytest.fixture(params=KINDS)
+def store(request, tmp_path, monkeypatch):
+    yield from make_store(request.param, tmp_path, monkeypatch)
+
+
+NOW = {"t": MONDAY}
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    NOW["t"] = MONDAY
+    monkeypatch.setattr(time, "time", lambda: NOW["t"])
+
+
+def check_in(convo: Conversation, pain: str, subject: str | None = None) -> None:
+    NOW["t"] += 3600  # an hour apart, so their order is plain
+    convo.launch()
+    turn = convo.intent("CheckInIntent", **({"subject": subject} if subject else {}))
+    if "Is that okay?" in turn.text:
+        convo.yes()
+    convo.intent("PainScaleIntent", score=pain)
+    convo.no()
+    convo.no()
+    convo.yes()
+
+
+def share(owner: Conversation) -> str:
+    owner.launch()
+    turn = owner.intent("ShareIntent")
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', turn.ssml))
+    return code
+
+
+def connect(caregiver: Conversation, code: str, call_them: str | None = None):
+    caregiver.launch()
+    turn = caregiver.intent("ConnectIntent", code=code)
+    assert turn.text.startswith("Connected."), turn.text
+    if call_them:
+        assert "Who is this person to you?" in turn.text
+        turn = caregiver.says(subject=call_them)
+    return turn
+
+
+def summary(caregiver: Conversation, subject: str | None = None):
+    caregiver.launch()
+    return caregiver.intent("SummaryIntent", **({"subject": subject} if subject else {}))
+
+
+def test_how_is_mom_reads_moms_check_ins_not_the_first_account_with_data(store):
+    """The reported mix-up: linked to two people, "how is mom" gave Bob's check-ins."""
+    bob = Conversation(store=store, user="bob")
+    for pain in ("7", "8"):
+        check_in(bob, pain)
+    alice = Conversation(store=store, user="alice")
+    check_in(alice, "3")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(bob), call_them="father")
+    connect(carer, share(alice), call_them="mother")
+    mom = summary(carer, "mother")
+    assert "one check-in for your mom" in mom.text and "8" not in mom.text
+    dad = summary(carer, "father")
+    assert "2 check-ins for your dad" in dad.text and "from 7 to 8" in dad.text
+
+
+def test_nobody_shared_that_person_is_said_plainly(store):
+    bob = Conversation(store=store, user="bob")
+    check_in(bob, "7")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(bob), call_them="father")
+    turn = summary(carer, "mother")
+    assert turn.text.startswith("No one has shared check-ins for your mom with you.")
+    assert "check-ins for your dad" not in turn.text
+
+
+def test_with_several_people_and_none_named_the_skill_asks_which(store):
+    alice, bob = Conversation(store=store, user="alice"), Conversation(store=store, user="bob")
+    check_in(alice, "3")
+    check_in(bob, "6")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(alice), call_them="mother")
+    connect(carer, share(bob), call_them="father")
+    turn = summary(carer)  # "how are they doing?"
+    assert "Whose check-ins would you like to hear: your mom or your dad?" in turn.text
+    (directive,) = turn.response["directives"]
+    assert directive["type"] == "Dialog.ElicitSlot" and directive["slotToElicit"] == "subject"
+    answer = carer.send(carer.envelope({
+        "type": "IntentRequest", "dialogState": "IN_PROGRESS",
+        "intent": {"name": "SummaryIntent", "confirmationStatus": "NONE",
+                   "slots": {"subject": _person("father")}}}))
+    assert "one check-in for your dad" in answer.text
+
+
+def _person(value: str) -> dict:
+    from support import slot_json
+
+    return slot_json("subject", value)
+
+
+def test_a_sibling_sharing_moms_check_ins_needs_no_naming(store):
+    """Bob checks in for his mother; his sister hears "mom" from Bob's "mother" profile."""
+    bob = Conversation(store=store, user="bob")
+    check_in(bob, "5", subject="mother")
+    check_in(bob, "4", subject="mother")
+    sister = Conversation(store=store, user="sister")
+    turn = connect(sister, share(bob))
+    assert "Who is this person to you?" not in turn.text
+    assert "2 check-ins for your mom" in summary(sister, "mother").text
+    assert summary(sister, "father").text.startswith("No one has shared")
+
+
+def test_check_ins_under_a_recognised_voice_are_shared_by_that_voice(store):
+    alice = Conversation(store=store, user="household", person="alice")
+    bob = Conversation(store=store, user="household", person="bob")
+    check_in(alice, "2")
+    check_in(alice, "3")
+    check_in(bob, "9")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(alice), call_them="mother")
+    turn = summary(carer, "mother")
+    assert "2 check-ins for your mom" in turn.text and "9" not in turn.text
+    voice = "voice-" + keys.person_key("amzn1.ask.person.alice")
+    assert [s.profile for s in sharing.shared_with_me(store, keys.user_key(carer.user_id))] == [
+        voice]
+
+
+def test_someone_not_yet_named_is_named_when_first_asked_about(store):
+    alice = Conversation(store=store, user="alice")
+    check_in(alice, "3")
+    carer = Conversation(store=store, user="carer")
+    carer.launch()
+    carer.intent("ConnectIntent", code=share(alice))
+    carer.intent("AMAZON.StopIntent")  # left without saying who it was
+    turn = summary(carer, "mother")
+    assert "I don't know yet who they are to you" in turn.text
+    answer = carer.intent("SummaryIntent", subject="mother")  # "how is my mom"
+    assert "one check-in for your mom" in answer.text
+    assert "one check-in for your mom" in summary(carer, "mother").text
+
+
+def test_naming_never_swallows_a_red_flag(store):
+    alice = Conversation(store=store, user="alice")
+    check_in(alice, "3")
+    carer = Conversation(store=store, user="carer")
+    carer.launch()
+    carer.intent("ConnectIntent", code=share(alice))
+    turn = carer.says(subject="mother", symptom="breathless")
+    assert turn.disposition == "emergency"
+
+
+def test_deleting_data_removes_the_links_both_ways(store):
+    alice, bob = Conversation(store=store, user="alice"), Conversation(store=store, user="bob")
+    check_in(alice, "3")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(alice), call_them="mother")
+    check_in(carer, "4")
+    connect(bob, share(carer), call_them="friend")
+    carer.launch()
+    carer.intent("DeleteDataIntent")
+    assert "deleted" in carer.yes().text
+    carer_key = keys.user_key(carer.user_id)
+    assert store.query(user_pk(carer_key)) == []
+    for other in (alice, bob):
+        items = store.query(user_pk(keys.user_key(other.user_id)))
+        assert not [sk for sk, _ in items if carer_key in sk], "no half left behind"
+    alice.launch()
+    alice.intent("DeleteDataIntent")
+    alice.yes()
+    assert summary(bob, "friend").text.startswith("No one has shared")
+
+
+def test_the_owner_hears_whose_check_ins_a_code_shares(store):
+    bob = Conversation(store=store, user="bob")
+    bob.launch()
+    assert "It shares your own check-ins." in bob.intent("ShareIntent").text
+    check_in(bob, "5", subject="mother")
+    bob.launch()
+    assert "It shares the check-ins for your mom." in bob.intent("ShareIntent").text
+    check_in(bob, "2")
+    bob.launch()
+    assert "It shares the check-ins for you and your mom." in bob.intent("ShareIntent").text

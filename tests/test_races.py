@@ -1,0 +1,168 @@
+"""Issue 12 row 7: idempotence and races. A replayed request stores no second check-in, and
+"delete my data" wins over a launch or a check-in running at the same time. Real SQLite
+files and real threads; a gate holds one thread's write until the other has deleted, so
+the interleaving that used to bring data back happens on every run."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stores import KINDS, make_store
+from support import Conversation
+
+from skill import keys
+from skill.checkins import account, records
+from skill.store.base import user_pk
+from skill.store.sqlite import SqliteStore
+
+
+@pytest.fixture(params=KINDS)
+def store(request, tmp_path, monkeypatch):
+    yield from make_store(request.param, tmp_path, monkeypatch)
+
+
+def key(convo: Conversation) -> str:
+    return keys.user_key(convo.user_id)
+
+
+def until_last_answer(convo: Conversation, flag: bool = False) -> dict[str, Any]:
+    """A check-in up to its last answer; returns that answer's envelope, not yet sent."""
+    convo.launch()
+    if "Is that okay?" in convo.intent("CheckInIntent").text:
+        convo.yes()
+    convo.intent("PainScaleIntent", score="5")
+    if flag:  # breathless since last time: the emergency warning ends it
+        return convo.envelope({"type": "IntentRequest", "intent": {
+            "name": "AMAZON.YesIntent", "confirmationStatus": "NONE", "slots": {}}})
+    convo.no()
+    convo.no()
+    return convo.envelope({"type": "IntentRequest", "intent": {
+        "name": "AMAZON.YesIntent", "confirmationStatus": "NONE", "slots": {}}})
+
+
+@pytest.mark.parametrize("flag", [False, True], ids=["check-in", "emergency check-in"])
+def test_a_replayed_request_stores_one_check_in(store, flag):
+    convo = Conversation(store=store)
+    last = until_last_answer(convo, flag)
+    for _ in range(10):  # the same signed request, ten times (Alexa retries, replays)
+        turn = convo.send(last)
+        assert "couldn't save" not in turn.text
+    assert len(records.history(store, key(convo), "self")) == 1
+
+
+def test_two_different_requests_store_two_check_ins(store):
+    convo = Conversation(store=store)
+    convo.send(until_last_answer(convo))
+    convo.send(until_last_answer(convo))
+    assert len(records.history(store, key(convo), "self")) == 2
+
+
+class Gate:
+    """Holds chosen writes of one store until released (the race, made to happen)."""
+
+    def __init__(self, store: SqliteStore, holds: str) -> None:
+        self.store, self.holds = store, holds
+        self.reached, self.release = threading.Event(), threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def put_item(self, pk: str, sk: str, *args: Any, **kwargs: Any) -> Any:
+        if sk.startswith(self.holds):
+            self.reached.set()
+            assert self.release.wait(10)
+        return self.store.put_item(pk, sk, *args, **kwargs)
+
+
+def owner_with_history(path: Path) -> Conversation:
+    owner = Conversation(store=SqliteStore(path), user="owner")
+    for _ in range(2):
+        owner.send(until_last_answer(owner))
+    return owner
+
+
+def delete_everything(path: Path) -> None:
+    deleter = Conversation(store=SqliteStore(path), user="owner")
+    deleter.launch()
+    deleter.intent("DeleteDataIntent")
+    assert "deleted" in deleter.yes().text
+
+
+def in_thread(work: Any) -> threading.Thread:
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
+
+
+def left_behind(path: Path, owner: Conversation) -> list[tuple[str, dict]]:
+    return SqliteStore(path).query(user_pk(key(owner)))
+
+
+def test_delete_wins_over_a_launch_that_read_the_profile_before_it(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    owner = owner_with_history(path)
+    gate = Gate(SqliteStore(path), holds="PROFILE")
+    launcher = Conversation(store=gate, user="owner")
+    launching = in_thread(launcher.launch)  # reads visits and consent, then waits to save
+    assert gate.reached.wait(10)
+    delete_everything(path)
+    gate.release.set()
+    launching.join(10)
+    assert left_behind(path, owner) == [], "the launch did not bring the profile back"
+    assert "Welcome" in launcher.turns[-1].text, "and it still answered"
+
+
+def test_delete_wins_over_a_check_in_saved_while_it_runs(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    owner = owner_with_history(path)
+    gate = Gate(SqliteStore(path), holds="CHECKIN#")
+    checker = Conversation(store=gate, user="owner")
+    last = until_last_answer(checker)
+    checking = in_thread(lambda: checker.send(last))
+    assert gate.reached.wait(10)
+    delete_everything(path)
+    gate.release.set()
+    checking.join(10)
+    assert left_behind(path, owner) == []
+    assert "couldn't save" in checker.turns[-1].text, "and it said so"
+
+
+def test_delete_wins_over_launches_racing_it_on_real_threads(tmp_path):
+    """No gate: launches on four threads and a deletion start together, twenty times.
+    Whatever the interleaving, nothing from before the deletion survives it."""
+    path = tmp_path / "store.sqlite3"
+    for _ in range(20):
+        owner = owner_with_history(path)
+        deleter = Conversation(store=SqliteStore(path), user="owner")
+        deleter.launch()
+        deleter.intent("DeleteDataIntent")
+        race(path, deleter)
+        profile = account.load_profile(SqliteStore(path), key(owner))
+        # Launches after the deletion may start a new profile, but never with the consent
+        # (only a check-in asks for it), and no check-in was made since.
+        assert "consent" not in profile, "consent came back after the deletion"
+        assert records.history(SqliteStore(path), key(owner), "self") == []
+
+
+def race(path: Path, deleter: Conversation) -> None:
+    """Four threads launching three times each, and the deletion's "yes", all at once."""
+    barrier = threading.Barrier(5)
+
+    def launch() -> None:
+        convo = Conversation(store=SqliteStore(path), user="owner")
+        barrier.wait()
+        for _ in range(3):
+            convo.launch()
+
+    def delete() -> None:
+        barrier.wait()
+        time.sleep(0.001)
+        deleter.yes()
+
+    threads = [in_thread(launch) for _ in range(4)] + [in_thread(delete)]
+    for t in threads:
+        t.join(30)
