@@ -1,29 +1,40 @@
 """The vignette set (tests/vignettes/cases.jsonl) acted out by the simulated patient through
 `python -m skill chat --jsonl`, one console process per case, several at once.
 
-Fails if any emergency is not already `emergency` at the first level the skill names, or
-if under-triage (final level below the expected one) exceeds 2 % (issue 11). The full
-figures are `make triage-report`.
+Generous NLU (the console's default): fails if any emergency is not already `emergency`
+at the first level the skill names, if under-triage (final level below the expected one)
+exceeds 2 %, or if exact-level or question-count targets slip (issue 11). Strict NLU (only
+what the model's samples say literally, the far end of Alexa's range): every case still
+reaches a level, no question is asked more than twice in a row, and the questions still
+catch the emergencies. The full figures are `make triage-report` (`ARGS="--nlu strict"`).
 """
 
 from __future__ import annotations
 
 import pytest
 from vignettes.patient import Result, load_cases
-from vignettes.report import TARGET_UNDER_PCT, Summary, format_miss, run_all, summarize
+from vignettes.report import (
+    TARGET_EXACT_PCT,
+    TARGET_EXACT_SELF_CARE_PCT,
+    TARGET_MEDIAN_QUESTIONS,
+    TARGET_UNDER_PCT,
+    Summary,
+    format_miss,
+    run_all,
+    summarize,
+)
 
-# Protocol v1 misses emergencies the v2 rewrite is for (issue 11). The lead removes this
-# mark when protocol v2 lands; from then on the suite must pass.
-pytestmark = [
-    pytest.mark.xfail(reason="protocol v2 pending", strict=False),
-    pytest.mark.slow,
-]
+pytestmark = pytest.mark.slow
+# Strict mode cannot parse a long opening; red flags that no question asks about (a vein
+# that keeps bleeding, a wound with confusion after an injury) then depend on the
+# opening. The questions must still catch this share of the emergencies.
+STRICT_EMERGENCIES_CAUGHT_PCT = 90.0
 
 
-@pytest.fixture(scope="module")
-def run() -> tuple[list[Result], Summary]:
-    results = run_all(load_cases())
-    return results, summarize(results)
+@pytest.fixture(scope="module", params=["generous", "strict"])
+def run(request) -> tuple[str, list[Result], Summary]:
+    results = run_all(load_cases(), nlu=request.param)
+    return request.param, results, summarize(results)
 
 
 def _listing(title: str, results: list[Result]) -> str:
@@ -31,19 +42,44 @@ def _listing(title: str, results: list[Result]) -> str:
 
 
 def test_no_case_errors(run):
-    _, summary = run
+    _, _, summary = run
     assert not summary.errors, "\n".join(summary.errors)
 
 
+def test_every_case_reaches_a_level_without_a_loop(run):
+    _, results, _ = run
+    stuck = [r for r in results if r.looped or r.final_level is None]
+    assert not stuck, _listing(f"{len(stuck)} looped or reached no level:", stuck)
+
+
 def test_every_emergency_is_named_first(run):
-    results, _ = run
-    missed = [r for r in results if r.case.expected == "emergency" and r.first_level != "emergency"]
-    assert not missed, _listing(f"{len(missed)} emergencies not named first:", missed)
+    nlu, results, _ = run
+    emergencies = [r for r in results if r.case.expected == "emergency"]
+    missed = [r for r in emergencies if r.first_level != "emergency"]
+    if nlu == "strict":
+        caught = 100.0 * (len(emergencies) - len(missed)) / len(emergencies)
+        assert caught >= STRICT_EMERGENCIES_CAUGHT_PCT, _listing(
+            f"strict: {caught:.0f} % of emergencies caught:", missed)
+    else:
+        assert not missed, _listing(f"{len(missed)} emergencies not named first:", missed)
 
 
 def test_under_triage_at_most_two_percent(run):
-    results, summary = run
+    nlu, results, summary = run
+    if nlu == "strict":
+        pytest.skip("strict mode is held to the emergency floor above, not the targets")
     under = [r for r in results if r.under]
     assert summary.under_pct <= TARGET_UNDER_PCT, _listing(
         f"under-triage {summary.under_pct:.1f} % ({len(under)}/{summary.cases}):", under
     )
+
+
+def test_exact_level_and_question_count_targets(run):
+    nlu, results, summary = run
+    if nlu == "strict":
+        pytest.skip("strict mode is held to the emergency floor above, not the targets")
+    wrong = [r for r in results if not r.exact]
+    listing = _listing(f"exact {summary.exact_pct:.1f} %:", wrong)
+    assert summary.exact_pct >= TARGET_EXACT_PCT, listing
+    assert summary.level_pct("self_care") >= TARGET_EXACT_SELF_CARE_PCT
+    assert summary.median_questions <= TARGET_MEDIAN_QUESTIONS
