@@ -17,7 +17,8 @@ from ask_sdk_model import RequestEnvelope
 from skill.alexa.entry import RequestRejected
 from skill.console.conversation import Conversation
 from skill.console.envelopes import DEFAULT_SKILL_ID
-from skill.console.render import reply_lines, ssml_to_text
+from skill.console.render import reply_lines
+from skill.speech.ssml import to_text as ssml_to_text
 
 REPO = Path(__file__).resolve().parents[1]
 _serializer = DefaultSerializer()

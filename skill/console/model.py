@@ -56,9 +56,6 @@ class Model:
     def intent(self, name: str) -> Intent | None:
         return next((i for i in self.intents if i.name == name), None)
 
-    def phrase_types(self, phrase: str) -> list[tuple[str, Value]]:
-        return [(t, vals[phrase]) for t, vals in self.values.items() if phrase in vals]
-
     def weight(self, word: str) -> float:
         return self.weights.get(word, math.log(len(self.intents) + 1))
 

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import html
-import re
 import shutil
 import subprocess
 import sys
 from typing import Any, TextIO
 
-_BREAK = re.compile(r"<break\b[^>]*>")
-_TAG = re.compile(r"<[^>]*>")
-
-
-def ssml_to_text(ssml: str) -> str:
-    text = _BREAK.sub(" … ", ssml or "")
-    text = html.unescape(_TAG.sub("", text))
-    return re.sub(r"\s+", " ", text).strip()
+from skill.speech.ssml import to_text
 
 
 def reply_lines(envelope: dict[str, Any]) -> list[str]:
     """The spoken text, then the card (title and content indented) when there is one."""
     body = envelope.get("response") or {}
     speech = body.get("outputSpeech") or {}
-    lines = [ssml_to_text(speech.get("ssml") or speech.get("text") or "")]
+    lines = [to_text(speech.get("ssml") or speech.get("text") or "")]
     card = body.get("card") or {}
     if card.get("title") or card.get("content") or card.get("text"):
         lines.append(f"    [{card.get('title', '')}]")
