@@ -92,8 +92,15 @@ def _exact(model: Model, toks: list[str], strict: bool, elicit: Elicit | None) -
 
 
 def _lead(model: Model, toks: list[str]) -> tuple[str, int] | None:
-    """The longest answer without slots the text starts with ("no not really, ...")."""
+    """The longest answer without slots the text starts with ("no not really, ...").
+    A "yes" followed by "not" ("probably not", "definitely not really") is no yes."""
     found = [(name, n) for name, n in literal_prefixes(model, toks[:-1]) if _slotless(model, name)]
+    if (
+        found
+        and found[-1][0] == "AMAZON.YesIntent"
+        and toks[found[-1][1] : found[-1][1] + 1] == ["not"]
+    ):
+        return None
     return found[-1] if found else None
 
 
