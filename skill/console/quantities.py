@@ -145,6 +145,8 @@ def durations(toks: list[str], i: int, relative: bool = True) -> list[Reading]:
     amounts += [(end, int(value)) for end, value in numbers(toks, i) if len(value) < 5]
     for end, amount in amounts:
         if end < len(toks) and toks[end] in DURATION_UNITS:
+            if toks[end + 1 : end + 2] in (["old"], ["pregnant"]):
+                continue  # an age ("a 72-year-old") or a pregnancy, not how long it hurt
             unit = toks[end]
             found.append((end + 1, _iso(amount, unit)))
             half = toks[end + 1 : end + 4] == ["and", "a", "half"]
