@@ -115,7 +115,8 @@ def test_an_intensity_word_alone_is_never_an_emergency(chat, words):
                           symptom="severe", other_symptom="sore_stiff")
     assert turn.disposition is None and turn.pending == "pe_signs"
     turn = convo.answer_until_outcome({**NO_RED_FLAGS, "trigger": "exercise",
-                                       "onset": "gradual", "persisting": "no"})
+                                       "onset": "gradual", "claudication": "no",
+                                       "persisting": "no"})
     assert turn.disposition == "self_care"
 
 
@@ -179,7 +180,8 @@ def test_sore_legs_the_day_after_a_long_run_is_doms(chat):
     convo = chat()
     convo.says(location="hamstring", side="both", trigger="exercise", onset="gradual",
                symptom="sore_stiff")
-    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "persisting": "no"})
+    # "Does it come back every time you exercise?" "No": not the pain of item 20
+    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "claudication": "no", "persisting": "no"})
     assert turn.disposition == "self_care"
     assert turn.attributes["triage"]["reason"] == "doms"
     assert "five days" in turn.text
@@ -221,6 +223,38 @@ def test_sciatica_with_a_weakening_leg_is_urgent(chat):
 def test_sciatica_in_both_legs_is_an_emergency(chat):
     turn = chat().says(location="buttock_down", side="both", symptom="shooting")
     assert turn.disposition == "emergency"
+
+
+def test_aching_after_every_run_that_eases_with_rest_is_asked_about_and_needs_a_doctor(chat):
+    # "my calves ache after running" (item 20 asks whether it comes back every time)
+    convo = chat()
+    convo.says(location="calf", trigger="exercise", onset="gradual", symptom="sore_stiff")
+    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "claudication": "yes"})
+    assert "every time you exercise" in convo.turns[-2].text
+    assert turn.disposition == "doctor"
+    assert turn.attributes["triage"]["reason"] == "exertional"
+
+
+def test_pain_out_of_nowhere_is_asked_how_it_started_and_how_bad_it_is(chat):
+    # Only the place was understood: "the side of my thigh", then "nothing brought it on"
+    convo = chat()
+    convo.says(location="side_of_leg")
+    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "trigger": "none", "onset": "sudden",
+                                       "sudden_severe": "yes"})
+    asked = [t.pending for t in convo.turns if t.pending]
+    assert "onset" in asked and "sudden_severe" in asked
+    assert turn.disposition == "emergency"
+
+
+@pytest.mark.parametrize("location", ["whole_leg", "thigh"])
+def test_unexplained_pain_in_the_thigh_or_whole_leg_is_asked_about_the_spine(chat, location):
+    # "both his legs feel numb and heavy" can be lost; the base-of-spine question is asked
+    convo = chat()
+    convo.says(location=location)
+    turn = convo.answer_until_outcome({**NO_RED_FLAGS, "trigger": "none", "onset": "gradual",
+                                       "cauda_equina": "yes"})
+    assert turn.disposition == "emergency"
+    assert turn.attributes["triage"]["reason"] == "cauda_equina"
 
 
 def test_calf_pain_on_walking_that_eases_with_rest_needs_a_doctor(chat):

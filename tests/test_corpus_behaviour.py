@@ -58,7 +58,7 @@ SETUP = {
     "question:sudden_severe": ["my calf hurts", "no", "no", "nothing", "no", "suddenly"],
     "guide": ["calf stretch"],
     "menu:stretch": ["give me some stretches"],
-    "outcome": ["my calf hurts after running", "no", "no", "no", "gradually", "no"],
+    "outcome": ["my calf hurts after running", "no", "no", "no", "gradually", "no", "no"],
     "checkin:consent": ["check in"],
     "checkin:pain": ["check in", "yes"],
     "checkin:flags": ["check in", "yes", "five"],

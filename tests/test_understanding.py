@@ -11,7 +11,8 @@ from support import Conversation
 NO_FLAGS = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no", "compartment": "no",
             "injury_signs": "no",
             "necrotising": "no", "sudden_severe": "no", "cauda_equina": "no",
-            "nerve_weakness": "no", "statin": "no", "tear_signs": "no", "cramp_long": "no"}
+            "nerve_weakness": "no", "statin": "no", "tear_signs": "no", "cramp_long": "no",
+            "claudication": "no"}
 
 
 @pytest.fixture
@@ -345,3 +346,78 @@ def test_an_opening_not_understood_goes_straight_into_the_checks(chat):
 def test_caregivers_for_every_relation_are_named_naturally(chat, subject, who):
     turn = chat().says(subject=subject, location="calf")
     assert turn.text.startswith(f"Okay, I'll ask about {who}.")
+
+
+# --- how it is going, answers without a yes or a no, both ways at once -----------------
+
+def test_nothing_really_to_a_warning_question_is_a_no(chat):
+    # "Any shortness of breath...?" "Nothing really." Alexa hears a statement naming no
+    # cause; it answers the question rather than repeating it (and never counts as unsure).
+    convo = chat()
+    convo.says(location="calf", trigger="exercise", onset="gradual")
+    assert convo.turns[-1].pending == "pe_signs"
+    turn = convo.says(trigger="none")
+    assert turn.attributes["triage"]["facts"]["pe_signs"] == "no"
+    assert turn.pending == "limb_threat" and turn.disposition is None
+
+
+def test_nothing_at_what_brought_it_on_is_no_cause(chat):
+    convo = chat()
+    convo.says(location="calf")
+    reaches_question(convo, "trigger", {})
+    turn = convo.no()  # "nothing" is heard as a no
+    assert turn.attributes["triage"]["facts"]["trigger"] == "none"
+
+
+def test_getting_worse_said_up_front_needs_a_doctor(chat):
+    # "I pulled my hamstring at football five days ago and it's getting worse"
+    convo = chat()
+    convo.says(location="hamstring", trigger="exercise", onset="sudden",
+               symptom="worsening", duration="P5D")
+    turn = convo.answer_until_outcome(NO_FLAGS)
+    assert turn.disposition == "doctor"
+    assert "persisting" not in [t.pending for t in convo.turns], "not asked what was said"
+
+
+@pytest.mark.parametrize("days, expected", [("P13D", "doctor"), ("P9D", "self_care")])
+def test_no_better_after_about_two_weeks_needs_a_doctor(chat, days, expected):
+    # "about two weeks" (item 17) includes thirteen days said to be no better; nine is early
+    convo = chat()
+    convo.says(location="hamstring", trigger="exercise", onset="sudden",
+               symptom="not_improving", duration=days)
+    turn = convo.answer_until_outcome({**NO_FLAGS, "persisting": "no"})
+    assert turn.disposition == expected
+
+
+def test_why_names_how_long_it_has_been(chat):
+    convo = chat()
+    convo.says(location="hamstring", trigger="exercise", onset="sudden",
+               symptom="not_improving", duration="P13D")
+    convo.answer_until_outcome(NO_FLAGS)
+    turn = convo.intent("WhyIntent")
+    assert "how long it's been" in turn.text and "it not getting better" in turn.text
+
+
+def test_a_cramp_since_last_night_is_when_it_began_not_how_long_it_lasted(chat):
+    convo = chat()
+    convo.says(location="calf", symptom="cramp", since="last_night")
+    facts = convo.turns[-1].attributes["triage"]["facts"]
+    assert facts["duration_kind"] == "since"
+    turn = convo.answer_until_outcome({**NO_FLAGS, "cramp_frequent": "no"})
+    assert "cramp_long" in [t.pending for t in convo.turns], "how long it lasted is asked"
+    assert turn.disposition != "urgent"
+
+
+def test_a_cramp_lasting_twenty_minutes_is_one_long_cramp(chat):
+    convo = chat()
+    turn = convo.says(location="calf", symptom="cramp", duration="PT20M")
+    turn = convo.answer_until_outcome(NO_FLAGS)
+    assert turn.disposition == "urgent"
+
+
+def test_a_finding_heard_both_stated_and_denied_at_once_stands(chat):
+    # a garbled "it's swollen... no... yes swollen": the statement is the safer reading
+    convo = chat()
+    turn = convo.says(location="calf", symptom="swollen", denied="swollen")
+    assert turn.attributes["triage"]["facts"]["swollen"] == "yes"
+    assert convo.turns[-1].pending != "confirm"

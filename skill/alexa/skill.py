@@ -33,6 +33,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     session.LaunchHandler,
     triage.EmergencyHelpHandler,
     caregivers.NameHandler,
+    triage.NothingAnswerHandler,
     triage.StatementHandler,
     triage.CorrectionHandler,
     # Answers that belong to the phase the person is in.

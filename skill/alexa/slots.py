@@ -20,6 +20,13 @@ def slot(intent: Intent | None, name: str) -> Slot | None:
     return intent.slots.get(name)
 
 
+def filled(intent: Intent | None) -> set[str]:
+    """The names of the slots that heard something."""
+    if intent is None or not intent.slots:
+        return set()
+    return {name for name, s in intent.slots.items() if s is not None and s.value is not None}
+
+
 def resolved_ids(s: Slot | None) -> list[str]:
     """Every resolved id in a slot (one, or several for a multi-value slot)."""
     if s is None:

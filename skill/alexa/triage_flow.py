@@ -71,37 +71,51 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
         value = slots.resolved_id(slots.slot(intent, slot_name))
         if value:
             facts[fact] = value
-    for finding in stated_in(intent):
+    stated = stated_in(intent)
+    for finding in stated:
         state_finding(facts, finding, YES)
     for finding in denied_in(intent):
+        # Heard both ways in one breath ("swollen, well no, not swollen... yes swollen"):
+        # the statement stands, the safer reading.
+        if finding in stated:
+            continue
         if facts.get(finding) != YES or not is_red_flag(finding):
             state_finding(facts, finding, NO)
     for finding in slots.resolved_ids(slots.slot(intent, CONTEXT_SLOT)):
         state_finding(facts, finding, YES)
-    days = duration_of(handler_input, intent)
-    if days is not None:
-        facts["duration_days"] = days
+    record_duration(handler_input, intent)
     subject = facts.get("subject")
     new_subject = subject not in (None, "self") and subject != before.get("subject")
     return facts != before, new_subject
 
 
-def duration_of(handler_input: HandlerInput, intent: Intent | None) -> float | None:
-    """How long, in days: "for three weeks", "more than two weeks", "since Christmas"."""
-    days = durations.iso_days(getattr(slots.slot(intent, "duration"), "value", None))
+def record_duration(handler_input: HandlerInput, intent: Intent | None) -> bool:
+    """Note how long, in days: "for three weeks", "more than two weeks", "since Christmas".
+    A length from "since ..." is marked as such: "a cramp since last night" says when it
+    began, not that one cramp lasted all night. False when nothing usable was said."""
+    days, since = durations.iso_days(getattr(slots.slot(intent, "duration"), "value", None)), False
     if days is None:
         anchor = slots.resolved_id(slots.slot(intent, "since"))
         raw_date = getattr(slots.slot(intent, "since_date"), "value", None)
         if anchor or raw_date:
             today = local_now(handler_input).date()
+            since = True
             days = (
                 durations.days_since(anchor, today)
                 if anchor
                 else durations.days_since_date(str(raw_date), today)
             )
     if days is None:
-        return None
-    return durations.compared(days, slots.resolved_id(slots.slot(intent, "compare")))
+        return False
+    facts = conversation(handler_input).triage.facts
+    facts["duration_days"] = durations.compared(
+        days, slots.resolved_id(slots.slot(intent, "compare"))
+    )
+    if since:
+        facts["duration_kind"] = "since"
+    else:
+        facts.pop("duration_kind", None)
+    return True
 
 
 def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) -> Response:
@@ -110,7 +124,8 @@ def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) 
     lowered); a statement that adds nothing re-asks the question with a hint."""
     c = content(handler_input)
     state = conversation(handler_input)
-    lowering = [f for f in lowered_by(state.triage.facts, denied_in(intent)) if is_red_flag(f)]
+    denied = [f for f in denied_in(intent) if f not in stated_in(intent)]
+    lowering = [f for f in lowered_by(state.triage.facts, denied) if is_red_flag(f)]
     before = current_question(handler_input)
     learned, caregiver = take_statement(handler_input, intent)
     if lowering:

@@ -127,7 +127,12 @@ def why_text(
             (i for i, prefix in enumerate(order) if e.startswith(prefix)), len(order)
         ),
     )
-    phrases = [table[e] for e in ranked if e in table]
+    # "name=value", or the bare name for facts whose value varies ("duration_days=13").
+    phrases = [
+        table.get(e) or table[e.split("=")[0]]
+        for e in ranked
+        if e in table or e.split("=")[0] in table
+    ]
     if phrases:
         intro = content.say("why.intro", subject, evidence=_join(phrases))
     else:

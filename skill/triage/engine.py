@@ -28,7 +28,7 @@ Condition = dict[str, Any]
 
 PROTOCOL_PATH = Path(__file__).with_name("protocol.json")
 DISPOSITIONS = tuple(str(d) for d in Disposition)
-MAX_QUESTIONS = 10
+MAX_QUESTIONS = 11  # the longest path (a cast, no cause, side of the leg); most ask 4 or 5
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 
@@ -61,6 +61,10 @@ class Protocol:
     @property
     def caution(self) -> tuple[str, ...]:
         return tuple(self.raw["caution_values"])
+
+    @property
+    def persist_about(self) -> float:
+        return float(self.raw["persist_about"]["fraction"])
 
     def covers(self, qid: str) -> tuple[str, ...]:
         return tuple(self.questions.get(qid, {}).get("covers", ()))
@@ -149,14 +153,21 @@ def picture(facts: Facts, protocol: Protocol | None = None) -> Picture:
 
 
 def _persisting_from_duration(out: Picture, protocol: Protocol) -> None:
-    """A stated duration past the family's limit answers "has it gone on too long"."""
+    """A stated duration past the family's limit answers "has it gone on too long"; so
+    does "no better" said when it is within `persist_about` of the limit ("about two
+    weeks" includes thirteen days)."""
     days = out.facts.get("duration_days")
     if out.facts.get("persisting") == YES or not isinstance(days, int | float):
         return
     limit = _family(out.facts, protocol).get("persist_days")
-    if limit is not None and days > limit:
+    if limit is None:
+        return
+    if days > limit:
         out.facts["persisting"] = YES
         out.sources["persisting"] = {"duration_days"}
+    elif out.facts.get("not_improving") == YES and days >= limit * protocol.persist_about:
+        out.facts["persisting"] = YES
+        out.sources["persisting"] = {"duration_days", "not_improving"}
 
 
 def effective_facts(facts: Facts, protocol: Protocol | None = None) -> Facts:

@@ -57,6 +57,7 @@ SLOT_IDS: dict[str, set[str]] = {
         "heavy",
         "hot_red",
         "long_cramp",
+        "not_improving",
         "numb_tingling",
         "out_of_proportion",
         "pop",
@@ -69,6 +70,7 @@ SLOT_IDS: dict[str, set[str]] = {
         "tight_shiny",
         "very_unwell",
         "weak_leg",
+        "worsening",
         "wound",
     },
     # a reassurance; the id is the SYMPTOM it denies

@@ -29,6 +29,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_PATH = Path(__file__).with_name("cases.jsonl")
+# A second set written later from clinical.md alone, by someone who had not seen the skill;
+# first run 105/120 exact. The fixes it led to are in; it is part of the yardstick now.
+HOLDOUT_PATH = Path(__file__).with_name("holdout.jsonl")
+CASE_FILES: tuple[Path, ...] = (CASES_PATH, HOLDOUT_PATH)
 PROTOCOL_PATH = ROOT / "skill" / "triage" / "protocol.json"
 
 # Ascending order: a final level with a lower rank than expected is under-triage.
@@ -56,6 +60,7 @@ SYMPTOMS: frozenset[str] = frozenset({
     "clammy",  # infection
     "sore_stiff", "eases_rest", "better_moving", "heavy", "bleeding", "discoloured",  # pattern
     "bleeding_uncontrolled",  # a vein that keeps bleeding despite pressure (item 22)
+    "worsening", "not_improving",  # course: the `persisting` question's answer in their words
 })
 CONTEXTS: frozenset[str] = frozenset({
     "cast", "statin", "varicose", "smoker", "diabetes", "immunosuppressed", "pregnant",
@@ -205,16 +210,18 @@ class Case:
         )
 
 
-def load_cases(path: Path = CASES_PATH) -> list[Case]:
+def load_cases(*paths: Path) -> list[Case]:
+    """Every case in the given files (all of CASE_FILES by default); ids are unique."""
     cases: list[Case] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path.name} line {n}: {exc}") from exc
-        cases.append(Case.from_json(raw))
+    for path in paths or CASE_FILES:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name} line {n}: {exc}") from exc
+            cases.append(Case.from_json(raw))
     ids = [c.id for c in cases]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

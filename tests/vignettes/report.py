@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from .patient import (
-    CASES_PATH,
     DEFAULT_SEED,
     LEVELS,
     Case,
@@ -262,7 +261,9 @@ def results_json(results: Sequence[Result]) -> list[dict[str, Any]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make triage-report", description=__doc__)
-    parser.add_argument("--cases", type=Path, default=CASES_PATH)
+    parser.add_argument(
+        "--cases", type=Path, nargs="*", default=[], help="case files (default: all of them)"
+    )
     parser.add_argument("--only", nargs="*", default=[], help="case id prefixes")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", default=DEFAULT_SEED, help="wording RNG seed")
@@ -272,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the console's NLU: generous, or strict (only the model's samples)")
     args = parser.parse_args(argv)
 
-    cases = select_cases(load_cases(args.cases), args.only)
+    cases = select_cases(load_cases(*args.cases), args.only)
     started = time.monotonic()
     results = run_all(cases, args.workers, args.seed, args.nlu)
     if args.nlu != "generous":

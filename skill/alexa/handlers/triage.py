@@ -65,6 +65,28 @@ class StatementHandler(IntentHandler):
         return triage_flow.statement(handler_input, intent, prefix)
 
 
+class NothingAnswerHandler(IntentHandler):
+    """ "Nothing really" or "nothing in particular" to a yes/no question is a no. Alexa
+    hears a statement naming no cause; taking it as one would only repeat the question."""
+
+    intents = STATEMENTS
+    phases = (Phase.QUESTION,)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not super().can_handle(handler_input):
+            return False
+        intent = handler_input.request_envelope.request.intent
+        if slots.filled(intent) != {"trigger"}:
+            return False
+        if slots.resolved_id(slots.slot(intent, "trigger")) != "none":
+            return False
+        question = triage_flow.pending_question(conversation(handler_input))
+        return question is not None and question.answers == "yes_no"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return triage_flow.answer_pending(handler_input, "no")
+
+
 class CorrectionHandler(IntentHandler):
     intents = ("CorrectionIntent",)
 
@@ -146,11 +168,10 @@ class DurationHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         intent = handler_input.request_envelope.request.intent
-        days = triage_flow.duration_of(handler_input, intent)
-        if days is None:  # "a long time": ask for a length the rules can use
+        if not triage_flow.record_duration(handler_input, intent):
+            # "a long time": ask for a length the rules can use
             text = c.say("unclear.duration")
             return reply(handler_input, text, reprompt=text)
-        conversation(handler_input).triage.facts["duration_days"] = days
         return carry_on(handler_input, c.say("unclear.duration_noted"))
 
 
