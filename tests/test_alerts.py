@@ -617,3 +617,32 @@ def test_still_subscribed_keeps_the_user_id(sqlite, lwa):
                 {"subscriptions": [{"eventName": "AMAZON.MessageAlert.Activated"}]})
     check_in(mom, "mother", flags="emergency")
     assert len(events()) == 1
+
+
+def test_a_call_for_help_about_a_shared_person_alerts_too(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    turn = mom.intent("EmergencyHelpIntent", subject="mother")  # "call an ambulance for mom"
+    assert turn.ended and "911" in turn.text
+    (body,) = events()
+    assert body["event"]["payload"]["messageGroup"]["urgency"] == "URGENT"
+    assert "your mom told me about her leg, I said she should call 911 now" in (
+        carer.launch().text)
+
+
+def test_when_the_accounts_choice_cannot_be_read_the_failure_is_logged(sqlite, lwa, caplog,
+                                                                      monkeypatch):
+    mom, _ = linked(sqlite)
+    mom.launch()
+    mom.intent("CheckInIntent", subject="mother")
+    mom.intent("PainScaleIntent", score="5")
+    from skill.checkins import account
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the table is away")
+
+    monkeypatch.setattr(account, "load_profile", broken)
+    with caplog.at_level(logging.WARNING):
+        turn = mom.yes()
+    assert turn.text.startswith("This could be serious. Call 911 now.")
+    assert "alert failure: could not queue the alert (LookupError)" in caplog.text

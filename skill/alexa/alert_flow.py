@@ -100,7 +100,10 @@ def dispatch(handler_input: HandlerInput, services: Services, pending: Pending) 
         # The warning's storage allowance, counted from when it was decided: a check-in's
         # save has used part of it already.
         with budget.tight(max(0.0, pending.at + budget.WARNING_S - time.monotonic())):
-            if persistence.load(handler_input).get(alerts.OWNER_FLAG) is not True:
+            chose = persistence.load(handler_input)
+            if not chose and persistence.failed(handler_input):
+                raise LookupError("the account's choice could not be read")
+            if chose.get(alerts.OWNER_FLAG) is not True:
                 return  # the owner has not agreed
             recipients = alerts.queue(
                 services.store,
