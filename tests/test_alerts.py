@@ -646,3 +646,13 @@ def test_when_the_accounts_choice_cannot_be_read_the_failure_is_logged(sqlite, l
         turn = mom.yes()
     assert turn.text.startswith("This could be serious. Call 911 now.")
     assert "alert failure: could not queue the alert (LookupError)" in caplog.text
+
+
+def test_stop_at_the_owner_question_leaves_alerts_off_and_ends(sqlite, lwa):
+    mom = Conversation(store=sqlite, user="owner")
+    mom.launch()
+    mom.intent("AlertCaregiversIntent")
+    turn = mom.intent("AMAZON.StopIntent")
+    assert turn.ended and "won't be alerted" in turn.text
+    mom.launch()
+    assert "Alerts aren't on" in mom.intent("StopAlertsIntent").text

@@ -51,7 +51,10 @@ class ConfirmAlertsHandler(IntentHandler):
         c = content(handler_input)
         conversation(handler_input).confirm = None
         prompt = c.say("checkin.next")
-        if get_intent_name(handler_input) != "AMAZON.YesIntent":
+        name = get_intent_name(handler_input)
+        if name in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
+            return reply(handler_input, c.say("alerts.owner_declined"), end=True)
+        if name != "AMAZON.YesIntent":
             return reply(handler_input, join(c.say("alerts.owner_declined"), prompt), prompt)
         owner = user_of(handler_input)
         attrs = persistence.load(handler_input)
