@@ -1,5 +1,7 @@
-"""Keys and tags made from Alexa ids with a secret, so neither the table nor the logs hold
-a raw id, and a log line cannot be joined to a table row without the secret:
+"""Keys and tags made from Alexa ids with a secret, so no table key and no log line holds
+a raw id, and a log line cannot be joined to a table row without the secret (the one raw
+id the table holds is a caregiver's, in their ALERTME item while they want alerts,
+because a Proactive Events notification must name it: skill.checkins.alerts):
 
     table key    HMAC-SHA-256(k_user, user id), 32 hex      pk = USER#<key>
     voice key    HMAC-SHA-256(k_person, person id), 12 hex  profile voice-<key>

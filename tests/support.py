@@ -120,7 +120,7 @@ class Conversation:
 
     def __init__(self, db: Path | None = None, locale: str = "en-US", user: str = "person-1",
                  screen: bool = False, store: Any = None, person: str | None = None,
-                 time_zone: str | None = None) -> None:
+                 time_zone: str | None = None, permissions: tuple[str, ...] = ()) -> None:
         self.store = store if store is not None else SqliteStore(db or ":memory:")
         # Alexa's APIs (settings, reminders) are a local fake on 127.0.0.1.
         self.api = alexa_fake.start()
@@ -129,6 +129,8 @@ class Conversation:
         if time_zone:
             self.api.zones[self.device_id] = time_zone
         self.person = person
+        self.permissions = permissions  # scopes the user has granted (with a consent token)
+        self.api_endpoint: str | None = None  # None: the fake's (read each turn)
         self.locale = locale
         self.user_id = f"amzn1.ask.account.{user}"
         self.screen = screen
@@ -143,16 +145,20 @@ class Conversation:
         interfaces: dict[str, Any] = {}
         if self.screen:
             interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.3"}}
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.permissions:
+            user["permissions"] = {"consentToken": "consent-token", "scopes": {
+                scope: {"status": "GRANTED"} for scope in self.permissions}}
         session: dict[str, Any] = {
             "new": new, "sessionId": self.session_id,
-            "application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
+            "application": {"applicationId": SKILL_ID}, "user": user,
         }
         if not new and self.attributes is not None:
             session["attributes"] = self.attributes
         system: dict[str, Any] = {
-            "application": {"applicationId": SKILL_ID}, "user": {"userId": self.user_id},
+            "application": {"applicationId": SKILL_ID}, "user": user,
             "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
-            "apiEndpoint": self.api.url, "apiAccessToken": alexa_fake.TOKEN,
+            "apiEndpoint": self.api_endpoint or self.api.url, "apiAccessToken": alexa_fake.TOKEN,
         }
         if self.person:  # a recognised voice (personalization)
             system["person"] = {"personId": f"amzn1.ask.person.{self.person}"}

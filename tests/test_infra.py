@@ -32,6 +32,8 @@ ALLOWED_LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 ALLOWED_SECRET_ACTIONS = {"ssm:GetParameter"}
 ALLOWED_KEY_ACTIONS = {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
 SECRET_PARAMETER = "/leg-pain-guide/user-key-secret"
+CLIENT_ID = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef"
+CLIENT_SECRET_PARAMETER = "/leg-pain-guide/alexa-client-secret"
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
 # moto does not model CloudWatch alarms inside stacks; the alarms are checked in the JSON.
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS.*CloudWatch.*Alarm")
@@ -152,11 +154,54 @@ def test_the_user_key_secret_is_an_ssm_parameter_or_a_noecho_value_and_one_is_re
         "HasSecretParameter", {"Ref": "UserKeySecretParameter"}, {"Ref": "AWS::NoValue"}]}
     assert env["USER_KEY_SECRET"] == {"Fn::If": [
         "HasSecret", {"Ref": "UserKeySecret"}, {"Ref": "AWS::NoValue"}]}
-    (rule,) = load_template()["Rules"].values()
-    (assertion,) = rule["Assertions"]
+    (assertion,) = load_template()["Rules"]["UserKeySecretIsGiven"]["Assertions"]
     assert assertion["Assert"] == {"Fn::Or": [
         {"Fn::Not": [{"Fn::Equals": [{"Ref": "UserKeySecretParameter"}, ""]}]},
         {"Fn::Not": [{"Fn::Equals": [{"Ref": "UserKeySecret"}, ""]}]}]}
+
+
+def test_the_alexa_client_secret_is_an_ssm_parameter_read_at_run_time(cfn):
+    """Issue 14: the Login with Amazon client secret never sits in the template or the
+    function's configuration: only the SSM parameter's name, and the right to read it."""
+    params = cfn["Parameters"]
+    assert re.fullmatch(params["AlexaClientSecretParameter"]["AllowedPattern"],
+                        CLIENT_SECRET_PARAMETER)
+    assert re.fullmatch(params["AlexaClientId"]["AllowedPattern"], CLIENT_ID)
+    for bad in ["no-slash", "*"]:
+        assert not re.fullmatch(params["AlexaClientSecretParameter"]["AllowedPattern"], bad)
+    assert not [p for p in params if "ClientSecret" in p and p != "AlexaClientSecretParameter"]
+    assert params["AlexaEventsStage"]["AllowedValues"] == ["development", "live"]
+    env = cfn["Resources"]["SkillFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["ALEXA_CLIENT_SECRET_PARAMETER"] == {"Fn::If": [
+        "HasClientSecretParameter", {"Ref": "AlexaClientSecretParameter"},
+        {"Ref": "AWS::NoValue"}]}
+    assert "ALEXA_CLIENT_SECRET" not in env
+    assert env["ALEXA_EVENTS_STAGE"] == {"Ref": "AlexaEventsStage"}
+    readers = [st for _, st in _statements(cfn) if "AlexaClientSecretParameter" in json.dumps(st)]
+    (statement,) = readers
+    assert statement["Action"] == "ssm:GetParameter"
+    (assertion,) = load_template()["Rules"]["AlexaClientIsWhole"]["Assertions"]
+    assert "AlexaClientId" in json.dumps(assertion) and "AlexaClientSecretParameter" in (
+        json.dumps(assertion))
+
+
+def test_alert_failures_raise_an_alarm(cfn):
+    """Every alert that could not be pushed logs a line the metric filter counts."""
+    from skill.alexa import alert_flow
+
+    props = cfn["Resources"]["AlertFailureMetric"]["Properties"]
+    assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
+    prefix = re.fullmatch(r'\{ \$\.message = "(.*)\*" \}', props["FilterPattern"]).group(1)
+    assert alert_flow.FAILURE.startswith(prefix)
+    (transform,) = props["MetricTransformations"]
+    alarm = _alarm(cfn, "AlertFailureAlarm")
+    assert (alarm["Namespace"], alarm["MetricName"]) == (
+        transform["MetricNamespace"], transform["MetricName"])
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    source = (ROOT / "skill" / "alexa" / "alert_flow.py").read_text()
+    warned = re.findall(r'logger\.warning\(\s*"([^"]*)"', source)
+    failures = [w for w in warned if not w.startswith("storage failure")]
+    assert failures and all(w.startswith("%s: ") for w in failures), failures
 
 
 def test_an_optional_customer_managed_key_encrypts_the_table_and_the_log_group(cfn):
@@ -287,9 +332,12 @@ def test_the_role_may_touch_only_its_table_and_its_log_group(cfn):
         actions = set(_as_list(st["Action"]))
         if actions <= ALLOWED_TABLE_ACTIONS:
             assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["Table", "Arn"]}]
-        elif actions <= ALLOWED_SECRET_ACTIONS:  # the one parameter, by its full ARN
-            assert _as_list(st["Resource"]) == [{"Fn::Sub": "arn:${AWS::Partition}:ssm:"
-                "${AWS::Region}:${AWS::AccountId}:parameter${UserKeySecretParameter}"}]
+        elif actions <= ALLOWED_SECRET_ACTIONS:  # one parameter each, by its full ARN
+            assert _as_list(st["Resource"]) in (
+                [{"Fn::Sub": "arn:${AWS::Partition}:ssm:"
+                  "${AWS::Region}:${AWS::AccountId}:parameter${UserKeySecretParameter}"}],
+                [{"Fn::Sub": "arn:${AWS::Partition}:ssm:"
+                  "${AWS::Region}:${AWS::AccountId}:parameter${AlexaClientSecretParameter}"}])
         elif actions <= ALLOWED_KEY_ACTIONS:  # the one key, and only through the services
             assert _as_list(st["Resource"]) == [{"Ref": "KmsKeyArn"}]
             assert set(st["Condition"]["StringEquals"]) == {"kms:ViaService"}
@@ -349,8 +397,10 @@ def make_stack(monkeypatch, **parameters: str) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def stack(monkeypatch) -> Iterator[dict[str, Any]]:
-    # moto drops a policy left out with AWS::NoValue badly, so both optional ones are on.
-    yield from make_stack(monkeypatch, KmsKeyArn=KEY_ARN, ReservedConcurrency="5")
+    # moto drops a policy left out with AWS::NoValue badly, so the optional ones are on.
+    yield from make_stack(monkeypatch, KmsKeyArn=KEY_ARN, ReservedConcurrency="5",
+                          AlexaClientId=CLIENT_ID,
+                          AlexaClientSecretParameter=CLIENT_SECRET_PARAMETER)
 
 
 def test_the_stack_creates_the_table_with_the_key_schema(stack):
@@ -373,6 +423,10 @@ def test_the_stack_creates_the_function_wired_to_table_and_skill(stack):
     assert env["SKILL_ID"] == SKILL_ID
     assert env["USER_KEY_SECRET_PARAMETER"] == SECRET_PARAMETER
     assert "USER_KEY_SECRET" not in env, "the parameter's name, never a value"
+    assert env["ALEXA_CLIENT_ID"] == CLIENT_ID
+    assert env["ALEXA_CLIENT_SECRET_PARAMETER"] == CLIENT_SECRET_PARAMETER
+    assert "ALEXA_CLIENT_SECRET" not in env, "the client secret is read at run time"
+    assert env["ALEXA_EVENTS_STAGE"] == "development"
     concurrency = lam.get_function_concurrency(FunctionName=arn)
     assert concurrency["ReservedConcurrentExecutions"] == 5
     assert config["Runtime"] == "python3.13" and config["Timeout"] == 7
@@ -403,7 +457,9 @@ def test_the_stack_role_names_only_the_table_log_group_secret_and_key(stack):
     assert resources["dynamodb"] == {table_arn}
     assert {r.removesuffix(":*") for r in resources["logs"]} == {
         group["arn"].removesuffix(":*")}
-    assert resources["ssm"] == {f"arn:aws:ssm:us-east-1:123456789012:parameter{SECRET_PARAMETER}"}
+    assert resources["ssm"] == {
+        f"arn:aws:ssm:us-east-1:123456789012:parameter{SECRET_PARAMETER}",
+        f"arn:aws:ssm:us-east-1:123456789012:parameter{CLIENT_SECRET_PARAMETER}"}
     assert resources["kms"] == {KEY_ARN}
     assert set(resources) == {"dynamodb", "logs", "ssm", "kms"}
 
@@ -537,11 +593,15 @@ def test_manifest_endpoint_interfaces_permissions_and_events(manifest):
     assert all(arn.match(r["endpoint"]["uri"]) for r in custom["regions"].values())
     assert {"type": "ALEXA_PRESENTATION_APL"} in [
         {"type": i["type"]} for i in custom["interfaces"]]
-    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"},
+                                       {"name": "alexa::devices:all:notifications:write"}]
     events = manifest["events"]
     assert arn.match(events["endpoint"]["uri"])
     names = {s["eventName"] for s in events["subscriptions"]}
-    assert {"SKILL_DISABLED", "SKILL_PERMISSION_ACCEPTED", "SKILL_PERMISSION_CHANGED"} <= names
+    assert {"SKILL_DISABLED", "SKILL_PERMISSION_ACCEPTED", "SKILL_PERMISSION_CHANGED",
+            "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED"} <= names
+    # Caregiver alerts (issue 14): the one schema the skill publishes.
+    assert events["publications"] == [{"eventName": "AMAZON.MessageAlert.Activated"}]
 
 
 def test_manifest_privacy_and_compliance(manifest):

@@ -64,7 +64,8 @@ CALL_TIME = {
     name: "7" for name in (
         "answered", "caution", "code", "count", "date", "day", "days", "done", "evidence",
         "first", "guide", "half", "hint", "hour", "items", "last", "minute", "month", "n",
-        "name", "names", "next", "offer", "options", "outcome", "pain", "per_leg", "reps",
+        "name", "names", "next", "offer", "options", "outcome", "pain", "part", "per_leg",
+        "reps",
         "safety_net",
         "seconds", "times",
         "previous", "prompt", "question", "retention", "score", "setup", "side",

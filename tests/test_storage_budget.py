@@ -84,7 +84,19 @@ def test_an_urgent_check_in_warning_too(convo):
     assert took < WARNING_LIMIT_S, f"{took:.2f} s"
 
 
-def test_a_triage_warning_makes_no_storage_call_at_all(convo, silent):
+def test_a_triage_warning_makes_no_storage_call_before_it_is_built(convo, silent, monkeypatch):
+    """The warning is built without storage; only then (issue 14) does the alert for
+    caregivers read whether the account alerts anyone, within the warning's allowance."""
+    from skill.alexa import alert_flow
+
+    at_reply: list[int] = []
+    process = alert_flow.AlertInterceptor.process
+
+    def counting(self, handler_input, response):
+        at_reply.append(silent.requests)
+        process(self, handler_input, response)
+
+    monkeypatch.setattr(alert_flow.AlertInterceptor, "process", counting)
     convo.launch()
     before = silent.requests
     turn, took = timed(
@@ -92,7 +104,7 @@ def test_a_triage_warning_makes_no_storage_call_at_all(convo, silent):
     )
     assert turn.disposition == "emergency" and turn.text.startswith("This could be serious.")
     assert took < WARNING_LIMIT_S
-    assert silent.requests == before, "nothing waited on storage before the warning"
+    assert at_reply[-1] == before, "nothing waited on storage before the warning was built"
 
 
 def test_caregiver_and_account_turns_answer_in_time_and_say_what_failed(convo):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
+from ask_sdk_model.services import ApiClient
 
 from skill.alexa.state import Phase, conversation
 from skill.store import Store
@@ -16,9 +17,11 @@ from skill.store import Store
 @dataclass(frozen=True)
 class Services:
     """Dependencies handed to every handler when the skill is built. Alexa's own APIs
-    (reminders, settings) come through the SDK's service client factory instead."""
+    (reminders, settings) come through the SDK's service client factory instead; the
+    Proactive Events API, which needs no request token, through `api_client` itself."""
 
     store: Store
+    api_client: ApiClient | None = None
 
 
 class Handler(AbstractRequestHandler):  # type: ignore[misc]

@@ -14,7 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill import keys
-from skill.alexa import persistence
+from skill.alexa import alert_flow, persistence
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import CheckinState, conversation
 from skill.alexa.timezone import device_zone, local_now
@@ -155,6 +155,8 @@ def finish(
         # The warning first: nothing is read from storage before it is built, and the save
         # may hold it up only briefly.
         speech = warning(handler_input, warning_level, subject)
+        # Caregivers who agreed are alerted once this reply is built (alert_flow).
+        alert_flow.note(handler_input, warning_level, record.profile, "checkin")
         with budget.tight():
             saved = save(store, user, current, record.save, request_id)
         note = "" if saved or not record.save else c.say("storage_failed")

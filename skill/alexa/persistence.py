@@ -103,6 +103,11 @@ def load(handler_input: HandlerInput) -> dict[str, Any]:
     return attrs
 
 
+def failed(handler_input: HandlerInput) -> bool:
+    """Whether the profile could not be read (or saved) this request."""
+    return bool(handler_input.attributes_manager.request_attributes.get(_FAILED))
+
+
 def save(handler_input: HandlerInput) -> bool:
     manager = handler_input.attributes_manager
     if manager.request_attributes.get(_FAILED):

@@ -8,11 +8,13 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
+from skill.alexa.alert_flow import AlertInterceptor
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.errors import ErrorHandler
 from skill.alexa.handlers import (
     account,
+    alerts,
     caregivers,
     guides,
     questions,
@@ -38,6 +40,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     triage.CorrectionHandler,
     # Answers that belong to the phase the person is in.
     triage.ConfirmLoweringHandler,
+    alerts.ConfirmAlertsHandler,
     account.ConfirmDeleteHandler,
     account.CheckInAnswerHandler,
     guides.GuideTalkHandler,
@@ -47,14 +50,19 @@ HANDLERS: tuple[type[Handler], ...] = (
     triage.OfferHandler,
     triage.StartAnswerHandler,
     session.WaitHandler,
-    # Account features: check-ins, summaries, sharing, deleting data, reminders.
+    # Account features: check-ins, summaries, sharing, caregiver alerts, deleting data,
+    # reminders (each AskFor answer goes back to the feature that asked, by its token).
     account.CheckInStartHandler,
     caregivers.SummaryHandler,
     caregivers.ShareHandler,
     caregivers.ConnectHandler,
     caregivers.StopSharingHandler,
+    alerts.AlertCaregiversHandler,
+    alerts.SendMeAlertsHandler,
+    alerts.StopAlertsHandler,
     account.DeleteDataHandler,
     reminders.ReminderHandler,
+    alerts.AlertPermissionHandler,
     reminders.PermissionResponseHandler,
     # Side facts, guides and advice, explanations and everyday questions.
     triage.PainScaleHandler,
@@ -77,6 +85,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     session.HelpHandler,
     session.StopHandler,
     session.SessionEndedHandler,
+    alerts.NotificationsOffHandler,
     session.SkillEventHandler,
     # Catch-alls, last: any intent not handled above, then any request at all.
     session.FallbackHandler,
@@ -85,13 +94,14 @@ HANDLERS: tuple[type[Handler], ...] = (
 
 
 def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkill:
-    """api_client: how to reach Alexa's service APIs (reminders, settings); tests pass
-    one allowed to talk to a local fake on 127.0.0.1."""
-    builder = CustomSkillBuilder(
-        persistence_adapter=StoreAdapter(store), api_client=api_client or TimedApiClient()
-    )
+    """api_client: how to reach Alexa's service APIs (reminders, settings, proactive
+    events); tests and the console pass one allowed to talk to a local fake on 127.0.0.1."""
+    api_client = api_client or TimedApiClient()
+    builder = CustomSkillBuilder(persistence_adapter=StoreAdapter(store), api_client=api_client)
     builder.add_global_request_interceptor(RequestLogInterceptor())
-    services = Services(store=store)
+    services = Services(store=store, api_client=api_client)
+    # After the reply is built: alert caregivers about an emergency or urgent outcome.
+    builder.add_global_response_interceptor(AlertInterceptor(services))
     for handler in HANDLERS:
         builder.add_request_handler(handler(services))
     builder.add_exception_handler(ErrorHandler())

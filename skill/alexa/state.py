@@ -5,7 +5,8 @@ small; anything bigger lives in the store. `ConversationState.from_session` read
 came back (repairing junk rather than failing), `to_session` writes the same shape:
 `triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, last_answered,
 lowering, wanted}, `misses`/`missed_at` (turns not understood in a row),
-`guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`,
+`guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`
+("delete", or "alerts": the owner was asked whether to alert their caregivers),
 `naming` (the caregiver was just asked who a shared person is to them), `last` {speech,
 reprompt}. `sessionAttributes.triage.disposition` is a public contract.
 
@@ -28,13 +29,14 @@ from skill.speech.ssml import plausible
 from skill.triage.levels import Disposition
 
 CheckinStep = Literal["consent", "pain", "flags_emergency", "flags_urgent", "stretches"]
+Confirming = Literal["delete", "alerts"]
 _MAX_FACTS = 64  # a session never needs more; junk sent back is cut, not trusted
 
 
 class Phase(StrEnum):
     """Where the person is; decides what a bare "yes", "no" or "help" means."""
 
-    CONFIRM = "confirm"  # confirming a deletion
+    CONFIRM = "confirm"  # confirming a deletion, or alerts for caregivers
     CORRECT = "correct"  # confirming a correction that lowers a red flag
     CHECKIN = "checkin"  # in a daily check-in
     GUIDE = "guide"  # following RICE or a stretch step by step
@@ -198,7 +200,7 @@ class ConversationState:
     triage: TriageState = field(default_factory=TriageState)
     guide: GuideState | None = None
     checkin: CheckinState | None = None
-    confirm_delete: bool = False
+    confirm: Confirming | None = None  # a yes/no question about the account is waiting
     naming: bool = False  # just asked who a shared person is to the caregiver
     last: LastSpeech | None = None
     misses: int = 0  # turns in a row not understood at the same prompt
@@ -213,7 +215,9 @@ class ConversationState:
             triage=TriageState.from_session(attrs.get("triage")),
             guide=GuideState.from_session(attrs.get("guide")),
             checkin=CheckinState.from_session(attrs.get("checkin")),
-            confirm_delete=attrs.get("confirm") == "delete",
+            confirm=cast(Confirming, attrs["confirm"])
+            if attrs.get("confirm") in get_args(Confirming)
+            else None,
             naming=attrs.get("naming") is True,
             last=LastSpeech.from_session(attrs.get("last")),
             misses=_int(attrs.get("misses")),
@@ -226,8 +230,8 @@ class ConversationState:
             out["guide"] = self.guide.to_session()
         if self.checkin:
             out["checkin"] = self.checkin.to_session()
-        if self.confirm_delete:
-            out["confirm"] = "delete"
+        if self.confirm:
+            out["confirm"] = self.confirm
         if self.naming:
             out["naming"] = True
         if self.last:
@@ -256,7 +260,7 @@ class ConversationState:
 
     @property
     def phase(self) -> Phase:
-        if self.confirm_delete:
+        if self.confirm:
             return Phase.CONFIRM
         if self.triage.lowering:
             return Phase.CORRECT
@@ -281,7 +285,7 @@ class ConversationState:
         self.triage = TriageState()
         self.guide = None
         self.checkin = None
-        self.confirm_delete = False
+        self.confirm = None
         self.naming = False
         self.last = None
 
@@ -289,7 +293,7 @@ class ConversationState:
         """A new statement about symptoms comes before a guide, check-in or confirmation."""
         self.guide = None
         self.checkin = None
-        self.confirm_delete = False
+        self.confirm = None
         self.naming = False
 
     def ask_name(self, asking: bool = True) -> None:

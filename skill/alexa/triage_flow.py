@@ -7,7 +7,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, Response
 
-from skill.alexa import checkin_flow, slots
+from skill.alexa import alert_flow, checkin_flow, slots
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import WHY, ConversationState, Phase, conversation, parse_offer
 from skill.alexa.timezone import local_now
@@ -252,6 +252,10 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
     rendered = render_outcome(c, outcome, facts)
     if level == Disposition.EMERGENCY:
         prefix = ()  # the instruction comes first, with nothing before it
+    if triage.disposition is None or level.rank > triage.disposition.rank:
+        # A new or higher level: caregivers who agreed hear of it after this reply.
+        profile = checkin_flow.profile_for(handler_input, subject)
+        alert_flow.note(handler_input, level, profile, "triage")
     triage.disposition = level
     triage.reason = outcome.reason
     triage.cause = outcome.cause
@@ -345,7 +349,7 @@ def current_prompt(handler_input: HandlerInput) -> str:
     if phase == Phase.GUIDE:
         return c.say("guides.cues.prompt")
     if phase == Phase.CONFIRM:
-        return c.say("deletion.confirm")
+        return c.say("alerts.owner_confirm" if state.confirm == "alerts" else "deletion.confirm")
     if phase == Phase.CORRECT:
         findings = [
             f for fact in state.triage.lowering for f in load_protocol().covers(fact) or (fact,)

@@ -12,6 +12,8 @@ caregiver once ("who is this to you?" "my mom").
     viewer ACCESS#<owner>  {"labels": {profile: person id or null}, "since"}
     owner  SHARECODE       {"code"}                       the one live code (10 minutes)
     CODE#<code> / CODE     {"owner", "profiles"}
+    viewer ALERT#<owner>#… an alert waiting on the link (skill.checkins.alerts): it goes
+                           with the link
 
 Codes: one live code per owner (a new one cancels the old: a code counts only while its
 owner's SHARECODE still names it), consumed with a conditional delete so two redeemers
@@ -41,6 +43,7 @@ SHARE_CODE = "SHARECODE"
 TRIES = "TRIES"
 WRONG_GUESS_LOG = "share code refused: wrong"  # the metric filter matches this prefix
 OWN_PROFILES = ("self",)  # plus "voice-…": named by the viewer, not by the owner
+ALERTS = "ALERT#"  # alerts queued on a link: ALERT#<owner>#<id> under the viewer
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,28 @@ def shared_with_me(store: Store, viewer: str) -> list[Source]:
     return found
 
 
+def is_shared(store: Store, owner: str) -> bool:
+    """Whether anyone is linked to this owner's check-ins."""
+    return bool(store.query(user_pk(owner), "GRANT#"))
+
+
+def viewers_of(store: Store, owner: str, profile: str) -> list[tuple[str, str | None]]:
+    """Who may hear this profile of the owner's, with what each calls that person: both
+    halves of the link must stand (the owner's grant names the profile, and the viewer
+    still has the access)."""
+    found: list[tuple[str, str | None]] = []
+    for sk, grant in store.query(user_pk(owner), "GRANT#"):
+        if profile not in grant.get("profiles", []):
+            continue
+        viewer = sk.removeprefix("GRANT#")
+        access = store.get_item(user_pk(viewer), f"ACCESS#{owner}")
+        labels = access.get("labels", {}) if access else None
+        if isinstance(labels, dict) and profile in labels:
+            label = labels[profile]
+            found.append((viewer, label if isinstance(label, str) else None))
+    return found
+
+
 def name(store: Store, viewer: str, label: str) -> bool:
     """The viewer says who a shared person is to them ("my mom"): the unnamed profile they
     were given most recently takes that name. False when there was nobody to name."""
@@ -171,13 +196,15 @@ def name(store: Store, viewer: str, label: str) -> bool:
 
 
 def revoke_all(store: Store, owner: str) -> int:
-    """The owner stops sharing: every link they granted and their open code go.
-    Returns how many people lost access."""
+    """The owner stops sharing: every link they granted, the alerts waiting on those
+    links, and their open code go. Returns how many people lost access."""
     grants = store.query(user_pk(owner), "GRANT#")
     for sk, _ in grants:
         viewer = sk.removeprefix("GRANT#")
         store.delete_item(user_pk(owner), sk)
         store.delete_item(user_pk(viewer), f"ACCESS#{owner}")
+        for alert, _ in store.query(user_pk(viewer), f"{ALERTS}{owner}#"):
+            store.delete_item(user_pk(viewer), alert)
     _drop_code(store, owner)
     return len(grants)
 

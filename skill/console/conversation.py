@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from skill.console import envelopes
@@ -28,11 +29,22 @@ class Turn:
         return {**line, "error": self.error} if self.error else line
 
 
+@lru_cache(maxsize=1)
+def _console_skill() -> Any:
+    """The skill as Lambda builds it, except that its calls to Alexa's APIs may go to a
+    local fake on http://127.0.0.1 (`--api-endpoint`, and LWA_TOKEN_URL for the token)."""
+    from skill.alexa.api_client import TimedApiClient
+    from skill.alexa.skill import build_skill
+    from skill.store import open_store
+
+    return build_skill(open_store(), api_client=TimedApiClient(allow_loopback_http=True))
+
+
 def skill_handler(event: dict[str, Any]) -> dict[str, Any]:
     # Imported on first use so `--help` and the matcher tests never build the skill.
-    from skill.alexa.entry import handle_event
+    from skill.alexa.entry import respond
 
-    return handle_event(event)
+    return respond(_console_skill, event)
 
 
 class Conversation:

@@ -37,3 +37,32 @@ def clock_time(content: Content, hour: int, minute: int) -> str:
     half = content.get("calendar.halves")[hour >= 12]
     key = "calendar.time_on_the_hour" if minute == 0 else "calendar.time"
     return content.say(key, hour=hour % 12 or 12, minute=f"{minute:02d}", half=half)
+
+
+def moment_phrase(content: Content, when: datetime, now: datetime) -> str:
+    """When something happened, as spoken: this morning, last night, yesterday evening,
+    Monday afternoon, November 25. `when` and `now` are in the same (device's) zone. The
+    small hours belong to the night before ("Sunday night" for 2 AM on Monday)."""
+    part = _part_of_day(when.hour)
+    day = when.date() if when.hour >= 5 else date.fromordinal(when.date().toordinal() - 1)
+    days = (now.date() - day).days
+    parts = content.get("calendar.parts")
+    if part == "night" and days <= 1:
+        return content.say("calendar.moments.last_night")
+    if days <= 0:
+        return content.say("calendar.moments.this", part=parts[part])
+    if days == 1:
+        return content.say("calendar.moments.yesterday", part=parts[part])
+    if days < 7:
+        return content.say(
+            "calendar.moments.weekday", weekday=weekday(content, day), part=parts[part]
+        )
+    return content.say("calendar.moments.older", date=date_words(content, day))
+
+
+def _part_of_day(hour: int) -> str:
+    if 5 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 17:
+        return "afternoon"
+    return "evening" if hour >= 17 else "night"

@@ -15,6 +15,9 @@ Alexa ids: user keys are HMACs (skill.keys). Item types:
                                                       what they call each of those people
     pk = USER#<user>    sk = SHARECODE                this user's one live share code
     pk = USER#<user>    sk = TRIES                    counter: share codes tried this hour
+    pk = USER#<user>    sk = ALERTME                  this user wants caregiver alerts
+                                                      (skill.checkins.alerts)
+    pk = USER#<user>    sk = ALERT#<owner>#<id>       an alert waiting for this user's launch
     pk = CODE#<code>    sk = CODE                     a one-time share code
 """
 

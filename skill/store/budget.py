@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from skill.store.base import StoreError
 
 TURN_S = 1.5  # all storage waits of one turn together
-WARNING_S = 0.6  # what a warning's save may add before the warning is spoken
+WARNING_S = 0.6  # what a warning's storage may add (its save, and queueing caregiver alerts)
 MIN_CALL_S = 0.05  # less than this left: do not start a call at all
 
 

@@ -22,6 +22,12 @@ class Disposition(StrEnum):
         red-flag items stop triage; [STCC]: no home care after "see today" or worse)."""
         return self in (Disposition.EMERGENCY, Disposition.URGENT)
 
+    @property
+    def alerts_caregivers(self) -> bool:
+        """Linked caregivers who agreed are alerted about emergency and urgent outcomes
+        (issue 14): the ones that need someone to act today."""
+        return self in (Disposition.EMERGENCY, Disposition.URGENT)
+
     @classmethod
     def parse(cls, value: object) -> Disposition | None:
         try:

@@ -52,7 +52,7 @@ class DeleteDataHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         text = content(handler_input).say("deletion.confirm")
-        conversation(handler_input).confirm_delete = True
+        conversation(handler_input).confirm = "delete"
         return reply(handler_input, text, reprompt=text)
 
 
@@ -62,10 +62,13 @@ class ConfirmDeleteHandler(IntentHandler):
     intents = (*ANSWERS, "AMAZON.CancelIntent", "AMAZON.StopIntent")
     phases = (Phase.CONFIRM,)
 
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return super().can_handle(handler_input) and conversation(handler_input).confirm == "delete"
+
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         state = conversation(handler_input)
-        state.confirm_delete = False
+        state.confirm = None
         if get_intent_name(handler_input) != "AMAZON.YesIntent":
             return reply(handler_input, c.say("deletion.kept"), end=True)
         try:

@@ -9,7 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
 from ask_sdk_model import Response
 
-from skill.alexa import checkin_flow, guide_flow, persistence, triage_flow
+from skill.alexa import alert_flow, checkin_flow, guide_flow, persistence, triage_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import content, empty, join, reply
 from skill.alexa.state import Phase, conversation
@@ -28,12 +28,14 @@ class LaunchHandler(Handler):
         visits = int(attrs.get("visits", 0)) + 1
         attrs["visits"] = visits
         persistence.save(handler_input)
+        # A caregiver hears what happened first (alerts waiting for them), then as usual.
+        heard = alert_flow.announce(handler_input, self.store)
         saved = guide_flow.resumable(handler_input)
         if saved:
             speech = c.say("launch.resume", guide=guide_flow.label(handler_input, saved.id))
-            return reply(handler_input, speech, reprompt=c.say("launch.reprompt"))
+            return reply(handler_input, join(heard, speech), reprompt=c.say("launch.reprompt"))
         key = "launch.first" if visits == 1 else "launch.returning"
-        return reply(handler_input, c.say(key), reprompt=c.say("launch.reprompt"))
+        return reply(handler_input, join(heard, c.say(key)), reprompt=c.say("launch.reprompt"))
 
 
 def phase_reply(handler_input: HandlerInput, table: str) -> Response:
@@ -44,8 +46,10 @@ def phase_reply(handler_input: HandlerInput, table: str) -> Response:
     prompt = triage_flow.current_prompt(handler_input)
     question = triage_flow.current_question(handler_input)
     hint = answer_hint(c, question) if question else ""
+    # Two questions share the confirm phase: deleting data, and alerting caregivers.
+    which = "confirm_alerts" if state.confirm == "alerts" else str(state.phase)
     text = c.say(
-        f"{table}.{state.phase}",
+        f"{table}.{which}",
         state.triage.subject,
         hint=hint,
         question=prompt,

@@ -10,8 +10,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
-from skill.alexa import checkin_flow, guide_flow, slots, triage_flow
+from skill.alexa import alert_flow, checkin_flow, guide_flow, slots, triage_flow
 from skill.alexa.base import ANSWERS, IntentHandler
+from skill.alexa.handlers.account import slot_id
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import CHECK, WHY, Phase, conversation
 from skill.triage.engine import raises_level
@@ -30,7 +31,11 @@ class EmergencyHelpHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         state = conversation(handler_input)
+        subject = slot_id(handler_input, "subject") or state.triage.subject
         state.interrupt()
+        if state.triage.disposition != Disposition.EMERGENCY:
+            profile = checkin_flow.profile_for(handler_input, subject)
+            alert_flow.note(handler_input, Disposition.EMERGENCY, profile, "triage")
         state.triage.disposition = Disposition.EMERGENCY
         state.triage.reason, state.triage.pending = "asked_for_help", None
         card = (c.say("help_request.card_title"), c.say("help_request.card"))
@@ -52,7 +57,15 @@ class StatementHandler(IntentHandler):
             # "It's really bad" at the pain question is not a red flag: ask for the number.
             return checkin_flow.ask_again(handler_input, self.store)
         prefix = c.say("guide_talk.stopped") if phase == Phase.GUIDE else ""
+        checked_in_for = state.checkin.profile if state.checkin else None
         state.interrupt()  # symptoms come before stretching, check-ins or confirmations
+        if checked_in_for is not None:
+            # A warning sign said during a check-in is about the person checked in for,
+            # and the outcome it leads to is that check-in's (for caregiver alerts).
+            alert_flow.from_checkin(handler_input)
+            carried = checkin_flow.subject_of(checked_in_for)
+            if carried:
+                state.triage.facts.setdefault("subject", carried)
         state.triage.lowering = []
         if not stated and not triage_flow.denied_in(intent):
             heard = [

@@ -1,0 +1,217 @@
+"""Caregiver alerts in the conversation: after a warning, tell the caregivers who agreed;
+at a caregiver's launch, say what happened.
+
+A flow that gives an emergency or urgent outcome only notes it (`note`, no I/O). The
+work is done by `AlertInterceptor`, a response interceptor, so the reply with the warning
+is complete before anything here starts, and nothing here can change it. Then, counted
+from the moment the warning was decided: the alert is queued in the store within the
+warning's own storage allowance (budget.WARNING_S, shared with the check-in's save), and
+pushed through the Proactive Events API until ALERT_S has passed in all, token and events
+included. So a warning reaches Alexa at most ALERT_S after it was decided, whatever the
+network does. A token or event call that fails or hangs is abandoned: the alert stays
+queued and is heard at the caregiver's next launch, and a log line starting "alert
+failure" records it (a metric filter counts those lines, infra/template.yaml). Logs carry
+no ids and no health words.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill import keys, logs
+from skill.alexa import persistence, proactive
+from skill.alexa.api_client import TimedApiClient
+from skill.alexa.base import Services
+from skill.alexa.respond import content, join
+from skill.alexa.timezone import device_zone, local_now
+from skill.checkins import alerts
+from skill.content import Content, for_locale
+from skill.speech.dates import moment_phrase
+from skill.store import Store, budget
+from skill.triage.levels import Disposition
+
+logger = logging.getLogger(__name__)
+ALERT_S = 0.7  # all an alert may add to a warning: storage and network together
+MAX_SPOKEN = 3  # people whose alerts are read at one launch
+FAILURE = "alert failure"  # every failed alert logs a line starting so (metric filter)
+_PENDING = "leg_pain_guide.alert"  # this module's slots in request attributes
+_FROM_CHECKIN = "leg_pain_guide.alert_from_checkin"
+
+
+@dataclass(frozen=True)
+class Pending:
+    profile: str
+    level: Disposition
+    source: str  # "checkin" or "triage"
+    at: float  # time.monotonic() when the warning was decided
+
+
+def note(handler_input: HandlerInput, level: Disposition, profile: str, source: str) -> None:
+    """An outcome was given; alert caregivers once the reply is built (if the level
+    calls for it: skill.triage.levels)."""
+    if not level.alerts_caregivers:
+        return
+    attrs = handler_input.attributes_manager.request_attributes
+    if attrs.get(_FROM_CHECKIN):
+        source = "checkin"
+    attrs[_PENDING] = Pending(profile, level, source, time.monotonic())
+
+
+def from_checkin(handler_input: HandlerInput) -> None:
+    """A warning sign said in the middle of a check-in: the outcome it leads to this turn
+    is that check-in's."""
+    handler_input.attributes_manager.request_attributes[_FROM_CHECKIN] = True
+
+
+class AlertInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
+    """Runs after the handler built the reply (the SDK calls it with the response)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        pending = handler_input.attributes_manager.request_attributes.get(_PENDING)
+        if not isinstance(pending, Pending):
+            return
+        try:
+            dispatch(handler_input, self.services, pending)
+        except Exception as exc:  # noqa: BLE001 - the warning is already built: keep it
+            logger.warning("%s: %s", FAILURE, logs.describe(exc))
+
+
+def dispatch(handler_input: HandlerInput, services: Services, pending: Pending) -> None:
+    envelope = handler_input.request_envelope
+    owner = persistence.user_key(envelope)
+    if owner is None:
+        return
+    request = envelope.request
+    request_id = getattr(request, "request_id", None)
+    alert_id = keys.request_key(request_id) if request_id else secrets.token_hex(8)
+    try:
+        # The warning's storage allowance, counted from when it was decided: a check-in's
+        # save has used part of it already.
+        with budget.tight(max(0.0, pending.at + budget.WARNING_S - time.monotonic())):
+            chose = persistence.load(handler_input)
+            if not chose and persistence.failed(handler_input):
+                raise LookupError("the account's choice could not be read")
+            if chose.get(alerts.OWNER_FLAG) is not True:
+                return  # the owner has not agreed
+            recipients = alerts.queue(
+                services.store,
+                owner,
+                pending.profile,
+                str(pending.level),
+                pending.source,
+                getattr(request, "locale", None),
+                alert_id,
+            )
+    except Exception as exc:  # noqa: BLE001 - nothing was queued, so nobody will hear it
+        logger.warning("%s: could not queue the alert (%s)", FAILURE, type(exc).__name__)
+        return
+    if recipients:
+        system = getattr(envelope.context, "system", None)
+        endpoint = getattr(system, "api_endpoint", None) or ""
+        push(services, recipients, pending.level, endpoint, pending.at + ALERT_S)
+
+
+def push(
+    services: Services,
+    recipients: list[alerts.Recipient],
+    level: Disposition,
+    endpoint: str,
+    deadline: float,
+) -> None:
+    """Send each caregiver's event on a worker thread, waiting for it until `deadline`
+    (time.monotonic()): a call that hangs is left behind, and its alert waits for the
+    caregiver's launch."""
+    failures: list[str] = []
+    api_client = services.api_client or TimedApiClient()
+
+    def run() -> None:
+        try:
+            token = proactive.access_token(api_client)
+        except Exception as exc:  # noqa: BLE001 - AlertFailed, or anything unforeseen
+            failures.extend(_reason(exc) for _ in recipients)
+            return
+        for recipient in recipients:
+            try:
+                proactive.send(api_client, token, recipient.endpoint or endpoint, recipient, level)
+            except Exception as exc:  # noqa: BLE001 - one caregiver's failure stops no other
+                failures.append(_reason(exc))
+
+    worker = threading.Thread(target=run, name="alert-push", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        logger.warning("%s: no answer in time; %d left for launch", FAILURE, len(recipients))
+        return
+    for reason in failures:
+        logger.warning("%s: %s; left for launch", FAILURE, reason)
+    if len(failures) < len(recipients):
+        logger.info("alert sent to %d caregiver(s)", len(recipients) - len(failures))
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, proactive.AlertFailed) else logs.describe(exc)
+
+
+# --- what the caregiver hears --------------------------------------------------------------
+
+
+def announce(handler_input: HandlerInput, store: Store) -> str:
+    """At launch: the alerts waiting for this account, then they are gone. "" when none
+    (or when storage cannot say: the launch goes on)."""
+    viewer = persistence.user_key(handler_input.request_envelope)
+    if viewer is None:
+        return ""
+    try:
+        found = alerts.waiting(store, viewer)
+    except Exception as exc:  # noqa: BLE001 - the launch goes on; they wait for next time
+        logger.warning("storage failure: could not read alerts (%s)", type(exc).__name__)
+        return ""
+    if not found:
+        return ""
+    text = spoken(handler_input, found)
+    try:
+        alerts.heard(store, viewer, found)
+    except Exception as exc:  # noqa: BLE001 - heard again next time, never lost
+        logger.warning("storage failure: could not clear heard alerts (%s)", type(exc).__name__)
+    return text
+
+
+def spoken(handler_input: HandlerInput, found: list[alerts.Alert]) -> str:
+    """One sentence per person: the most serious advice, since it was first given."""
+    c = content(handler_input)
+    now = local_now(handler_input)
+    zone = device_zone(handler_input)
+    worst: dict[tuple[str, str], alerts.Alert] = {}
+    for alert in found:  # oldest first, so the earliest at the highest level stays
+        key = (alert.owner, alert.profile)
+        if key not in worst or _rank(alert) > _rank(worst[key]):
+            worst[key] = alert
+    chosen = sorted(worst.values(), key=lambda a: a.at)[-MAX_SPOKEN:]
+    return join(*(_sentence(c, a, a.at.astimezone(zone), now) for a in chosen))
+
+
+def _rank(alert: alerts.Alert) -> int:
+    level = Disposition.parse(alert.level)
+    return level.rank if level else -1
+
+
+def _sentence(c: Content, alert: alerts.Alert, when: datetime, now: datetime) -> str:
+    level = Disposition.parse(alert.level) or Disposition.URGENT
+    # The advice as it was given, with the emergency number of the place it was given in.
+    advice = for_locale(alert.locale or c.locale).say(f"alerts.advice.{level}")
+    source = alert.source if alert.source in alerts.SOURCES else "checkin"
+    named = alert.label not in (None, "other")
+    key = f"alerts.heard.{source}" if named else f"alerts.heard_unnamed.{source}"
+    return c.say(key, alert.label, day=moment_phrase(c, when, now), outcome=advice)

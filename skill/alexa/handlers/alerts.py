@@ -1,0 +1,236 @@
+"""Caregiver alerts, agreed by voice on both sides (issue 14): the owner says "alert my
+caregivers" and confirms; the caregiver says "send me alerts" (optionally "about mom")
+and grants the notifications permission, asked for by voice (Connections.SendRequest
+AskFor, as for reminders) with the permissions card as the fallback; "stop alerts" ends
+either side. skill.checkins.alerts holds what is stored; skill.alexa.alert_flow sends."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
+from ask_sdk_model import Response
+from ask_sdk_model.interfaces.connections import SendRequestDirective
+from ask_sdk_model.ui import AskForPermissionsConsentCard
+
+from skill.alexa import persistence, proactive
+from skill.alexa.base import ANSWERS, Handler, IntentHandler
+from skill.alexa.handlers.account import slot_id, user_of
+from skill.alexa.respond import content, empty, join, reply
+from skill.alexa.state import Phase, conversation
+from skill.checkins import alerts, people, sharing
+from skill.store import Store
+
+logger = logging.getLogger(__name__)
+NOTIFICATIONS = "alexa::devices:all:notifications:write"
+TOKEN = "alerts:"  # the AskFor token: "alerts:" and the person asked about, if any
+
+
+class AlertCaregiversHandler(IntentHandler):
+    """ "Alert my caregivers": ask first, in plain words, what they will be told."""
+
+    intents = ("AlertCaregiversIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        conversation(handler_input).confirm = "alerts"
+        text = content(handler_input).say("alerts.owner_confirm")
+        return reply(handler_input, text, reprompt=text)
+
+
+class ConfirmAlertsHandler(IntentHandler):
+    """Yes turns the owner's alerts on; anything else leaves them off."""
+
+    intents = (*ANSWERS, "AMAZON.CancelIntent", "AMAZON.StopIntent")
+    phases = (Phase.CONFIRM,)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return super().can_handle(handler_input) and conversation(handler_input).confirm == "alerts"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        conversation(handler_input).confirm = None
+        prompt = c.say("checkin.next")
+        name = get_intent_name(handler_input)
+        if name in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
+            return reply(handler_input, c.say("alerts.owner_declined"), end=True)
+        if name != "AMAZON.YesIntent":
+            return reply(handler_input, join(c.say("alerts.owner_declined"), prompt), prompt)
+        owner = user_of(handler_input)
+        attrs = persistence.load(handler_input)
+        attrs[alerts.OWNER_FLAG] = True
+        if owner is None or not persistence.save(handler_input):
+            logger.warning("storage failure: could not turn caregiver alerts on")
+            return reply(handler_input, join(c.say("alerts.owner_failed"), prompt), prompt)
+        try:
+            connected = sharing.is_shared(self.store, owner)
+        except Exception as exc:  # noqa: BLE001 - alerts are on; only the hint is unsure
+            logger.warning("storage failure: could not read sharing links (%s)", type(exc).__name__)
+            connected = True
+        key = "alerts.owner_on" if connected else "alerts.owner_on_nobody"
+        return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
+
+
+class SendMeAlertsHandler(IntentHandler):
+    """ "Send me alerts" / "send me alerts about mom", said by the caregiver."""
+
+    intents = ("SendMeAlertsIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        label = slot_id(handler_input, "subject")
+        return receive(handler_input, self.store, None if label == people.SELF else label)
+
+
+class AlertPermissionHandler(Handler):
+    """The answer to the notifications AskFor: agree to alerts if permission was given."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return (
+            is_request_type("Connections.Response")(handler_input)
+            and getattr(request, "name", None) == "AskFor"
+            and str(getattr(request, "token", "") or "").startswith(TOKEN)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        payload = request.payload if isinstance(request.payload, dict) else {}
+        statuses = {payload.get("status")} | {
+            s.get("status") for s in payload.get("permissionScopes", []) if isinstance(s, dict)
+        }
+        asked = str(request.token).removeprefix(TOKEN)
+        label = asked if asked in people.PEOPLE and asked != people.SELF else None
+        if "ACCEPTED" in statuses:
+            return receive(handler_input, self.store, label, granted=True)
+        handler_input.response_builder.set_card(
+            AskForPermissionsConsentCard(permissions=[NOTIFICATIONS])
+        )
+        return reply(handler_input, content(handler_input).say("alerts.declined"), end=True)
+
+
+def receive(
+    handler_input: HandlerInput, store: Store, label: str | None, granted: bool = False
+) -> Response:
+    """The caregiver agrees: check they can hear someone (that person, if named), get the
+    notifications permission, then keep their user id for the Unicast audience."""
+    c = content(handler_input)
+    prompt = c.say("checkin.next")
+    envelope = handler_input.request_envelope
+    viewer, user_id = user_of(handler_input), persistence.user_id(envelope)
+    try:
+        if viewer is None or user_id is None:
+            raise LookupError("no account key")
+        sources = sharing.shared_with_me(store, viewer)
+    except Exception as exc:  # noqa: BLE001 - nothing changed; say so
+        logger.warning("storage failure: could not read sharing links (%s)", type(exc).__name__)
+        return reply(handler_input, join(c.say("alerts.failed"), prompt), reprompt=prompt)
+    if not sources:
+        return reply(handler_input, join(c.say("alerts.nobody_shares"), prompt), reprompt=prompt)
+    if label and not any(s.label == label for s in sources):
+        text = c.say("alerts.not_shared", label)
+        return reply(handler_input, join(text, prompt), reprompt=prompt)
+    if not granted and not has_permission(handler_input):
+        return ask_permission(handler_input, label)
+    system = getattr(envelope.context, "system", None)
+    locale = getattr(envelope.request, "locale", None) or "en-US"
+    try:
+        alerts.receive(store, viewer, user_id, locale, getattr(system, "api_endpoint", None), label)
+    except Exception as exc:  # noqa: BLE001 - not agreed; say so
+        logger.warning("storage failure: could not save an alert choice (%s)", type(exc).__name__)
+        return reply(handler_input, join(c.say("alerts.failed"), prompt), reprompt=prompt)
+    text = c.say("alerts.receiving_about", label) if label else c.say("alerts.receiving")
+    return reply(handler_input, join(text, prompt), reprompt=prompt)
+
+
+def has_permission(handler_input: HandlerInput) -> bool:
+    """Whether the request says the user granted notifications (Alexa lists granted
+    scopes under user.permissions.scopes)."""
+    envelope = handler_input.request_envelope
+    system = getattr(envelope.context, "system", None)
+    for user in (getattr(system, "user", None), getattr(envelope.session, "user", None)):
+        scopes = getattr(getattr(user, "permissions", None), "scopes", None) or {}
+        status = getattr(scopes.get(NOTIFICATIONS), "status", None)
+        if getattr(status, "value", status) == "GRANTED":
+            return True
+    return False
+
+
+def ask_permission(handler_input: HandlerInput, label: str | None) -> Response:
+    """Alexa asks for the permission itself and answers with Connections.Response, a
+    fresh turn: who the alerts are about travels in the token."""
+    handler_input.response_builder.add_directive(
+        SendRequestDirective(
+            name="AskFor",
+            token=f"{TOKEN}{label or ''}",
+            payload={
+                "@type": "AskForPermissionsConsentRequest",
+                "@version": "2",
+                "permissionScopes": [{"permissionScope": NOTIFICATIONS, "consentLevel": "ACCOUNT"}],
+            },
+        )
+    )
+    return handler_input.response_builder.response
+
+
+class StopAlertsHandler(IntentHandler):
+    """ "Stop alerts": this account neither alerts its caregivers nor gets alerts."""
+
+    intents = ("StopAlertsIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        prompt = c.say("checkin.next")
+        user = user_of(handler_input)
+        try:
+            if user is None:
+                raise LookupError("no account key")
+            attrs = persistence.load(handler_input)
+            if persistence.failed(handler_input):
+                raise LookupError("profile not read")
+            sending = attrs.pop(alerts.OWNER_FLAG, None) is True
+            if sending and not persistence.save(handler_input):
+                raise LookupError("profile not saved")
+            receiving = alerts.stop_receiving(self.store, user)
+        except Exception as exc:  # noqa: BLE001 - never pretend alerts stopped
+            logger.warning("storage failure: could not stop alerts (%s)", type(exc).__name__)
+            return reply(handler_input, join(c.say("alerts.stop_failed"), prompt), prompt)
+        key = {
+            (True, True): "alerts.stopped_both",
+            (True, False): "alerts.stopped_sending",
+            (False, True): "alerts.stopped_receiving",
+        }.get((sending, receiving), "alerts.nothing_to_stop")
+        return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
+
+
+class NotificationsOffHandler(Handler):
+    """Skill events: the caregiver turned Leg Pain Guide's notifications off in the Alexa
+    app, or took the permission back. Their user id is no longer kept; alerts wait for
+    their launch. No speech (skill events have no session)."""
+
+    EVENTS = (
+        "AlexaSkillEvent.ProactiveSubscriptionChanged",
+        "AlexaSkillEvent.SkillPermissionChanged",
+    )
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return get_request_type(handler_input) in self.EVENTS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        body = getattr(handler_input.request_envelope.request, "body", None)
+        if get_request_type(handler_input) == self.EVENTS[0]:
+            names = {
+                getattr(s, "event_name", None) for s in getattr(body, "subscriptions", None) or []
+            }
+            still = proactive.EVENT in names
+        else:
+            scopes = {
+                getattr(p, "scope", None) for p in getattr(body, "accepted_permissions", None) or []
+            }
+            still = NOTIFICATIONS in scopes
+        user = user_of(handler_input)
+        if not still and user is not None:
+            try:
+                alerts.drop_user_id(self.store, user)
+            except Exception as exc:  # noqa: BLE001 - events take no speech; alarm on the log
+                logger.warning("storage failure: could not drop a user id (%s)", type(exc).__name__)
+        return empty(handler_input)

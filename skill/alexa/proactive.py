@@ -1,0 +1,192 @@
+"""The Proactive Events API: tell a caregiver's Alexa there is an update (issue 14).
+
+Token: Login with Amazon client credentials, scope `alexa::proactive_events`, POSTed to
+LWA_TOKEN_URL (default Amazon's) with ALEXA_CLIENT_ID and the client secret
+(ALEXA_CLIENT_SECRET, or the SSM SecureString parameter named by
+ALEXA_CLIENT_SECRET_PARAMETER, read once per process). The token is kept in memory until
+a minute before it expires.
+
+Event: POST {apiEndpoint}/v1/proactiveEvents, or …/stages/development when
+ALEXA_EVENTS_STAGE=development, `AMAZON.MessageAlert.Activated` sent Unicast to the
+caregiver's user id. Alexa reads it as "one new message from Leg Pain Guide": the event
+holds no symptom, no level, no name, so nobody near the caregiver's device learns
+anything private. What happened is heard when the caregiver opens the skill.
+
+The token is a credential for every user of the skill, so it is only ever sent to
+Alexa's own API hosts (or to 127.0.0.1 when the client allows a local fake). Calls go
+through TimedApiClient (HTTPS, a deadline per call); any failure raises AlertFailed
+with a short reason for the log, never an id or a health word.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
+
+from skill.checkins.alerts import Recipient
+from skill.triage.levels import Disposition
+
+DEFAULT_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+SCOPE = "alexa::proactive_events"
+EVENT = "AMAZON.MessageAlert.Activated"
+SENDER = "Leg Pain Guide"
+ALEXA_HOSTS = ("api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com")
+EXPIRY = timedelta(hours=23)  # Alexa takes at most 24 hours ahead
+REFRESH_EARLY_S = 60  # fetch a new token this long before the old one expires
+SSM_CONNECT_S, SSM_READ_S = 0.3, 0.7
+
+_lock = threading.Lock()
+_tokens: dict[tuple[str, str], tuple[str, float]] = {}  # (url, client id) -> token, until
+_secrets: dict[str, str] = {}  # SSM parameter name -> client secret
+
+
+class AlertFailed(Exception):
+    """A token or an event was not accepted; the text is a short reason for the log."""
+
+
+def forget_tokens() -> None:
+    """Drop cached tokens and secrets (tests; a rotated client secret)."""
+    with _lock:
+        _tokens.clear()
+        _secrets.clear()
+
+
+def event_body(
+    recipient: Recipient, level: Disposition, now: datetime | None = None
+) -> dict[str, Any]:
+    """One MessageAlert event for one caregiver: "a new message from Leg Pain Guide",
+    marked urgent for an emergency, and nothing else."""
+    now = now or datetime.now(UTC)
+    group: dict[str, object] = {"creator": {"name": SENDER}, "count": 1}
+    if level == Disposition.EMERGENCY:
+        group["urgency"] = "URGENT"
+    return {
+        "timestamp": _stamp(now),
+        "referenceId": recipient.reference,
+        "expiryTime": _stamp(now + EXPIRY),
+        "event": {
+            "name": EVENT,
+            "payload": {"state": {"status": "UNREAD", "freshness": "NEW"}, "messageGroup": group},
+        },
+        "localizedAttributes": [{"locale": recipient.locale, "creatorName": SENDER}],
+        "relevantAudience": {"type": "Unicast", "payload": {"user": recipient.user_id}},
+    }
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def events_url(endpoint: str, allow_loopback: bool = False) -> str:
+    """Where to send events for a caregiver whose requests come from `endpoint`."""
+    parts = urlsplit(endpoint or "")
+    alexa = parts.scheme == "https" and parts.hostname in ALEXA_HOSTS and parts.port in (None, 443)
+    local = allow_loopback and parts.scheme == "http" and parts.hostname == "127.0.0.1"
+    if not (alexa or local):
+        raise AlertFailed("the API endpoint is not one of Alexa's")
+    development = os.environ.get("ALEXA_EVENTS_STAGE", "").strip().lower() == "development"
+    path = "/v1/proactiveEvents/stages/development" if development else "/v1/proactiveEvents"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def access_token(api_client: ApiClient) -> str:
+    """A Login with Amazon token for proactive events, from the cache while it lasts."""
+    client_id = os.environ.get("ALEXA_CLIENT_ID", "").strip()
+    url = os.environ.get("LWA_TOKEN_URL", "").strip() or DEFAULT_TOKEN_URL
+    with _lock:
+        cached = _tokens.get((url, client_id))
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    secret = client_secret()
+    if not client_id or not secret:
+        raise AlertFailed("no client id or secret configured")
+    body = urlencode(
+        {
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": secret,
+            "scope": SCOPE,
+        }
+    )
+    reply = _call(api_client, url, body, [("Content-type", "application/x-www-form-urlencoded")])
+    if reply.status_code != 200:
+        raise AlertFailed(f"token refused ({reply.status_code})")
+    try:
+        data = json.loads(reply.body or "")
+        token = str(data["access_token"])
+        lasts = int(data.get("expires_in", 3600))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AlertFailed("token reply not understood") from exc
+    with _lock:
+        _tokens[(url, client_id)] = (token, time.monotonic() + max(0, lasts - REFRESH_EARLY_S))
+    return token
+
+
+def send(
+    api_client: ApiClient, token: str, endpoint: str, recipient: Recipient, level: Disposition
+) -> None:
+    """Send one caregiver's event; Alexa answers 202 when it accepts it."""
+    url = events_url(endpoint, bool(getattr(api_client, "allow_loopback_http", False)))
+    body = event_body(recipient, level)  # the client writes JSON bodies itself
+    headers = [("Content-type", "application/json"), ("Authorization", f"Bearer {token}")]
+    reply = _call(api_client, url, body, headers)
+    if not 200 <= reply.status_code < 300:
+        raise AlertFailed(f"event refused ({reply.status_code})")
+
+
+def _call(
+    api_client: ApiClient, url: str, body: str | dict[str, Any], headers: list[tuple[str, str]]
+) -> ApiClientResponse:
+    request = ApiClientRequest(url=url, method="POST", headers=headers, body=body)
+    try:
+        return api_client.invoke(request)
+    except Exception as exc:  # a timeout or a network fault: a short reason, no text
+        raise AlertFailed(f"no answer ({str(exc)[:40] or type(exc).__name__})") from exc
+
+
+def client_secret() -> str | None:
+    value = os.environ.get("ALEXA_CLIENT_SECRET", "").strip()
+    if value:
+        return value
+    name = os.environ.get("ALEXA_CLIENT_SECRET_PARAMETER", "").strip()
+    return _parameter(name) if name else None
+
+
+def _parameter(name: str) -> str:
+    """The secret from SSM, once per process (boto3 is imported only here, and only when
+    a parameter is configured; on Lambda the store has usually imported it already)."""
+    with _lock:
+        if name in _secrets:
+            return _secrets[name]
+    try:
+        import boto3
+        from botocore.config import Config
+
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        config = Config(
+            connect_timeout=SSM_CONNECT_S,
+            read_timeout=SSM_READ_S,
+            retries={"total_max_attempts": 1, "mode": "standard"},
+        )
+        client = boto3.client("ssm", region_name=region, config=config)
+        value = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+    except Exception as exc:  # the push fails; the alert waits for the launch
+        raise AlertFailed(f"client secret unreadable ({_code(exc)})") from exc
+    if not isinstance(value, str) or not value:
+        raise AlertFailed("client secret parameter is empty")
+    with _lock:
+        _secrets[name] = value
+    return value
+
+
+def _code(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return str(code or type(exc).__name__)

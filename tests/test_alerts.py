@@ -1,0 +1,658 @@
+"""Issue 14: caregiver alerts. Both sides agree by voice; an emergency or urgent outcome on
+a shared profile is spoken first, then each caregiver who agreed gets one Proactive Events
+unicast (AMAZON.MessageAlert.Activated, no health words) and hears what happened at their
+next launch. Against the real HTTP client and a local fake of Login with Amazon and the
+Proactive Events API on 127.0.0.1 (tests/alexa_fake.py); SQLite and DynamoDB (moto)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE, TOKEN_PATH
+from stores import KINDS, make_store
+from support import Conversation
+
+from skill import keys
+from skill.alexa import proactive
+from skill.checkins import alerts
+from skill.store.base import user_pk
+from skill.store.sqlite import SqliteStore
+
+NOTIFY = "alexa::devices:all:notifications:write"
+# Words that would tell anyone near the caregiver's device something private.
+HEALTH_WORDS = ["pain", "leg", "calf", "cold", "blue", "pale", "swollen", "clot", "breath",
+                "911", "emergency", "urgent care", "doctor", "seen today", "check-in",
+                "check in", "mom", "mother", "consent"]
+
+
+@pytest.fixture
+def lwa(monkeypatch):
+    """The skill's Login with Amazon credentials, pointed at the fake."""
+    monkeypatch.setenv("LWA_TOKEN_URL", FAKE.url + TOKEN_PATH)
+    monkeypatch.setenv("ALEXA_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("ALEXA_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.delenv("ALEXA_CLIENT_SECRET_PARAMETER", raising=False)
+    monkeypatch.delenv("ALEXA_EVENTS_STAGE", raising=False)
+
+
+@pytest.fixture(params=KINDS)
+def store(request, tmp_path, monkeypatch):
+    yield from make_store(request.param, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def sqlite(tmp_path):
+    return SqliteStore(tmp_path / "s.sqlite3")
+
+
+# --- the conversations ------------------------------------------------------------------
+
+
+def check_in(convo: Conversation, subject: str | None = None, flags: str = "none",
+             pain: str = "5"):
+    """One check-in: flags "none" (self-care), "urgent" (new swelling) or "emergency"
+    (breathless or a cold, blue leg since last time). Returns the last turn."""
+    convo.launch()
+    turn = convo.intent("CheckInIntent", **({"subject": subject} if subject else {}))
+    if "Is that okay?" in turn.text:
+        convo.yes()
+    convo.intent("PainScaleIntent", score=pain)
+    if flags == "emergency":
+        return convo.yes()
+    convo.no()
+    if flags == "urgent":
+        return convo.yes()
+    convo.no()
+    return convo.yes()
+
+
+def share(owner: Conversation) -> str:
+    owner.launch()
+    turn = owner.intent("ShareIntent")
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', turn.ssml))
+    return code
+
+
+def connect(carer: Conversation, code: str, call_them: str | None = None) -> None:
+    carer.launch()
+    turn = carer.intent("ConnectIntent", code=code)
+    assert turn.text.startswith("Connected."), turn.text
+    if "Who is this person to you?" in turn.text:
+        carer.says(subject=call_them or "mother")
+
+
+def wants_alerts(carer: Conversation, subject: str | None = None):
+    carer.launch()
+    return carer.intent("SendMeAlertsIntent", **({"subject": subject} if subject else {}))
+
+
+def alerts_on(owner: Conversation):
+    owner.launch()
+    turn = owner.intent("AlertCaregiversIntent")
+    assert "Shall I turn on alerts for your caregivers?" in turn.text
+    return owner.yes()
+
+
+def linked(store, owner: str = "owner", carers: tuple[str, ...] = ("carer",),
+           locale: str = "en-US") -> tuple[Conversation, list[Conversation]]:
+    """An owner who checks in for their mom and shares that, caregivers who connected and
+    asked for alerts (with the notifications permission), and alerts on at the owner's."""
+    mom = Conversation(store=store, user=owner)
+    check_in(mom, "mother")
+    found = []
+    for name in carers:
+        carer = Conversation(store=store, user=name, permissions=(NOTIFY,), locale=locale)
+        connect(carer, share(mom))
+        assert "your Alexa will get a notification" in wants_alerts(carer).text
+        found.append(carer)
+    assert alerts_on(mom).text.startswith("Done. Your caregivers who asked for alerts")
+    return mom, found
+
+
+def events() -> list[dict]:
+    return [c["body"] for c in FAKE.events()]
+
+
+def items(store, convo: Conversation, prefix: str = "") -> list[tuple[str, dict]]:
+    return store.query(user_pk(keys.user_key(convo.user_id)), prefix)
+
+
+# --- the alert ----------------------------------------------------------------------------
+
+
+def test_an_emergency_check_in_sends_one_unicast_message_alert_to_the_caregiver(store, lwa):
+    mom, (carer,) = linked(store, locale="en-GB")
+    turn = check_in(mom, "mother", flags="emergency")
+    assert turn.text.startswith("This could be serious. Call 911 now."), "the warning first"
+    (token_call,) = FAKE.token_calls()
+    assert token_call["content_type"] == "application/x-www-form-urlencoded"
+    assert token_call["body"] == {"grant_type": "client_credentials", "client_id": CLIENT_ID,
+                                  "client_secret": CLIENT_SECRET,
+                                  "scope": "alexa::proactive_events"}
+    (call,) = FAKE.events()
+    assert call["path"] == "/v1/proactiveEvents"
+    assert call["auth"] == f"Bearer {FAKE.tokens_issued[0]}", "the token LWA issued"
+    body = call["body"]
+    assert body["event"] == {"name": "AMAZON.MessageAlert.Activated", "payload": {
+        "state": {"status": "UNREAD", "freshness": "NEW"},
+        "messageGroup": {"creator": {"name": "Leg Pain Guide"}, "count": 1,
+                         "urgency": "URGENT"}}}
+    assert body["relevantAudience"] == {"type": "Unicast",
+                                        "payload": {"user": carer.user_id}}
+    assert [a["locale"] for a in body["localizedAttributes"]] == ["en-GB"], "the caregiver's"
+    sent = datetime.strptime(body["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    expires = datetime.strptime(body["expiryTime"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    assert 3600 <= (expires - sent).total_seconds() <= 24 * 3600
+    assert re.fullmatch(r"[0-9a-f]{16}-1", body["referenceId"])
+
+
+def test_the_event_holds_no_health_words(sqlite, lwa):
+    mom, _ = linked(sqlite)
+    check_in(mom, "mother", flags="emergency")
+    (body,) = events()
+    text = json.dumps(body).lower().replace("leg pain guide", "")  # the skill's own name
+    text = text.replace('"urgency": "urgent"', "")  # the schema's urgency flag
+    for word in HEALTH_WORDS:
+        assert word not in text, word
+
+
+def test_the_development_stage_has_its_own_path(sqlite, lwa, monkeypatch):
+    monkeypatch.setenv("ALEXA_EVENTS_STAGE", "development")
+    mom, _ = linked(sqlite)
+    check_in(mom, "mother", flags="emergency")
+    assert [c["path"] for c in FAKE.events()] == ["/v1/proactiveEvents/stages/development"]
+
+
+def test_the_token_is_fetched_once_and_reused_until_it_expires(sqlite, lwa, monkeypatch):
+    mom, _ = linked(sqlite)
+    check_in(mom, "mother", flags="emergency")
+    check_in(mom, "mother", flags="urgent")
+    assert len(FAKE.token_calls()) == 1
+    assert [c["auth"] for c in FAKE.events()] == ["Bearer lwa-token-1"] * 2
+    # An hour later (less the minute kept in hand) the cached token is not used again.
+    later = time.monotonic() + 3600
+    monkeypatch.setattr(proactive.time, "monotonic", lambda: later)
+    check_in(mom, "mother", flags="urgent")
+    assert len(FAKE.token_calls()) == 2
+    assert FAKE.events()[-1]["auth"] == "Bearer lwa-token-2"
+
+
+def test_urgency_is_marked_only_for_an_emergency(sqlite, lwa):
+    mom, _ = linked(sqlite)
+    turn = check_in(mom, "mother", flags="urgent")
+    assert "should be seen today" in turn.text
+    (body,) = events()
+    assert "urgency" not in body["event"]["payload"]["messageGroup"]
+
+
+def test_two_caregivers_both_get_one(store, lwa):
+    mom, carers = linked(store, carers=("daughter", "son"))
+    check_in(mom, "mother", flags="emergency")
+    sent = events()
+    assert sorted(b["relevantAudience"]["payload"]["user"] for b in sent) == sorted(
+        c.user_id for c in carers)
+    assert len({b["referenceId"] for b in sent}) == 2
+
+
+@pytest.mark.parametrize("side", ["caregiver", "owner"])
+def test_stop_alerts_on_either_side_stops_them(store, lwa, side):
+    mom, (carer,) = linked(store)
+    who = carer if side == "caregiver" else mom
+    who.launch()
+    turn = who.intent("StopAlertsIntent")
+    expected = "You won't get alerts" if side == "caregiver" else "Your caregivers won't be"
+    assert expected in turn.text
+    check_in(mom, "mother", flags="emergency")
+    assert events() == [] and FAKE.token_calls() == []
+    assert items(store, carer, alerts.PREFIX) == [], "nothing queued either"
+    assert carer.launch().text.startswith("Welcome back")
+
+
+def test_saying_no_to_the_owner_question_leaves_alerts_off(sqlite, lwa):
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(mom))
+    wants_alerts(carer)
+    mom.launch()
+    mom.intent("AlertCaregiversIntent")
+    assert "won't be alerted" in mom.no().text
+    check_in(mom, "mother", flags="emergency")
+    assert events() == []
+
+
+@pytest.mark.parametrize("outcome", ["self_care", "doctor"])
+def test_no_alert_for_self_care_or_doctor(sqlite, lwa, outcome, monkeypatch):
+    now = {"t": datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp()}
+    monkeypatch.setattr(time, "time", lambda: now["t"])
+    mom, (carer,) = linked(sqlite)  # mom's first check-in: pain 5
+    now["t"] += 86400
+    if outcome == "self_care":
+        turn = check_in(mom, "mother")
+        assert "Keep going with the home care" in turn.text
+    else:  # the pain rose at each of the last two check-ins: see a doctor within days
+        check_in(mom, "mother", pain="6")
+        now["t"] += 86400
+        turn = check_in(mom, "mother", pain="7")
+        assert "see a doctor in the next few days" in turn.text
+    stored = alerts.waiting(sqlite, keys.user_key(carer.user_id))
+    assert stored == [] and events() == [] and FAKE.token_calls() == []
+
+
+def test_no_alert_for_a_doctor_outcome_in_triage(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    mom.says(subject="mother", location="calf", trigger="walking")
+    no_flags = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no", "compartment": "no",
+                "injury_signs": "no", "necrotising": "no", "sudden_severe": "no",
+                "statin": "no", "claudication": "yes"}
+    turn = mom.answer_until_outcome(no_flags)
+    assert turn.disposition == "doctor"
+    assert events() == [] and items(sqlite, carer, alerts.PREFIX) == []
+
+
+def test_a_triage_about_a_shared_person_alerts_too_and_is_heard_as_such(store, lwa):
+    mom, (carer,) = linked(store)
+    mom.launch()
+    turn = mom.says(subject="mother", location="calf", symptom="cold_pale")
+    assert turn.disposition == "emergency" and turn.text.startswith("This could be serious.")
+    (body,) = events()
+    assert body["relevantAudience"]["payload"]["user"] == carer.user_id
+    heard = carer.launch().text
+    assert re.match(r"Since [a-z ]+, when your mom told me about her leg, I said she should "
+                    r"call 911 now\. Welcome back", heard), heard
+
+
+def test_a_red_flag_said_during_a_check_in_is_that_check_ins(sqlite, lwa):
+    """ "Her leg has gone cold and blue" at the pain question: a statement, heard at once,
+    about the person checked in for, and alerted as their check-in."""
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    mom.intent("CheckInIntent", subject="mother")
+    turn = mom.intent("RedFlagIntent", location="whole_leg", symptom="cold_pale")
+    assert turn.disposition == "emergency" and turn.text.startswith("This could be serious.")
+    assert len(events()) == 1
+    assert "your mom's check-in said she should call 911 now." in carer.launch().text
+
+
+def test_one_profile_shared_is_not_another(sqlite, lwa):
+    """Only the profiles a code covered: the owner's own triage is not mom's."""
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    mom.says(location="calf", symptom="breathless")  # about the owner, not shared
+    assert events() == [] and items(sqlite, carer, alerts.PREFIX) == []
+
+
+def test_alerts_about_mom_leave_dad_out(sqlite, lwa):
+    mom = Conversation(store=sqlite, user="mom")
+    dad = Conversation(store=sqlite, user="dad")
+    check_in(mom)
+    check_in(dad)
+    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(mom), call_them="mother")
+    connect(carer, share(dad), call_them="father")
+    turn = wants_alerts(carer, "mother")
+    assert "If your mom's check-ins end with advice" in turn.text
+    for owner in (mom, dad):
+        alerts_on(owner)
+        check_in(owner, flags="emergency")
+    (body,) = events()
+    assert body["relevantAudience"]["payload"]["user"] == carer.user_id
+    heard = carer.launch().text
+    assert "your mom's check-in" in heard and "dad" not in heard
+
+
+def test_a_replayed_request_alerts_once(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    mom.intent("CheckInIntent", subject="mother")
+    mom.intent("PainScaleIntent", score="5")
+    envelope = mom.envelope({"type": "IntentRequest", "dialogState": "STARTED", "intent": {
+        "name": "AMAZON.YesIntent", "confirmationStatus": "NONE", "slots": {}}})
+    first = mom.send(envelope)
+    again = mom.send(envelope)  # Alexa retries the same request
+    assert first.text.startswith("This could be serious.") and again.text == first.text
+    assert len(events()) == 1
+    assert len(items(sqlite, carer, alerts.PREFIX)) == 1
+
+
+# --- what the caregiver hears -------------------------------------------------------------
+
+
+def at_local(zone: str, *fields: int) -> float:
+    return datetime(*fields, tzinfo=ZoneInfo(zone)).timestamp()
+
+
+def test_the_caregiver_hears_who_when_and_the_advice_first_in_their_own_time(
+        sqlite, lwa, monkeypatch):
+    now = {"t": at_local("America/New_York", 2026, 11, 24, 9, 0)}
+    monkeypatch.setattr(time, "time", lambda: now["t"])
+    mom, _ = linked(sqlite)
+    carer = Conversation(store=sqlite, user="carer", time_zone="America/New_York")
+    # Tuesday 7:30 PM in New York is already Wednesday in UTC (the stored time).
+    now["t"] = at_local("America/New_York", 2026, 11, 24, 19, 30)
+    check_in(mom, "mother", flags="urgent")
+    now["t"] = at_local("America/New_York", 2026, 11, 25, 8, 0)
+    turn = carer.launch()
+    assert turn.text.startswith(
+        "Since yesterday evening, your mom's check-in said she should be seen today. "
+        "Welcome back to Leg Pain Guide."), turn.text
+    assert not turn.ended and "Where is the pain" in turn.reprompt
+    assert carer.launch().text.startswith("Welcome back"), "heard once"
+
+
+def test_the_most_serious_advice_is_heard_since_it_was_first_given(sqlite, lwa, monkeypatch):
+    now = {"t": datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp()}  # Monday afternoon
+    monkeypatch.setattr(time, "time", lambda: now["t"])
+    mom, (carer,) = linked(sqlite)
+    check_in(mom, "mother", flags="urgent")
+    now["t"] += 3600
+    check_in(mom, "mother", flags="emergency")
+    now["t"] += 3600
+    check_in(mom, "mother", flags="urgent")
+    now["t"] += 4 * 86400  # Friday
+    heard = carer.launch().text
+    assert heard.startswith("Since Monday afternoon, your mom's check-in said she should "
+                            "call 911 now. Welcome back"), heard
+
+
+def test_alerts_expire_with_check_in_retention(sqlite, lwa, monkeypatch):
+    now = {"t": datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp()}
+    monkeypatch.setattr(time, "time", lambda: now["t"])
+    mom, (carer,) = linked(sqlite)
+    check_in(mom, "mother", flags="urgent")
+    ((_, data),) = items(sqlite, carer, alerts.PREFIX)
+    assert data["level"] == "urgent" and "user_id" not in data
+    now["t"] += 91 * 86400
+    assert carer.launch().text.startswith("Welcome back")
+
+
+# --- failures -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hangs", ["token", "events"])
+def test_the_warning_is_spoken_in_under_a_second_while_the_fake_hangs(sqlite, lwa, hangs,
+                                                                       caplog):
+    mom, (carer,) = linked(sqlite)
+    FAKE.hang_token, FAKE.hang_events = hangs == "token", hangs == "events"
+    mom.launch()
+    mom.intent("CheckInIntent", subject="mother")
+    mom.intent("PainScaleIntent", score="5")
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING):
+        turn = mom.yes()
+    took = time.monotonic() - started
+    assert turn.text.startswith("This could be serious. Call 911 now.")
+    assert took < 1.0, f"{took:.2f} s"
+    assert FAKE.token_calls(), "the call was made, and hung"
+    assert "alert failure: no answer in time" in caplog.text
+    FAKE.release.set()
+    heard = carer.launch().text
+    assert heard.startswith("Since ") and "your mom's check-in said she should call 911" in heard
+
+
+@pytest.mark.parametrize(("token_status", "events_status", "reason"), [
+    (500, 202, "alert failure: token refused (500)"),
+    (200, 403, "alert failure: event refused (403)"),
+])
+def test_a_refused_call_is_logged_and_the_alert_waits_for_launch(
+        sqlite, lwa, caplog, token_status, events_status, reason):
+    mom, (carer,) = linked(sqlite)
+    FAKE.token_status, FAKE.events_status = token_status, events_status
+    with caplog.at_level(logging.INFO):
+        turn = check_in(mom, "mother", flags="emergency")
+    assert turn.text.startswith("This could be serious.")
+    assert reason in caplog.text
+    logged = caplog.text.lower()
+    for private in (carer.user_id.lower(), mom.user_id.lower(), "lwa-token", CLIENT_SECRET,
+                    "cold", "breath", "mother"):
+        assert private not in logged, private
+    assert "your mom's check-in said" in carer.launch().text
+
+
+def test_without_client_credentials_the_alert_waits_for_launch(sqlite, monkeypatch, caplog):
+    for name in ("ALEXA_CLIENT_ID", "ALEXA_CLIENT_SECRET", "ALEXA_CLIENT_SECRET_PARAMETER"):
+        monkeypatch.delenv(name, raising=False)
+    mom, (carer,) = linked(sqlite)
+    with caplog.at_level(logging.WARNING):
+        check_in(mom, "mother", flags="emergency")
+    assert "alert failure: no client id or secret configured" in caplog.text
+    assert FAKE.token_calls() == [] and events() == []
+    assert "your mom's check-in said" in carer.launch().text
+
+
+def test_the_token_never_goes_outside_alexas_api_hosts(sqlite, lwa, caplog):
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(mom))
+    carer.launch()
+    carer.api_endpoint = "https://api.attacker.example"  # a forged apiEndpoint
+    carer.intent("SendMeAlertsIntent")
+    carer.api_endpoint = None
+    alerts_on(mom)
+    with caplog.at_level(logging.WARNING):
+        check_in(mom, "mother", flags="emergency")
+    assert "alert failure: the API endpoint is not one of Alexa's" in caplog.text
+    assert events() == []
+
+
+def test_events_url_takes_only_alexas_hosts():
+    assert proactive.events_url("https://api.eu.amazonalexa.com") == (
+        "https://api.eu.amazonalexa.com/v1/proactiveEvents")
+    for bad in ("https://api.amazonalexa.com.evil.example", "http://api.amazonalexa.com",
+                "https://evil.example", "http://127.0.0.1:9", "", "ftp://api.amazonalexa.com"):
+        with pytest.raises(proactive.AlertFailed):
+            proactive.events_url(bad)
+    assert proactive.events_url("http://127.0.0.1:9", allow_loopback=True).startswith(
+        "http://127.0.0.1:9/v1/")
+
+
+# --- agreeing, and what is stored ---------------------------------------------------------
+
+
+def raw_rows(store: SqliteStore) -> list[str]:
+    return [f"{pk} {sk} {data}" for pk, sk, data in
+            store._db.execute("SELECT pk, sk, data FROM items").fetchall()]
+
+
+def test_the_caregivers_user_id_is_kept_only_while_they_want_alerts(sqlite, lwa):
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(mom))
+    assert not [r for r in raw_rows(sqlite) if carer.user_id in r], "not before they agree"
+    wants_alerts(carer)
+    (row,) = [r for r in raw_rows(sqlite) if carer.user_id in r]
+    assert f" {alerts.RECEIVER} " in row
+    assert not [r for r in raw_rows(sqlite) if mom.user_id in r], "never the owner's"
+    carer.launch()
+    carer.intent("StopAlertsIntent")
+    assert not [r for r in raw_rows(sqlite) if carer.user_id in r], "gone when they stop"
+    wants_alerts(carer)
+    carer.launch()
+    carer.intent("DeleteDataIntent")
+    carer.yes()
+    assert not [r for r in raw_rows(sqlite) if carer.user_id in r], "gone with their data"
+
+
+def test_without_the_permission_it_is_asked_for_by_voice(sqlite, lwa):
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=sqlite, user="carer")  # notifications not granted
+    connect(carer, share(mom))
+    turn = wants_alerts(carer, "mother")
+    (directive,) = turn.response["directives"]
+    assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
+    assert directive["payload"]["permissionScopes"] == [
+        {"permissionScope": NOTIFY, "consentLevel": "ACCOUNT"}]
+    assert directive["token"] == "alerts:mother"
+    assert not alerts.is_receiving(sqlite, keys.user_key(carer.user_id))
+    answer = carer.send(carer.envelope({
+        "type": "Connections.Response", "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "payload": {"status": "ACCEPTED"}, "token": directive["token"]}))
+    assert "If your mom's check-ins end with advice" in answer.text
+    assert alerts.is_receiving(sqlite, keys.user_key(carer.user_id))
+
+
+def test_declining_the_permission_stores_nothing_and_shows_the_card(sqlite, lwa):
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=sqlite, user="carer")
+    connect(carer, share(mom))
+    answer = carer.send(carer.envelope({
+        "type": "Connections.Response", "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "payload": {"permissionScopes": [{"permissionScope": NOTIFY, "status": "DENIED"}]},
+        "token": "alerts:"}))
+    assert "no alerts" in answer.text
+    assert answer.card == {"type": "AskForPermissionsConsent", "permissions": [NOTIFY]}
+    assert not [r for r in raw_rows(sqlite) if carer.user_id in r]
+
+
+def test_a_reminder_permission_answer_still_goes_to_reminders(sqlite):
+    convo = Conversation(store=sqlite)
+    convo.launch()
+    answer = convo.send(convo.envelope({
+        "type": "Connections.Response", "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "payload": {"status": "ACCEPTED"}, "token": "reminder:09:00"}))
+    assert "every day at 9 AM" in answer.text
+
+
+def test_asking_for_alerts_with_nobody_shared_stores_nothing(sqlite):
+    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
+    turn = wants_alerts(carer)
+    assert turn.text.startswith("No one shares check-ins with you yet")
+    assert not [r for r in raw_rows(sqlite) if alerts.RECEIVER in r or carer.user_id in r]
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    connect(carer, share(mom))
+    assert wants_alerts(carer, "father").text.startswith(
+        "No one has shared check-ins for your dad with you")
+
+
+def test_alert_my_caregivers_before_sharing_says_how_to_share(sqlite):
+    owner = Conversation(store=sqlite, user="owner")
+    turn = alerts_on(owner)
+    assert "No one is connected to your check-ins yet" in turn.text
+    owner.launch()
+    assert "Your caregivers won't be alerted" in owner.intent("StopAlertsIntent").text
+    assert "Alerts aren't on" in owner.intent("StopAlertsIntent").text
+
+
+def test_help_and_not_understood_at_the_owner_question_talk_about_alerts(sqlite):
+    owner = Conversation(store=sqlite, user="owner")
+    owner.launch()
+    owner.intent("AlertCaregiversIntent")
+    assert "Say yes to turn alerts on" in owner.intent("AMAZON.HelpIntent").text
+    turn = owner.intent("AMAZON.FallbackIntent")
+    assert "Say yes to alert your caregivers" in turn.text
+    assert "delete" not in turn.text.lower()
+    assert "Shall I turn on alerts" in turn.reprompt
+
+
+# --- deleting -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["caregiver", "owner"])
+def test_delete_my_data_removes_queued_alerts(store, lwa, who):
+    mom, (carer,) = linked(store)
+    FAKE.token_status = 500  # the push fails: the alert waits in the store
+    check_in(mom, "mother", flags="emergency")
+    assert len(items(store, carer, alerts.PREFIX)) == 1
+    deleting = carer if who == "caregiver" else mom
+    deleting.launch()
+    deleting.intent("DeleteDataIntent")
+    assert "deleted" in deleting.yes().text
+    assert items(store, carer, alerts.PREFIX) == []
+    assert carer.launch().text.startswith("Welcome")
+
+
+def test_stop_sharing_takes_the_alerts_waiting_on_the_link(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    FAKE.events_status = 500
+    check_in(mom, "mother", flags="urgent")
+    mom.launch()
+    mom.intent("StopSharingIntent")
+    assert items(sqlite, carer, alerts.PREFIX) == []
+    assert carer.launch().text.startswith("Welcome back")
+
+
+def skill_event(convo: Conversation, kind: str, body: dict) -> dict:
+    """A skill event as Alexa sends it: no session, no locale."""
+    envelope = convo.envelope({"type": f"AlexaSkillEvent.{kind}", "body": body,
+                               "eventCreationTime": "2026-11-25T10:00:00Z",
+                               "eventPublishingTime": "2026-11-25T10:00:00Z"})
+    del envelope["session"], envelope["request"]["locale"]
+    return convo.send(envelope).envelope
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    ("ProactiveSubscriptionChanged", {"subscriptions": []}),
+    ("SkillPermissionChanged", {"acceptedPermissions": [
+        {"scope": "alexa::alerts:reminders:skill:readwrite"}]}),
+])
+def test_turning_notifications_off_drops_the_user_id_and_alerts_wait_for_launch(
+        sqlite, lwa, kind, body):
+    mom, (carer,) = linked(sqlite)
+    response = skill_event(carer, kind, body)
+    assert "outputSpeech" not in response.get("response", {})
+    assert not [r for r in raw_rows(sqlite) if carer.user_id in r], "the id is gone"
+    check_in(mom, "mother", flags="emergency")
+    assert events() == []
+    assert "your mom's check-in said she should call 911" in carer.launch().text
+
+
+def test_still_subscribed_keeps_the_user_id(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    skill_event(carer, "ProactiveSubscriptionChanged",
+                {"subscriptions": [{"eventName": "AMAZON.MessageAlert.Activated"}]})
+    check_in(mom, "mother", flags="emergency")
+    assert len(events()) == 1
+
+
+def test_a_call_for_help_about_a_shared_person_alerts_too(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    turn = mom.intent("EmergencyHelpIntent", subject="mother")  # "call an ambulance for mom"
+    assert turn.ended and "911" in turn.text
+    (body,) = events()
+    assert body["event"]["payload"]["messageGroup"]["urgency"] == "URGENT"
+    assert "your mom told me about her leg, I said she should call 911 now" in (
+        carer.launch().text)
+
+
+def test_when_the_accounts_choice_cannot_be_read_the_failure_is_logged(sqlite, lwa, caplog,
+                                                                      monkeypatch):
+    mom, _ = linked(sqlite)
+    mom.launch()
+    mom.intent("CheckInIntent", subject="mother")
+    mom.intent("PainScaleIntent", score="5")
+    from skill.checkins import account
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the table is away")
+
+    monkeypatch.setattr(account, "load_profile", broken)
+    with caplog.at_level(logging.WARNING):
+        turn = mom.yes()
+    assert turn.text.startswith("This could be serious. Call 911 now.")
+    assert "alert failure: could not queue the alert (LookupError)" in caplog.text
+
+
+def test_stop_at_the_owner_question_leaves_alerts_off_and_ends(sqlite, lwa):
+    mom = Conversation(store=sqlite, user="owner")
+    mom.launch()
+    mom.intent("AlertCaregiversIntent")
+    turn = mom.intent("AMAZON.StopIntent")
+    assert turn.ended and "won't be alerted" in turn.text
+    mom.launch()
+    assert "Alerts aren't on" in mom.intent("StopAlertsIntent").text

@@ -1,0 +1,119 @@
+"""Issue 14, "Done when": the whole caregiver-alert story typed into the console
+(`python -m skill chat --jsonl`), two accounts on one store, with Alexa's APIs, Login with
+Amazon and the Proactive Events API played by the local fake on 127.0.0.1
+(tests/alexa_fake.py), reached through --api-endpoint and LWA_TOKEN_URL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE, TOKEN_PATH
+
+from skill.speech.ssml import to_text
+
+REPO = Path(__file__).resolve().parents[1]
+NOTIFY = "alexa::devices:all:notifications:write"
+DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def console(tmp_path: Path, user: str, *options: str) -> subprocess.Popen:
+    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path),
+           "LWA_TOKEN_URL": FAKE.url + TOKEN_PATH, "ALEXA_CLIENT_ID": CLIENT_ID,
+           "ALEXA_CLIENT_SECRET": CLIENT_SECRET, "ALEXA_EVENTS_STAGE": "development"}
+    for name in ("SKILL_ID", "TABLE_NAME", "ALEXA_CLIENT_SECRET_PARAMETER"):
+        env.pop(name, None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "skill", "chat", "--jsonl", "--user", user,
+         "--api-endpoint", FAKE.url, *options],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+        env=env, text=True)
+
+
+class Person:
+    """One console session: say a line, get the skill's turn back (and how long it took)."""
+
+    def __init__(self, tmp_path: Path, user: str, *options: str,
+                 transcript: list[str]) -> None:
+        self.name, self.transcript = user, transcript
+        self.process = console(tmp_path, user, *options)
+        self.took = 0.0
+        self.launch = self._read("(opens the skill)")
+
+    def _read(self, said: str) -> dict:
+        line = self.process.stdout.readline()
+        assert line, self.process.stderr.read()
+        turn = json.loads(line)
+        speech = turn["response"].get("response", {}).get("outputSpeech", {}).get("ssml", "")
+        turn["text"] = to_text(speech)
+        self.transcript.append(f"{self.name}> {said}\nalexa> {turn['text']}")
+        return turn
+
+    def says(self, line: str) -> dict:
+        started = time.monotonic()
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        turn = self._read(line)
+        self.took = time.monotonic() - started
+        return turn
+
+    def leaves(self) -> None:
+        self.process.stdin.close()
+        self.process.stdout.read()
+        assert self.process.wait(timeout=60) == 0, self.process.stderr.read()
+
+
+def test_done_when_an_emergency_check_in_for_mom_alerts_her_caregiver(tmp_path):
+    transcript: list[str] = []
+    # Before: the owner checks in for their mom once, so there are mom's check-ins to share.
+    owner = Person(tmp_path, "owner", transcript=transcript)
+    for line in ("check in for my mom", "yes", "3", "no", "no", "yes"):
+        owner.says(line)
+    # The owner says "share my check ins" and hears a code.
+    shared = owner.says("share my check ins")
+    assert "It shares the check-ins for your mom." in shared["text"]
+    ssml = shared["response"]["response"]["outputSpeech"]["ssml"]
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', ssml))
+    owner.leaves()
+
+    # The caregiver, whose Alexa may post notifications, connects and asks for alerts.
+    carer = Person(tmp_path, "carer", "--permissions", NOTIFY, transcript=transcript)
+    turn = carer.says("connect to code " + " ".join(DIGITS[int(d)] for d in code))
+    assert turn["text"].startswith("Connected."), turn["text"]
+    turn = carer.says("send me alerts")
+    assert turn["request"]["request"]["intent"]["name"] == "SendMeAlertsIntent"
+    assert "your Alexa will get a notification from Leg Pain Guide" in turn["text"]
+    carer.leaves()
+
+    # The owner turns alerts on, then checks in for mom: her leg has gone cold and blue.
+    owner = Person(tmp_path, "owner", transcript=transcript)
+    turn = owner.says("alert my caregivers")
+    assert turn["request"]["request"]["intent"]["name"] == "AlertCaregiversIntent"
+    assert owner.says("yes")["text"].startswith("Done. Your caregivers who asked for alerts")
+    owner.says("check in for my mom")
+    warning = owner.says("her leg has gone cold and blue")
+    assert warning["text"].startswith("This could be serious. Call 911 now."), "at once"
+    assert owner.took < 1.5, f"the warning took {owner.took:.2f} s through the console"
+    owner.leaves()
+
+    # Exactly one unicast event, for the caregiver, with the token LWA issued.
+    (event,) = FAKE.events()
+    assert event["path"] == "/v1/proactiveEvents/stages/development"
+    assert event["auth"] == f"Bearer {FAKE.tokens_issued[0]}"
+    assert event["body"]["relevantAudience"] == {
+        "type": "Unicast", "payload": {"user": "amzn1.ask.account.console-carer"}}
+    assert event["body"]["event"]["name"] == "AMAZON.MessageAlert.Activated"
+    assert len(FAKE.token_calls()) == 1
+
+    # The caregiver's next launch starts with the alert about mom.
+    carer = Person(tmp_path, "carer", "--permissions", NOTIFY, transcript=transcript)
+    heard = carer.launch["text"]
+    carer.leaves()
+    print("\n" + "\n".join(transcript))
+    assert re.match(r"Since (this|last|yesterday) [a-z]+, your mom's check-in said she should "
+                    r"call 911 now\. Welcome back to Leg Pain Guide\.", heard), heard
