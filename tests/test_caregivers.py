@@ -146,6 +146,33 @@ def test_check_ins_under_a_recognised_voice_are_shared_by_that_voice(store):
         voice]
 
 
+def test_people_the_owner_starts_checking_in_for_after_sharing_are_shared_too(store):
+    """Bob shares, then starts checking in for his mother: his sister hears mom's without a
+    new code (Bob was told "and any you start for other people")."""
+    bob = Conversation(store=store, user="bob")
+    sister = Conversation(store=store, user="sister")
+    connect(sister, share(bob), call_them="brother")
+    assert summary(sister, "mother").text.startswith("No one has shared")
+    check_in(bob, "6", subject="mother")
+    assert "one check-in for your mom" in summary(sister, "mother").text
+    bob.launch()
+    bob.intent("StopSharingIntent")
+    bob.yes()
+    assert summary(sister, "mother").text.startswith("No one has shared")
+
+
+def test_another_voice_on_the_account_is_not_shared_later(store):
+    alice = Conversation(store=store, user="household", person="alice")
+    bob = Conversation(store=store, user="household", person="bob")
+    check_in(alice, "2")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(alice), call_them="mother")
+    check_in(bob, "9")  # Bob's own check-ins, begun after Alice shared hers
+    voice = "voice-" + keys.person_key("amzn1.ask.person.alice")
+    assert [s.profile for s in sharing.shared_with_me(store, keys.user_key(carer.user_id))] == [
+        voice]
+
+
 def test_someone_not_yet_named_is_named_when_first_asked_about(store):
     alice = Conversation(store=store, user="alice")
     check_in(alice, "3")
@@ -194,10 +221,10 @@ def test_deleting_data_removes_the_links_both_ways(store):
 def test_the_owner_hears_whose_check_ins_a_code_shares(store):
     bob = Conversation(store=store, user="bob")
     bob.launch()
-    assert "It shares your own check-ins." in bob.intent("ShareIntent").text
+    assert "It shares your own check-ins, and any you start for other people." in bob.intent("ShareIntent").text
     check_in(bob, "5", subject="mother")
     bob.launch()
-    assert "It shares the check-ins for your mom." in bob.intent("ShareIntent").text
+    assert "It shares the check-ins for your mom, and any" in bob.intent("ShareIntent").text
     check_in(bob, "2")
     bob.launch()
-    assert "It shares the check-ins for you and your mom." in bob.intent("ShareIntent").text
+    assert "It shares the check-ins for you and your mom, and any" in bob.intent("ShareIntent").text

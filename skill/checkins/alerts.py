@@ -160,7 +160,7 @@ def waiting(store: Store, viewer: str) -> list[Alert]:
     items = store.query(user_pk(viewer), PREFIX)
     if not items:
         return []
-    live = {(s.owner, s.profile): s.label for s in sharing.shared_with_me(store, viewer)}
+    links: dict[tuple[str, str], tuple[bool, str | None]] = {}
     found: list[Alert] = []
     for sk, data in items:
         owner = sk.removeprefix(PREFIX).split("#")[0]
@@ -169,7 +169,10 @@ def waiting(store: Store, viewer: str) -> list[Alert]:
             at = datetime.fromisoformat(str(data.get("at")))
         except ValueError:
             at = None
-        if (owner, profile) not in live or at is None:
+        if (owner, profile) not in links:
+            links[(owner, profile)] = sharing.label_of(store, viewer, owner, profile)
+        live, label = links[(owner, profile)]
+        if not live or at is None:
             store.delete_item(user_pk(viewer), sk)
             continue
         locale = data.get("locale")
@@ -178,7 +181,7 @@ def waiting(store: Store, viewer: str) -> list[Alert]:
                 sk=sk,
                 owner=owner,
                 profile=profile,
-                label=live[(owner, profile)],
+                label=label,
                 level=str(data.get("level")),
                 source=str(data.get("source")),
                 at=at if at.tzinfo else at.replace(tzinfo=UTC),

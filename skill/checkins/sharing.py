@@ -8,10 +8,12 @@ are to the caregiver: the owner's "mother" is the caregiver's "mother" too (a si
 sharing a parent's check-ins), while the owner's own check-ins are named by the
 caregiver once ("who is this to you?" "my mom").
 
-    owner  GRANT#<viewer>  {"profiles": [...], "since"}   what is shared (this half decides)
+    owner  GRANT#<viewer>  {"profiles": [...], "later", "since"}  what is shared (this
+                           half decides); "later": people the owner starts checking in
+                           for after sharing are shared too (the owner is told so)
     viewer ACCESS#<owner>  {"labels": {profile: person id or null}, "since"}
     owner  SHARECODE       {"code"}                       the one live code (10 minutes)
-    CODE#<code> / CODE     {"owner", "profiles"}
+    CODE#<code> / CODE     {"owner", "profiles", "later"}
     viewer ALERT#<owner>#… an alert waiting on the link (skill.checkins.alerts): it goes
                            with the link
 
@@ -33,6 +35,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from skill.checkins import records
 from skill.store.base import Store, user_pk
 
 logger = logging.getLogger(__name__)
@@ -75,9 +78,14 @@ def label_for(profile: str) -> str | None:
 
 
 def create_code(
-    store: Store, owner: str, profiles: list[str] | None = None, now: float | None = None
+    store: Store,
+    owner: str,
+    profiles: list[str] | None = None,
+    now: float | None = None,
+    later: bool = False,
 ) -> str:
-    """A new code for these profiles (the owner's own check-ins by default); the owner's
+    """A new code for these profiles (the owner's own check-ins by default) and, with
+    `later`, for the people the owner starts checking in for afterwards; the owner's
     previous code stops working."""
     now = time.time() if now is None else now
     profiles = list(profiles or OWN_PROFILES)
@@ -85,7 +93,7 @@ def create_code(
     old = store.get_item(user_pk(owner), SHARE_CODE)
     for _ in range(10):
         code = f"{secrets.randbelow(900000) + 100000}"
-        data = {"owner": owner, "profiles": profiles}
+        data = {"owner": owner, "profiles": profiles, "later": later}
         if store.put_item(f"CODE#{code}", "CODE", data, expires_at=expires, if_absent=True):
             store.put_item(user_pk(owner), SHARE_CODE, {"code": code}, expires_at=expires)
             if old and old.get("code") != code:
@@ -115,7 +123,7 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
         return Redeemed(False, "own")
     assert item is not None
     profiles = [str(p) for p in item.get("profiles", []) if isinstance(p, str)]
-    labels = _grant(store, owner, viewer, profiles, int(now))
+    labels = _grant(store, owner, viewer, profiles, item.get("later") is True, int(now))
     return Redeemed(True, "connected", owner, unnamed=any(v is None for v in labels.values()))
 
 
@@ -125,12 +133,14 @@ def _is_live_code(store: Store, owner: str, code: str) -> bool:
 
 
 def _grant(
-    store: Store, owner: str, viewer: str, profiles: list[str], now: int
+    store: Store, owner: str, viewer: str, profiles: list[str], later: bool, now: int
 ) -> dict[str, str | None]:
     """Both halves of the link; a second code between the same two accounts adds to it."""
     grant = store.get_item(user_pk(owner), f"GRANT#{viewer}") or {}
     shared = list(dict.fromkeys([*grant.get("profiles", []), *profiles]))
-    store.put_item(user_pk(owner), f"GRANT#{viewer}", {"profiles": shared, "since": now})
+    later = later or grant.get("later") is True
+    data = {"profiles": shared, "later": later, "since": now}
+    store.put_item(user_pk(owner), f"GRANT#{viewer}", data)
     access = store.get_item(user_pk(viewer), f"ACCESS#{owner}") or {}
     labels: dict[str, str | None] = dict(access.get("labels", {}))
     for profile in profiles:
@@ -139,21 +149,49 @@ def _grant(
     return labels
 
 
+def covers(grant: dict[str, Any] | None, profile: str) -> bool:
+    """Whether the owner's half of a link shares this profile: named in it, or a person
+    the owner began checking in for after sharing everything."""
+    if not grant:
+        return False
+    if profile in grant.get("profiles", []):
+        return True
+    return grant.get("later") is True and not is_own_profile(profile)
+
+
 def shared_with_me(store: Store, viewer: str) -> list[Source]:
-    """Every profile this viewer may read: listed on their side, and still granted on the
-    owner's side (the owner's half decides)."""
+    """Every profile this viewer may read: listed on their side, or kept by an owner who
+    shares people added later, and still granted on the owner's side (that half decides)."""
     found: list[Source] = []
     for sk, data in store.query(user_pk(viewer), "ACCESS#"):
         owner = sk.removeprefix("ACCESS#")
         grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
-        granted = set(grant.get("profiles", [])) if grant else set()
-        labels: dict[str, Any] = data.get("labels", {})
+        labels: dict[str, Any] = dict(data.get("labels", {}))
+        if grant and grant.get("later") is True:
+            for profile in sorted(records.profiles(store, owner)):
+                labels.setdefault(profile, label_for(profile))
         found += [
             Source(owner, profile, label if isinstance(label, str) else None)
             for profile, label in labels.items()
-            if profile in granted
+            if covers(grant, profile)
         ]
     return found
+
+
+def label_of(store: Store, viewer: str, owner: str, profile: str) -> tuple[bool, str | None]:
+    """Whether this viewer may hear this profile of the owner's (both halves of the link
+    stand), and what they call that person."""
+    access = store.get_item(user_pk(viewer), f"ACCESS#{owner}")
+    labels = access.get("labels") if access else None
+    grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
+    if not isinstance(labels, dict) or not covers(grant, profile):
+        return False, None
+    if profile in labels:
+        label = labels[profile]
+        return True, label if isinstance(label, str) else None
+    if is_own_profile(profile):
+        return False, None
+    return True, label_for(profile)  # a person added after sharing everything
 
 
 def is_shared(store: Store, owner: str) -> bool:
@@ -163,18 +201,16 @@ def is_shared(store: Store, owner: str) -> bool:
 
 def viewers_of(store: Store, owner: str, profile: str) -> list[tuple[str, str | None]]:
     """Who may hear this profile of the owner's, with what each calls that person: both
-    halves of the link must stand (the owner's grant names the profile, and the viewer
+    halves of the link must stand (the owner's grant covers the profile, and the viewer
     still has the access)."""
     found: list[tuple[str, str | None]] = []
     for sk, grant in store.query(user_pk(owner), "GRANT#"):
-        if profile not in grant.get("profiles", []):
+        if not covers(grant, profile):
             continue
         viewer = sk.removeprefix("GRANT#")
-        access = store.get_item(user_pk(viewer), f"ACCESS#{owner}")
-        labels = access.get("labels", {}) if access else None
-        if isinstance(labels, dict) and profile in labels:
-            label = labels[profile]
-            found.append((viewer, label if isinstance(label, str) else None))
+        may, label = label_of(store, viewer, owner, profile)
+        if may:
+            found.append((viewer, label))
     return found
 
 

@@ -99,7 +99,7 @@ class ShareHandler(IntentHandler):
             kept = records.profiles(self.store, user)
             named = sorted(p for p in kept if not sharing.is_own_profile(p))
             profiles = [me, *named] if me in kept or not named else named
-            code = sharing.create_code(self.store, user, profiles)
+            code = sharing.create_code(self.store, user, profiles, later=True)
         except Exception as exc:  # noqa: BLE001 - say so; no code was given
             logger.warning("storage failure: could not make a share code (%s)", type(exc).__name__)
             return reply(handler_input, c.say("sharing.failed"), end=True)
