@@ -221,7 +221,8 @@ def test_deleting_data_removes_the_links_both_ways(store):
 def test_the_owner_hears_whose_check_ins_a_code_shares(store):
     bob = Conversation(store=store, user="bob")
     bob.launch()
-    assert "It shares your own check-ins, and any you start for other people." in bob.intent("ShareIntent").text
+    own = "It shares your own check-ins, and any you start for other people."
+    assert own in bob.intent("ShareIntent").text
     check_in(bob, "5", subject="mother")
     bob.launch()
     assert "It shares the check-ins for your mom, and any" in bob.intent("ShareIntent").text
