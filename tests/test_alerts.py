@@ -376,6 +376,7 @@ def test_alerts_expire_with_check_in_retention(sqlite, lwa, monkeypatch):
 # --- failures -------------------------------------------------------------------------------
 
 
+@pytest.mark.real_budgets
 @pytest.mark.parametrize("hangs", ["token", "events"])
 def test_the_warning_is_spoken_in_under_a_second_while_the_fake_hangs(sqlite, lwa, hangs,
                                                                        caplog):

@@ -19,6 +19,7 @@ from support import Conversation, Turn
 TURN_LIMIT_S = 3.0
 WARNING_LIMIT_S = 1.0
 FIGURES: dict[str, float] = {}
+pytestmark = pytest.mark.real_budgets
 
 
 @pytest.fixture

@@ -43,9 +43,11 @@ _current: ContextVar[Budget | None] = ContextVar("leg_pain_guide_storage_budget"
 
 
 @contextmanager
-def turn(seconds: float = TURN_S) -> Iterator[Budget]:
-    """One request: within the block, storage may take `seconds` in all."""
-    budget = Budget(time.monotonic() + seconds)
+def turn(seconds: float | None = None) -> Iterator[Budget]:
+    """One request: within the block, storage may take `seconds` (TURN_S) in all."""
+    # The module figures are read per call, not bound as defaults, so the test suite can
+    # widen them for a slow machine (tests/conftest.py) and keep them real where timed.
+    budget = Budget(time.monotonic() + (TURN_S if seconds is None else seconds))
     token = _current.set(budget)
     try:
         yield budget
@@ -68,11 +70,11 @@ def check(needed: float = MIN_CALL_S) -> float:
 
 
 @contextmanager
-def tight(seconds: float = WARNING_S) -> Iterator[None]:
-    """Within the block storage may take at most `seconds` more (and never more than the
-    turn has left): for saves that must not hold up what is spoken next."""
+def tight(seconds: float | None = None) -> Iterator[None]:
+    """Within the block storage may take at most `seconds` (WARNING_S) more, and never more
+    than the turn has left: for saves that must not hold up what is spoken next."""
     outer = _current.get()
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + (WARNING_S if seconds is None else seconds)
     if outer is not None:
         deadline = min(deadline, outer.deadline)
     token = _current.set(Budget(deadline))
