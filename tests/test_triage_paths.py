@@ -90,6 +90,7 @@ OPENINGS = [
     {"location": "calf", "wound": "yes", "hot_red": "yes"},
     {"location": "calf", "onset": "sudden", "trigger": "none", "severe": "yes"},
     {"location": "thigh", "statin": "yes", "trigger": "none"},
+    {"opening": "unheard"},  # the first thing said was not understood
 ]
 ALL_PATHS = list(walk({}))
 VOLUNTEERED_PATHS = [path for opening in OPENINGS for path in walk(opening)]
@@ -282,3 +283,64 @@ def test_the_protocol_file_is_tidy_json():
     raw = json.loads((PROTOCOL_PATH := __import__("skill.triage.engine").triage.engine
                       .PROTOCOL_PATH).read_text())
     assert raw == PROTOCOL.raw and PROTOCOL_PATH.suffix == ".json"
+
+
+# --- an opening not understood: the questions alone must find every emergency -----------
+
+def answered_from(truth: set[str], slots: dict[str, str]) -> Outcome:
+    """Walk from a lost opening, answering each yes/no question yes when it covers a
+    finding that is true, and each slot question from `slots` (else "not sure")."""
+    facts: dict[str, str] = {"opening": "unheard"}
+    for _ in range(MAX_QUESTIONS + 1):
+        step = next_step(facts)
+        if isinstance(step, Outcome):
+            return step
+        if step.answers == "yes_no":
+            facts[step.id] = "yes" if truth & set(PROTOCOL.covers(step.id)) else "no"
+        else:
+            facts[step.id] = slots.get(step.id, "unknown")
+    raise AssertionError("no outcome")
+
+
+@pytest.mark.parametrize("truth, slots", [
+    ({"breathless"}, {"location": "calf", "trigger": "none"}),
+    ({"cold_pale"}, {"location": "calf", "trigger": "none"}),
+    ({"wound", "dark_patches", "blisters"}, {"location": "calf", "trigger": "injury"}),
+    ({"wound", "confused"}, {"location": "calf", "trigger": "injury"}),
+    ({"wound", "very_unwell"}, {"location": "calf", "trigger": "none"}),
+    ({"bleeding", "bleeding_uncontrolled"}, {"location": "calf", "trigger": "none"}),
+    ({"saddle_numb"}, {"location": "buttock_down", "trigger": "none"}),
+    ({"both_legs_numb"}, {"location": "whole_leg", "trigger": "none", "onset": "gradual"}),
+    ({"bladder_bowel"}, {"location": "thigh", "trigger": "none", "onset": "gradual"}),
+    ({"deformed"}, {"location": "ankle_foot", "trigger": "injury"}),
+    ({"numb_tingling"}, {"location": "calf", "trigger": "injury"}),
+    ({"out_of_proportion"}, {"location": "calf", "trigger": "injury"}),
+    ({"severe"}, {"location": "side_of_leg", "trigger": "none", "onset": "sudden"}),
+    ({"severe"}, {"location": "thigh", "trigger": "unknown", "onset": "sudden"}),
+], ids=lambda v: "+".join(sorted(v)) if isinstance(v, set) else v.get("location"))
+def test_an_emergency_said_in_a_lost_opening_is_still_found_by_the_questions(truth, slots):
+    assert answered_from(truth, slots).disposition == "emergency"
+
+
+@pytest.mark.parametrize("truth, slots, level", [
+    ({"bleeding", "varicose"}, {"location": "calf", "trigger": "none"}, "urgent"),  # item 22
+    ({"varicose", "hot_red"}, {"location": "calf", "trigger": "none"}, "urgent"),  # item 22
+    ({"varicose"}, {"location": "whole_leg", "trigger": "standing"}, "doctor"),  # item 23
+    ({"long_cramp"}, {"location": "calf", "trigger": "none", "onset": "sudden"}, "urgent"),
+    ({"long_cramp"}, {"location": "thigh", "trigger": "none", "onset": "unknown"}, "urgent"),
+], ids=["vein-bled", "vein-red-hot", "heavy-varicose", "cramp-calf", "cramp-thigh"])
+def test_what_only_the_opening_would_say_is_asked_when_it_was_lost(truth, slots, level):
+    assert answered_from(truth, slots).disposition == level
+
+
+def test_a_lost_opening_with_nothing_wrong_asks_two_more_questions_only():
+    quiet = answered_from(set(), {"location": "calf", "trigger": "exercise", "onset": "gradual"})
+    assert quiet.disposition == "self_care"
+    after_checks = next_step({"opening": "unheard", "pe_signs": "no", "limb_threat": "no"})
+    assert after_checks.id == "wound_check"
+    understood = next_step({"pe_signs": "no", "limb_threat": "no"})
+    assert understood.id != "wound_check", "asked only when the opening was lost"
+    checked = {"opening": "unheard", "pe_signs": "no", "limb_threat": "no", "wound_check": "no"}
+    assert next_step(checked).id == "location"
+    assert next_step({**checked, "location": "calf"}).id == "varicose_check"
+    assert next_step({**checked, "location": "buttock_down"}).id != "varicose_check"

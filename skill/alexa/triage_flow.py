@@ -118,6 +118,12 @@ def record_duration(handler_input: HandlerInput, intent: Intent | None) -> bool:
     return True
 
 
+def missed_opening(handler_input: HandlerInput) -> None:
+    """The first thing said was not understood. Whatever it was is lost, so the checks
+    also ask about a wound or bleeding, the red flags no other question reaches."""
+    conversation(handler_input).triage.facts.setdefault("opening", "unheard")
+
+
 def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) -> Response:
     """A statement about the pain at any point: record it and carry on the triage.
     Denying something said earlier is a correction (confirmed before a red flag is
@@ -134,6 +140,8 @@ def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) 
         prefix = (*prefix, c.say("caregiver_ack", state.triage.subject))
     if not learned and before is not None:
         return ask_again(handler_input, before, *prefix)
+    if not learned and not state.triage.asked and state.triage.disposition is None:
+        missed_opening(handler_input)  # nothing usable in the first thing said
     return advance(handler_input, *prefix)
 
 

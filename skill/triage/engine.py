@@ -28,7 +28,7 @@ Condition = dict[str, Any]
 
 PROTOCOL_PATH = Path(__file__).with_name("protocol.json")
 DISPOSITIONS = tuple(str(d) for d in Disposition)
-MAX_QUESTIONS = 12  # the longest path (a cast and a wound, no cause, side of the leg); most ask 4
+MAX_QUESTIONS = 13  # the longest: an opening not understood, a wound, no cause; most ask 4
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 

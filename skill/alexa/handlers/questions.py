@@ -23,7 +23,8 @@ def cause_of(state: ConversationState) -> str:
         return "seen_first"
     if triage.reason:
         return triage.reason
-    return family_of(triage.facts) if triage.facts else "any"
+    said = {k: v for k, v in triage.facts.items() if k not in ("subject", "opening")}
+    return family_of(said) if said else "any"
 
 
 def first_said(c: Content, *keys: str) -> str:

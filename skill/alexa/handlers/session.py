@@ -98,6 +98,7 @@ class FallbackHandler(Handler):
         state = conversation(handler_input)
         phase = state.phase
         if phase == Phase.START:
+            triage_flow.missed_opening(handler_input)
             return triage_flow.advance(handler_input, c.say("repair.opening"))
         if phase == Phase.QUESTION:
             question = triage_flow.pending_question(state)
