@@ -5,8 +5,11 @@ Generous NLU (the console's default): fails if any emergency is not already `eme
 at the first level the skill names, if under-triage (final level below the expected one)
 exceeds 2 %, or if exact-level or question-count targets slip (issue 11). Strict NLU (only
 what the model's samples say literally, the far end of Alexa's range): every case still
-reaches a level, no question is asked more than twice in a row, and the questions still
-catch the emergencies. The full figures are `make triage-report` (`ARGS="--nlu strict"`).
+reaches a level, no question is asked more than twice in a row, the questions still name
+every emergency first, and under-triage stays within the same 2 % (issue 10: every red
+flag stated is caught through the questions). Exact level and question count are not held
+there: a lost opening means more questions, and over-triage is the safe direction. The
+full figures are `make triage-report` (`ARGS="--nlu strict"`).
 """
 
 from __future__ import annotations
@@ -25,10 +28,6 @@ from vignettes.report import (
 )
 
 pytestmark = pytest.mark.slow
-# Strict mode cannot parse a long opening; red flags that no question asks about (a vein
-# that keeps bleeding, a wound with confusion after an injury) then depend on the
-# opening. The questions must still catch this share of the emergencies.
-STRICT_EMERGENCIES_CAUGHT_PCT = 90.0
 
 
 @pytest.fixture(scope="module", params=["generous", "strict"])
@@ -56,18 +55,11 @@ def test_every_emergency_is_named_first(run):
     nlu, results, _ = run
     emergencies = [r for r in results if r.case.expected == "emergency"]
     missed = [r for r in emergencies if r.first_level != "emergency"]
-    if nlu == "strict":
-        caught = 100.0 * (len(emergencies) - len(missed)) / len(emergencies)
-        assert caught >= STRICT_EMERGENCIES_CAUGHT_PCT, _listing(
-            f"strict: {caught:.0f} % of emergencies caught:", missed)
-    else:
-        assert not missed, _listing(f"{len(missed)} emergencies not named first:", missed)
+    assert not missed, _listing(f"{nlu}: {len(missed)} emergencies not named first:", missed)
 
 
 def test_under_triage_at_most_two_percent(run):
-    nlu, results, summary = run
-    if nlu == "strict":
-        pytest.skip("strict mode is held to the emergency floor above, not the targets")
+    _, results, summary = run
     under = [r for r in results if r.under]
     assert summary.under_pct <= TARGET_UNDER_PCT, _listing(
         f"under-triage {summary.under_pct:.1f} % ({len(under)}/{summary.cases}):", under
@@ -77,7 +69,7 @@ def test_under_triage_at_most_two_percent(run):
 def test_exact_level_and_question_count_targets(run):
     nlu, results, summary = run
     if nlu == "strict":
-        pytest.skip("strict mode is held to the emergency floor above, not the targets")
+        pytest.skip("strict mode: more questions after a lost opening, and over-triage is safe")
     wrong = [r for r in results if not r.exact]
     listing = _listing(f"exact {summary.exact_pct:.1f} %:", wrong)
     assert summary.exact_pct >= TARGET_EXACT_PCT, listing
