@@ -158,9 +158,15 @@ def run_child(source: str, env: dict[str, str]) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def median_of(source: str, env: dict[str, str]) -> dict[str, float]:
-    results = [run_child(source, env) for _ in range(RUNS)]
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+def medians(children: dict[str, tuple[str, dict[str, str]]]) -> dict[str, dict[str, float]]:
+    """Each child RUNS times, interleaved (skill, hello, hello, skill, ...), so a busy
+    spell on a shared machine lands on every side of a ratio, not on one of them."""
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in children}
+    for _ in range(RUNS):
+        for name, (source, env) in children.items():
+            results[name].append(run_child(source, env))
+    return {name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            for name, runs in results.items()}
 
 
 def startup_seconds(statement: str, env: dict[str, str]) -> float | None:
@@ -174,6 +180,23 @@ def startup_seconds(statement: str, env: dict[str, str]) -> float | None:
             return None
         times.append(float(out.stdout.strip()))
     return statistics.median(times)
+
+
+def powertools_figures(env: dict[str, str]) -> tuple[float, float] | None:
+    """Issue 13 asks for Powertools only if it pays for itself within the package and
+    cold-start budget. The project does not ship it; this installs it into a scratch
+    folder and measures what adopting its Logger would add: the import (median of fresh
+    processes) and the size it would put in the package. None when pip cannot fetch it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target",
+                              tmp, "--no-deps", "aws-lambda-powertools"],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            return None
+        seconds = startup_seconds("from aws_lambda_powertools import Logger",
+                                  {**env, "PYTHONPATH": tmp})
+        size = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file())
+    return None if seconds is None else (seconds, size / 1e6)
 
 
 def speech_figures() -> dict[str, float] | None:
@@ -229,17 +252,22 @@ def main() -> int:
         env = {**os.environ, "LEG_PAIN_DB": str(Path(tmp) / "bench.sqlite3"),
                "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop("TABLE_NAME", None)
-        skill = median_of(SKILL, env)
         # Production uses DynamoDB: boto3 is imported when the store is first built. No
         # network here, so the table endpoint is a closed local port: the call fails fast
         # and the skill still answers; what is measured is boto3 plus one failed call.
         ddb_env = {**env, "TABLE_NAME": "bench", "AWS_DEFAULT_REGION": "us-east-1",
                    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                    "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:9"}
-        skill_ddb = median_of(SKILL.replace("ROUNDS", "1"), ddb_env)
-        hello = median_of(HELLO_PLAIN, env)
-        hello_db = median_of(HELLO_DYNAMO, env)
+        figures = medians({
+            "skill": (SKILL, env),
+            "hello": (HELLO_PLAIN, env),
+            "hello_db": (HELLO_DYNAMO, env),
+            "skill_ddb": (SKILL.replace("ROUNDS", "1"), ddb_env),
+        })
+        skill, hello = figures["skill"], figures["hello"]
+        hello_db, skill_ddb = figures["hello_db"], figures["skill_ddb"]
         startups = {name: startup_seconds(stmt, env) for name, stmt in STARTUP.items()}
+        powertools = powertools_figures(env)
     zip_path = ROOT / "dist" / "lambda.zip"
     zip_mb = zip_path.stat().st_size / 1e6 if zip_path.exists() else None
 
@@ -263,6 +291,12 @@ def main() -> int:
         print(f"{name + ' start-up':28}{shown:>10}")
     print(f"{'dist/lambda.zip':28}" + (f"{zip_mb:9.2f} MB" if zip_mb is not None
                                         else "  missing: run make package"))
+    if powertools is None:
+        print("Powertools Logger: not measured (pip could not fetch aws-lambda-powertools)")
+    else:
+        print(f"{'Powertools Logger (info)':28}{powertools[0] * 1000:7.1f} ms import, "
+              f"{powertools[1]:.1f} MB unzipped: "
+              f"{powertools[0] / skill['cold_s']:.2f}x the skill's whole cold start")
 
     speech = speech_figures()
     if speech is None:

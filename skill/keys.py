@@ -19,6 +19,7 @@ Changing the secret (or this scheme) orphans data stored under the old keys.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import logging
@@ -102,8 +103,14 @@ def _code(exc: Exception) -> str:
 
 
 def _mac(purpose: str, value: str, length: int) -> str:
-    key = hmac.new(_secret(), f"leg-pain-guide/{purpose}".encode(), hashlib.sha256).digest()
+    key = _purpose_key(_secret(), purpose)
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:length]
+
+
+@functools.lru_cache(maxsize=8)
+def _purpose_key(secret: bytes, purpose: str) -> bytes:
+    """Derived once per secret and purpose, not on every request."""
+    return hmac.new(secret, f"leg-pain-guide/{purpose}".encode(), hashlib.sha256).digest()
 
 
 def user_key(user_id: str) -> str:

@@ -61,6 +61,10 @@ class SqliteStore:
             raise StoreError("LockTimeout")
         try:
             busy_ms = max(1, int(min(wait, budget.remaining()) * 1000))
+            if busy_ms >= 200:
+                # Whole tenths (rounded down, so still inside the budget): the pragma is
+                # then re-run a few times a turn at most, not before every statement.
+                busy_ms -= busy_ms % 100
             if busy_ms != self._busy_ms:
                 self._db.execute(f"PRAGMA busy_timeout = {busy_ms}")
                 self._busy_ms = busy_ms
