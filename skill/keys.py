@@ -24,8 +24,8 @@ import hashlib
 import hmac
 import logging
 import os
-import threading
 
+from skill import ssm
 from skill.store import budget
 from skill.store.base import StoreError
 
@@ -33,12 +33,6 @@ logger = logging.getLogger(__name__)
 DEVELOPMENT_SECRET = "leg-pain-guide-development-secret-do-not-deploy"
 SECRET_ENV = "USER_KEY_SECRET"
 PARAMETER_ENV = "USER_KEY_SECRET_PARAMETER"
-# One cold-start read of the parameter; it must fit inside one turn's storage budget.
-SSM_CONNECT_S = 0.3
-SSM_READ_S = 0.7
-
-_lock = threading.Lock()
-_from_ssm: dict[str, str] = {}  # parameter name -> secret
 _state = {"development_allowed": False, "warned": False}
 
 
@@ -70,36 +64,16 @@ def _secret() -> bytes:
 
 
 def _parameter(name: str) -> str:
-    with _lock:
-        if name in _from_ssm:
-            return _from_ssm[name]
-        try:
-            budget.check(SSM_CONNECT_S + SSM_READ_S)
-            import boto3
-            from botocore.config import Config
-
-            region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-            config = Config(
-                connect_timeout=SSM_CONNECT_S,
-                read_timeout=SSM_READ_S,
-                retries={"total_max_attempts": 1, "mode": "standard"},
-            )
-            client = boto3.client("ssm", region_name=region, config=config)
-            value = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
-        except Exception as exc:  # any failure: no keys this turn, retried on the next
-            logger.warning("storage failure: could not read the user-key secret (%s)", _code(exc))
-            raise KeyUnavailable("KeyUnavailable") from exc
-        if not isinstance(value, str) or not value:
+    try:
+        budget.check(ssm.CONNECT_S + ssm.READ_S)
+        return ssm.read(name)
+    except (StoreError, ssm.SecretUnavailable) as exc:  # no keys this turn; retried next
+        code = exc.code if isinstance(exc, ssm.SecretUnavailable) else type(exc).__name__
+        if code == "empty":
             logger.warning("storage failure: the user-key secret parameter is empty")
-            raise KeyUnavailable("KeyUnavailable")
-        _from_ssm[name] = value
-        return value
-
-
-def _code(exc: Exception) -> str:
-    response = getattr(exc, "response", None)
-    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
-    return str(code or type(exc).__name__)
+        else:
+            logger.warning("storage failure: could not read the user-key secret (%s)", code)
+        raise KeyUnavailable("KeyUnavailable") from exc
 
 
 def _mac(purpose: str, value: str, length: int) -> str:

@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urlsplit
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
+from skill import ssm
 from skill.checkins.alerts import Recipient
 from skill.triage.levels import Disposition
 
@@ -40,11 +41,9 @@ SENDER = "Leg Pain Guide"
 ALEXA_HOSTS = ("api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com")
 EXPIRY = timedelta(hours=23)  # Alexa takes at most 24 hours ahead
 REFRESH_EARLY_S = 60  # fetch a new token this long before the old one expires
-SSM_CONNECT_S, SSM_READ_S = 0.3, 0.7
 
 _lock = threading.Lock()
 _tokens: dict[tuple[str, str], tuple[str, float]] = {}  # (url, client id) -> token, until
-_secrets: dict[str, str] = {}  # SSM parameter name -> client secret
 
 
 class AlertFailed(Exception):
@@ -55,7 +54,7 @@ def forget_tokens() -> None:
     """Drop cached tokens and secrets (tests; a rotated client secret)."""
     with _lock:
         _tokens.clear()
-        _secrets.clear()
+    ssm.forget()
 
 
 def event_body(
@@ -160,33 +159,9 @@ def client_secret() -> str | None:
 
 
 def _parameter(name: str) -> str:
-    """The secret from SSM, once per process (boto3 is imported only here, and only when
-    a parameter is configured; on Lambda the store has usually imported it already)."""
-    with _lock:
-        if name in _secrets:
-            return _secrets[name]
     try:
-        import boto3
-        from botocore.config import Config
-
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        config = Config(
-            connect_timeout=SSM_CONNECT_S,
-            read_timeout=SSM_READ_S,
-            retries={"total_max_attempts": 1, "mode": "standard"},
-        )
-        client = boto3.client("ssm", region_name=region, config=config)
-        value = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
-    except Exception as exc:  # the push fails; the alert waits for the launch
-        raise AlertFailed(f"client secret unreadable ({_code(exc)})") from exc
-    if not isinstance(value, str) or not value:
-        raise AlertFailed("client secret parameter is empty")
-    with _lock:
-        _secrets[name] = value
-    return value
-
-
-def _code(exc: Exception) -> str:
-    response = getattr(exc, "response", None)
-    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
-    return str(code or type(exc).__name__)
+        return ssm.read(name)
+    except ssm.SecretUnavailable as exc:  # the push fails; the alert waits for the launch
+        if exc.code == "empty":
+            raise AlertFailed("client secret parameter is empty") from exc
+        raise AlertFailed(f"client secret unreadable ({exc.code})") from exc
