@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
+from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill.alexa import persistence, proactive
+from skill.alexa import ask_for, persistence, proactive
 from skill.alexa.base import ANSWERS, Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.respond import content, empty, join, reply
@@ -85,22 +84,12 @@ class AlertPermissionHandler(Handler):
     """The answer to the notifications AskFor: agree to alerts if permission was given."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        request = handler_input.request_envelope.request
-        return (
-            is_request_type("Connections.Response")(handler_input)
-            and getattr(request, "name", None) == "AskFor"
-            and str(getattr(request, "token", "") or "").startswith(TOKEN)
-        )
+        return ask_for.is_answer(handler_input, TOKEN)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        payload = request.payload if isinstance(request.payload, dict) else {}
-        statuses = {payload.get("status")} | {
-            s.get("status") for s in payload.get("permissionScopes", []) if isinstance(s, dict)
-        }
-        asked = str(request.token).removeprefix(TOKEN)
+        asked = ask_for.token(handler_input).removeprefix(TOKEN)
         label = asked if asked in people.PEOPLE and asked != people.SELF else None
-        if "ACCEPTED" in statuses:
+        if ask_for.accepted(handler_input):
             return receive(handler_input, self.store, label, granted=True)
         handler_input.response_builder.set_card(
             AskForPermissionsConsentCard(permissions=[NOTIFICATIONS])
@@ -156,20 +145,8 @@ def has_permission(handler_input: HandlerInput) -> bool:
 
 
 def ask_permission(handler_input: HandlerInput, label: str | None) -> Response:
-    """Alexa asks for the permission itself and answers with Connections.Response, a
-    fresh turn: who the alerts are about travels in the token."""
-    handler_input.response_builder.add_directive(
-        SendRequestDirective(
-            name="AskFor",
-            token=f"{TOKEN}{label or ''}",
-            payload={
-                "@type": "AskForPermissionsConsentRequest",
-                "@version": "2",
-                "permissionScopes": [{"permissionScope": NOTIFICATIONS, "consentLevel": "ACCOUNT"}],
-            },
-        )
-    )
-    return handler_input.response_builder.response
+    """Who the alerts are about travels in the token."""
+    return ask_for.ask(handler_input, NOTIFICATIONS, f"{TOKEN}{label or ''}")
 
 
 class StopAlertsHandler(IntentHandler):

@@ -11,10 +11,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.dialog import ElicitSlotDirective
-from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.services import ServiceException
 from ask_sdk_model.services.reminder_management import (
     AlertInfo,
@@ -29,7 +27,7 @@ from ask_sdk_model.services.reminder_management import (
 )
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill.alexa import slots
+from skill.alexa import ask_for, slots
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import content, join, reply
 from skill.alexa.timezone import device_zone, local_now
@@ -37,6 +35,7 @@ from skill.speech.dates import clock_time
 
 logger = logging.getLogger(__name__)
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
+TOKEN = "reminder:"  # the AskFor token: "reminder:" and the wanted time (HH:MM)
 # AMAZON.TIME can resolve to a part of the day rather than a clock time.
 DAY_PARTS = {"MO": "09:00", "AF": "14:00", "EV": "19:00", "NI": "21:00"}
 _STAMP = "%Y-%m-%dT%H:%M:%S.000"
@@ -111,21 +110,8 @@ def set_reminder(handler_input: HandlerInput, at: str) -> Response:
 
 
 def ask_permission(handler_input: HandlerInput, at: str) -> Response:
-    """Alexa asks the person itself, then sends Connections.Response; the wanted time
-    travels in the token because that response arrives as a fresh turn."""
-    builder = handler_input.response_builder
-    builder.add_directive(
-        SendRequestDirective(
-            name="AskFor",
-            token=f"reminder:{at}",
-            payload={
-                "@type": "AskForPermissionsConsentRequest",
-                "@version": "2",
-                "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}],
-            },
-        )
-    )
-    return builder.response
+    """The wanted time travels in the token."""
+    return ask_for.ask(handler_input, SCOPE, f"{TOKEN}{at}")
 
 
 class ReminderHandler(IntentHandler):
@@ -145,28 +131,16 @@ class ReminderHandler(IntentHandler):
 
 
 class PermissionResponseHandler(Handler):
-    """The answer to AskFor: set the reminder if the person agreed."""
+    """The answer to AskFor: set the reminder if the person agreed. Registered after the
+    alerts' own, it takes any other AskFor answer too (as declined)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        request = handler_input.request_envelope.request
-        return (
-            is_request_type("Connections.Response")(handler_input)
-            and getattr(request, "name", None) == "AskFor"
-        )
+        return ask_for.is_answer(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        payload = request.payload if isinstance(request.payload, dict) else {}
-        statuses = {payload.get("status")} | {
-            s.get("status") for s in payload.get("permissionScopes", []) if isinstance(s, dict)
-        }
-        token = str(request.token or "")
-        at = (
-            reminder_time(token.removeprefix("reminder:"))
-            if token.startswith("reminder:")
-            else None
-        )
-        if "ACCEPTED" in statuses and at:
+        token = ask_for.token(handler_input)
+        at = reminder_time(token.removeprefix(TOKEN)) if token.startswith(TOKEN) else None
+        if ask_for.accepted(handler_input) and at:
             return set_reminder(handler_input, at)
         handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[SCOPE]))
         return reply(handler_input, content(handler_input).say("reminders.declined"), end=True)
