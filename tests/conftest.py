@@ -3,10 +3,12 @@ with Amazon token cached from another test)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import alexa_fake
 import pytest
 
-from skill import keys
+from skill import clock, keys
 from skill.alexa import alert_flow, proactive
 from skill.store import budget
 
@@ -31,3 +33,29 @@ def roomy_budgets(request, monkeypatch):
     monkeypatch.setattr(budget, "TURN_S", 30.0)
     monkeypatch.setattr(budget, "WARNING_S", 20.0)
     monkeypatch.setattr(alert_flow, "ALERT_S", 20.0)
+
+
+@pytest.fixture(autouse=True)
+def system_clock_after_each_test():
+    """A test that moves the clock (skill.clock.set_clock) leaves it as it found it."""
+    yield
+    clock.set_clock(None)
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock at Wednesday 25 November 2026, 10:00 UTC; `.advance(days=…)` moves it."""
+
+    class Frozen:
+        start = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+        def __init__(self) -> None:
+            clock.set_clock(self.start)
+
+        def advance(self, *, days: float = 0, hours: float = 0, seconds: float = 0) -> None:
+            clock.advance(days * 86400 + hours * 3600 + seconds)
+
+        def set(self, when: datetime) -> None:
+            clock.set_clock(when)
+
+    return Frozen()

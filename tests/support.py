@@ -13,6 +13,7 @@ import alexa_fake
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import ResponseEnvelope
 
+from skill import clock
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
@@ -168,7 +169,8 @@ class Conversation:
             "context": {"System": system},
             "request": {
                 "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-                "timestamp": "2026-11-25T10:00:00Z", "locale": self.locale, **request,
+                "timestamp": clock.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "locale": self.locale, **request,
             },
         }
 

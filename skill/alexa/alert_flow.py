@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +26,7 @@ from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import keys, logs
+from skill import clock, keys, logs
 from skill.alexa import persistence, proactive
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Services
@@ -52,7 +51,7 @@ class Pending:
     profile: str
     level: Disposition
     source: str  # "checkin" or "triage"
-    at: float  # time.monotonic() when the warning was decided
+    at: float  # clock.monotonic() when the warning was decided
 
 
 def note(handler_input: HandlerInput, level: Disposition, profile: str, source: str) -> None:
@@ -63,7 +62,7 @@ def note(handler_input: HandlerInput, level: Disposition, profile: str, source: 
     attrs = handler_input.attributes_manager.request_attributes
     if attrs.get(_FROM_CHECKIN):
         source = "checkin"
-    attrs[_PENDING] = Pending(profile, level, source, time.monotonic())
+    attrs[_PENDING] = Pending(profile, level, source, clock.monotonic())
 
 
 def from_checkin(handler_input: HandlerInput) -> None:
@@ -99,7 +98,7 @@ def dispatch(handler_input: HandlerInput, services: Services, pending: Pending) 
     try:
         # The warning's storage allowance, counted from when it was decided: a check-in's
         # save has used part of it already.
-        with budget.tight(max(0.0, pending.at + budget.WARNING_S - time.monotonic())):
+        with budget.tight(max(0.0, pending.at + budget.WARNING_S - clock.monotonic())):
             chose = persistence.load(handler_input)
             if not chose and persistence.failed(handler_input):
                 raise LookupError("the account's choice could not be read")
@@ -131,7 +130,7 @@ def push(
     deadline: float,
 ) -> None:
     """Send each caregiver's event on a worker thread, waiting for it until `deadline`
-    (time.monotonic()): a call that hangs is left behind, and its alert waits for the
+    (clock.monotonic()): a call that hangs is left behind, and its alert waits for the
     caregiver's launch."""
     failures: list[str] = []
     api_client = services.api_client or TimedApiClient()
@@ -150,7 +149,7 @@ def push(
 
     worker = threading.Thread(target=run, name="alert-push", daemon=True)
     worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()))
+    worker.join(max(0.0, deadline - clock.monotonic()))
     if worker.is_alive():
         logger.warning("%s: no answer in time; %d left for launch", FAILURE, len(recipients))
         return

@@ -16,7 +16,7 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill import logs
+from skill import clock, logs
 from skill.store import budget
 
 logs.configure()  # at import: the Lambda runtime imports this before the first request
@@ -96,13 +96,19 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
         logger.warning("malformed request envelope: %s", type(exc).__name__)
         return _apology_response()
     try:
-        # Every turn may wait on storage about 1.5 s in all (skill.store.budget).
-        with budget.turn():
+        # One instant for the whole turn (Alexa's timestamp), and every turn may wait on
+        # storage about 1.5 s in all (skill.store.budget).
+        with clock.turn(_timestamp(event)), budget.turn():
             response = get_skill().invoke(request_envelope=envelope, context=context)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
         logger.error("skill invocation failed: %s", logs.describe(exc))
         return _apology_response()
     return _serializer.serialize(response)  # type: ignore[no-any-return]
+
+
+def _timestamp(event: dict[str, Any]) -> object:
+    request = event.get("request")
+    return request.get("timestamp") if isinstance(request, dict) else None
 
 
 def _carry_persistence_status(event: dict[str, Any], envelope: RequestEnvelope) -> None:

@@ -3,11 +3,10 @@ position so the person can resume within the hour."""
 
 from __future__ import annotations
 
-import time
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, Response
 
+from skill import clock
 from skill.alexa import persistence, slots
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import GuideId, GuideState, conversation
@@ -78,7 +77,7 @@ def remember(handler_input: HandlerInput, current: GuideState | None) -> bool:
         if attrs.pop("guide", None) is None:
             return True
     else:
-        attrs["guide"] = {"id": str(current.id), "step": current.step, "at": int(time.time())}
+        attrs["guide"] = {"id": str(current.id), "step": current.step, "at": int(clock.now())}
     return persistence.save(handler_input)
 
 
@@ -94,7 +93,7 @@ def resumable(handler_input: HandlerInput) -> GuideState | None:
         return None
     guide = GuideState.from_session(saved)
     at = saved.get("at")
-    if guide is None or not isinstance(at, int | float) or time.time() - at > RESUME_WINDOW_S:
+    if guide is None or not isinstance(at, int | float) or clock.now() - at > RESUME_WINDOW_S:
         return None
     try:
         build_steps(content(handler_input), guide.id)

@@ -23,14 +23,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
-from skill import ssm
+from skill import clock, ssm
 from skill.checkins.alerts import Recipient
 from skill.triage.levels import Disposition
 
@@ -62,7 +61,7 @@ def event_body(
 ) -> dict[str, Any]:
     """One MessageAlert event for one caregiver: "a new message from Leg Pain Guide",
     marked urgent for an emergency, and nothing else."""
-    now = now or datetime.now(UTC)
+    now = now or clock.utcnow()
     group: dict[str, object] = {"creator": {"name": SENDER}, "count": 1}
     if level == Disposition.EMERGENCY:
         group["urgency"] = "URGENT"
@@ -101,7 +100,7 @@ def access_token(api_client: ApiClient) -> str:
     url = os.environ.get("LWA_TOKEN_URL", "").strip() or DEFAULT_TOKEN_URL
     with _lock:
         cached = _tokens.get((url, client_id))
-    if cached and cached[1] > time.monotonic():
+    if cached and cached[1] > clock.monotonic():
         return cached[0]
     secret = client_secret()
     if not client_id or not secret:
@@ -124,7 +123,7 @@ def access_token(api_client: ApiClient) -> str:
     except (ValueError, KeyError, TypeError) as exc:
         raise AlertFailed("token reply not understood") from exc
     with _lock:
-        _tokens[(url, client_id)] = (token, time.monotonic() + max(0, lasts - REFRESH_EARLY_S))
+        _tokens[(url, client_id)] = (token, clock.monotonic() + max(0, lasts - REFRESH_EARLY_S))
     return token
 
 

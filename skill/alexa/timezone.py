@@ -9,11 +9,12 @@ logged once per device, never spoken.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.handler_input import HandlerInput
+
+from skill import clock
 
 logger = logging.getLogger(__name__)
 CACHE_S = 3600
@@ -29,7 +30,7 @@ def device_zone(handler_input: HandlerInput) -> tzinfo:
     )
     if not device:
         return UTC
-    now = time.monotonic()
+    now = clock.monotonic()
     cached = _cache.get(device)
     if cached and now - cached[0] < CACHE_S:
         return cached[1]
@@ -53,5 +54,5 @@ def _ask(handler_input: HandlerInput, device: str) -> tzinfo:
 
 
 def local_now(handler_input: HandlerInput) -> datetime:
-    """Now, in the device's zone (time.time(), so tests can move the clock)."""
-    return datetime.fromtimestamp(time.time(), device_zone(handler_input))
+    """Now, in the device's zone (clock.now(), so tests can move the clock)."""
+    return datetime.fromtimestamp(clock.now(), device_zone(handler_input))

@@ -20,11 +20,11 @@ comes from the request, so a replayed request queues (and sends) nothing twice.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from skill import clock
 from skill.checkins import records, sharing
 from skill.store.base import Store, user_pk
 
@@ -70,7 +70,7 @@ def receive(
 ) -> None:
     """The caregiver agrees to alerts: about everyone shared with them (no label), or
     about one more person ("send me alerts about mom")."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     wanted = store.get_item(user_pk(viewer), RECEIVER) or {}
     labels: list[str] | None = None  # everyone shared with them
     if label is not None:
@@ -120,7 +120,7 @@ def queue(
 ) -> list[Recipient]:
     """Queue an alert about this profile for each caregiver who agreed; returns where to
     push the ones newly queued (none for a replay)."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     at = records.now_iso(now)
     expires = int(now) + records.RETENTION_DAYS * 86400
     data = {"profile": profile, "level": level, "source": source, "at": at, "locale": locale}

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from skill import clock
 from skill.store.base import Store, user_pk
 
 RETENTION_DAYS = int(os.environ.get("CHECKIN_RETENTION_DAYS", "90"))
@@ -46,7 +46,7 @@ class CheckIn:
 
 
 def now_iso(now: float | None = None) -> str:
-    return datetime.fromtimestamp(now if now is not None else time.time(), UTC).isoformat(
+    return datetime.fromtimestamp(now if now is not None else clock.now(), UTC).isoformat(
         timespec="seconds"
     )
 

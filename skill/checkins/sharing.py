@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
+from skill import clock
 from skill.checkins import records
 from skill.store.base import Store, user_pk
 
@@ -87,7 +87,7 @@ def create_code(
     """A new code for these profiles (the owner's own check-ins by default) and, with
     `later`, for the people the owner starts checking in for afterwards; the owner's
     previous code stops working."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     profiles = list(profiles or OWN_PROFILES)
     expires = int(now) + CODE_TTL_S
     old = store.get_item(user_pk(owner), SHARE_CODE)
@@ -103,7 +103,7 @@ def create_code(
 
 
 def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Redeemed:
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     tried = store.increment(user_pk(viewer), TRIES, 1, expires_at=int(now) + LOCKOUT_S)
     if tried > MAX_WRONG_TRIES:
         return Redeemed(False, "locked")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from skill import clock
 from skill.console.quantities import numbers
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -53,7 +54,7 @@ Reading = tuple[int, str]
 
 def today() -> date:
     """The device's date (tests replace this)."""
-    return date.today()
+    return clock.utcnow().date()
 
 
 def _week(day: date) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+from skill import clock
 from skill.console.model import Intent
 from skill.console.readings import Filled
 
@@ -80,7 +80,7 @@ class Session:
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:

@@ -14,12 +14,12 @@ Lambda. Outside a request (tools, the store's own tests) there is no budget.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from skill import clock
 from skill.store.base import StoreError
 
 TURN_S = 1.5  # all storage waits of one turn together
@@ -33,10 +33,10 @@ class BudgetSpent(StoreError):
 
 @dataclass(frozen=True)
 class Budget:
-    deadline: float  # time.monotonic()
+    deadline: float  # clock.monotonic()
 
     def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
+        return max(0.0, self.deadline - clock.monotonic())
 
 
 _current: ContextVar[Budget | None] = ContextVar("leg_pain_guide_storage_budget", default=None)
@@ -47,7 +47,7 @@ def turn(seconds: float | None = None) -> Iterator[Budget]:
     """One request: within the block, storage may take `seconds` (TURN_S) in all."""
     # The module figures are read per call, not bound as defaults, so the test suite can
     # widen them for a slow machine (tests/conftest.py) and keep them real where timed.
-    budget = Budget(time.monotonic() + (TURN_S if seconds is None else seconds))
+    budget = Budget(clock.monotonic() + (TURN_S if seconds is None else seconds))
     token = _current.set(budget)
     try:
         yield budget
@@ -74,7 +74,7 @@ def tight(seconds: float | None = None) -> Iterator[None]:
     """Within the block storage may take at most `seconds` (WARNING_S) more, and never more
     than the turn has left: for saves that must not hold up what is spoken next."""
     outer = _current.get()
-    deadline = time.monotonic() + (WARNING_S if seconds is None else seconds)
+    deadline = clock.monotonic() + (WARNING_S if seconds is None else seconds)
     if outer is not None:
         deadline = min(deadline, outer.deadline)
     token = _current.set(Budget(deadline))

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from skill import clock
 from skill.store import budget
 from skill.store.base import StoreError, Versioned
 
@@ -212,7 +213,7 @@ class DynamoStore:
     def get_versioned(self, pk: str, sk: str) -> Versioned:
         # Strongly consistent: the next request of a conversation must see the last write.
         item = self._call("get_item", Key=self._key(pk, sk), ConsistentRead=True).get("Item")
-        if item is None or not self._live(item, int(time.time())):
+        if item is None or not self._live(item, int(clock.now())):
             return Versioned(None, None)
         return Versioned(_data(item), item.get(VERSION_ATTRIBUTE))
 
@@ -240,14 +241,14 @@ class DynamoStore:
                 "#rev = :rev AND (attribute_not_exists(#exp) OR #exp > :now)"
             )
             kwargs["ExpressionAttributeNames"] = {"#rev": VERSION_ATTRIBUTE, "#exp": TTL_ATTRIBUTE}
-            kwargs["ExpressionAttributeValues"] = {":rev": if_version, ":now": int(time.time())}
+            kwargs["ExpressionAttributeValues"] = {":rev": if_version, ":now": int(clock.now())}
         elif if_absent:
             # Write only over nothing or over an expired item the TTL sweep has not reached.
             kwargs["ConditionExpression"] = (
                 "attribute_not_exists(pk) OR (attribute_exists(#exp) AND #exp <= :now)"
             )
             kwargs["ExpressionAttributeNames"] = {"#exp": TTL_ATTRIBUTE}
-            kwargs["ExpressionAttributeValues"] = {":now": int(time.time())}
+            kwargs["ExpressionAttributeValues"] = {":now": int(clock.now())}
         try:
             self._call("put_item", **kwargs)
         except StoreError as exc:
@@ -264,7 +265,7 @@ class DynamoStore:
                 "attribute_exists(pk) AND (attribute_not_exists(#exp) OR #exp > :now)"
             )
             kwargs["ExpressionAttributeNames"] = {"#exp": TTL_ATTRIBUTE}
-            kwargs["ExpressionAttributeValues"] = {":now": int(time.time())}
+            kwargs["ExpressionAttributeValues"] = {":now": int(clock.now())}
         try:
             self._call("delete_item", **kwargs)
         except StoreError as exc:
@@ -276,7 +277,7 @@ class DynamoStore:
     def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
         # One UpdateItem: ADD is atomic on the server, and the condition refuses a counter
         # whose window has passed (TTL removes items lazily), which is then started afresh.
-        now = int(time.time())
+        now = int(clock.now())
         names = {"#n": COUNT_ATTRIBUTE, "#exp": TTL_ATTRIBUTE}
         values: dict[str, Any] = {":by": by, ":now": now}
         update = "ADD #n :by"
@@ -346,7 +347,7 @@ class DynamoStore:
 
     def query(self, pk: str, sk_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
         # DynamoDB returns sort keys in UTF-8 byte order, the same order as SQLite's BINARY.
-        now = int(time.time())
+        now = int(clock.now())
         items = self._items(pk, sk_prefix)
         return [(item["sk"], _data(item)) for item in items if self._live(item, now)]
 

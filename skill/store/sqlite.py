@@ -6,12 +6,12 @@ import json
 import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from skill import clock
 from skill.store import budget
 from skill.store.base import StoreError, Versioned
 
@@ -85,7 +85,7 @@ class SqliteStore:
     def get_versioned(self, pk: str, sk: str) -> Versioned:
         rows = self._run(
             f"SELECT data, rev FROM items WHERE pk = ? AND sk = ? AND {_LIVE}",
-            (pk, sk, int(time.time())),
+            (pk, sk, int(clock.now())),
         ).fetchall()
         return Versioned(json.loads(rows[0][0]), rows[0][1]) if rows else Versioned(None, None)
 
@@ -99,7 +99,7 @@ class SqliteStore:
         if_version: str | None = None,
     ) -> str | None:
         payload = json.dumps(data, separators=(",", ":"))
-        now, version = int(time.time()), _version()
+        now, version = int(clock.now()), _version()
         if if_version is not None:
             cursor = self._run(
                 f"UPDATE items SET data = ?, expires_at = ?, rev = ? "
@@ -124,7 +124,7 @@ class SqliteStore:
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
         cursor = self._run(
             f"DELETE FROM items WHERE pk = ? AND sk = ? AND {_LIVE}",
-            (pk, sk, int(time.time())),
+            (pk, sk, int(clock.now())),
         )
         return cursor.rowcount == 1 or not if_present
 
@@ -132,7 +132,7 @@ class SqliteStore:
         rows = self._run(
             f"SELECT sk, data FROM items WHERE pk = ? AND substr(sk, 1, ?) = ? AND {_LIVE} "
             "ORDER BY sk",
-            (pk, len(sk_prefix), sk_prefix, int(time.time())),
+            (pk, len(sk_prefix), sk_prefix, int(clock.now())),
         ).fetchall()
         return [(sk, json.loads(data)) for sk, data in rows]
 
@@ -142,7 +142,7 @@ class SqliteStore:
     def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
         # Read and write in one IMMEDIATE transaction: it takes the file's write lock
         # first, so counters stay exact across threads and processes sharing the file.
-        now = int(time.time())
+        now = int(clock.now())
         try:
             with self._connection() as db:
                 db.execute("BEGIN IMMEDIATE")

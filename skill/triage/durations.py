@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from dateutil.easter import easter
+
 _ISO = re.compile(
     r"^P(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?"
     r"(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<mi>\d+(?:\.\d+)?)M)?"
@@ -35,41 +37,36 @@ def compared(days: float, comparison: str | None) -> float:
     return max(0.0, days + NUDGE.get(comparison or "", 0.0))
 
 
-def _easter(year: int) -> date:
-    """Western Easter Sunday (the anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month = (h + leap - 7 * m + 114) // 31
-    day = (h + leap - 7 * m + 114) % 31 + 1
-    return date(year, month, day)
-
-
 def _thanksgiving(year: int) -> date:
     """The fourth Thursday of November (US)."""
     first = date(year, 11, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
-# Fixed-date and computed holidays; Diwali moves with the lunar calendar (listed years).
+# Fixed-date and computed holidays. Diwali follows the lunisolar calendar: no small
+# maintained library computes it (the `holidays` package keeps a table too, and is 5 MB),
+# so its dates are listed here, checked against `holidays` in the tests, and a test fails
+# a full year before the list runs out.
 _HOLIDAYS = {
     "christmas": lambda y: date(y, 12, 25),
     "boxing_day": lambda y: date(y, 12, 26),
     "new_year": lambda y: date(y, 1, 1),
-    "easter": _easter,
+    "easter": easter,
     "thanksgiving": _thanksgiving,
 }
-_DIWALI = {
-    2024: date(2024, 11, 1),
+DIWALI = {
+    2024: date(2024, 10, 31),
     2025: date(2025, 10, 20),
     2026: date(2026, 11, 8),
     2027: date(2027, 10, 29),
     2028: date(2028, 10, 17),
+    2029: date(2029, 11, 5),
+    2030: date(2030, 10, 26),
+    2031: date(2031, 11, 14),
+    2032: date(2032, 11, 2),
+    2033: date(2033, 10, 22),
+    2034: date(2034, 11, 10),
+    2035: date(2035, 10, 30),
 }
 # Relative anchors: how many days ago they were.
 _RELATIVE = {
@@ -90,7 +87,10 @@ def days_since(anchor: str, today: date) -> float | None:
     if anchor in _RELATIVE:
         return _RELATIVE[anchor]
     if anchor == "diwali":
-        past = [d for d in _DIWALI.values() if d <= today]
+        # Only this year's or last year's: past the list's end the answer is unknown (the
+        # skill then asks how long), never a Diwali years ago.
+        years = (DIWALI.get(today.year), DIWALI.get(today.year - 1))
+        past = [day for day in years if day is not None and day <= today]
         return float((today - max(past)).days) if past else None
     when = _HOLIDAYS.get(anchor)
     if when is None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
+
+from skill import clock
 
 MAX_REASONS = 64  # reasons are a small fixed set; this only bounds the bookkeeping
 
@@ -22,7 +23,7 @@ class RefusalLog:
         self,
         logger: logging.Logger,
         every_s: float = 10.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = clock.monotonic,
     ) -> None:
         self._logger, self._every_s, self._clock = logger, every_s, clock
         self._next: dict[str, float] = {}  # reason -> when it may be logged again

@@ -11,13 +11,14 @@ import argparse
 import logging
 import os
 import resource
-import time
 from typing import Any
 
 from flask import Flask
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
+
+from skill import clock
 
 # Worker threads. Requests are CPU work under one GIL (a cached one is about 1 ms), so
 # more threads only share the CPU more thinly: under a forged flood on 2 cores, 16 threads
@@ -49,7 +50,7 @@ class _Channel(HTTPChannel):  # type: ignore[misc]
 
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
-            self.request_started = time.time()
+            self.request_started = clock.now()
         return bool(super().received(data))
 
 

@@ -27,7 +27,7 @@ import json
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cryptography import x509
@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store
 from cryptography.x509.verification import VerificationError as _X509Error
 
+from skill import clock
 from skill.alexa.entry import application_id
 from skill.web.certurl import UrlRule, cert_url_rule, check_cert_url
 from skill.web.chains import CacheInfo, Chain, ChainCache, Limits
@@ -83,7 +84,7 @@ def fetch(url: str) -> bytes:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.utcnow()
 
 
 @dataclass

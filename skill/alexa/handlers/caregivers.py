@@ -5,13 +5,13 @@ to one, naming who a shared person is, and stopping sharing (skill.checkins.shar
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.dialog import ElicitSlotDirective
 
+from skill import clock
 from skill.alexa import checkin_flow, slots
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
@@ -64,7 +64,7 @@ def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) 
     if not found.sources:
         key = "summary.not_shared" if label else "summary.none"
         return reply(handler_input, join(c.say(key, label), prompt), reprompt=prompt)
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     texts = []
     for source, history in zip(found.sources, histories, strict=True):
         s = summarise(history, now)

@@ -8,7 +8,7 @@ New York is today at 9, not tomorrow (Lambda's clock is UTC)."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -27,6 +27,7 @@ from ask_sdk_model.services.reminder_management import (
 )
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
+from skill import clock
 from skill.alexa import ask_for, slots
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import content, join, reply
@@ -66,7 +67,7 @@ def reminder_request(handler_input: HandlerInput, at: str) -> ReminderRequest:
     hour, minute = (int(x) for x in at.split(":"))
     locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
     return ReminderRequest(
-        request_time=datetime.now(UTC).strftime(_STAMP),
+        request_time=clock.utcnow().strftime(_STAMP),
         trigger=Trigger(
             object_type=TriggerType.SCHEDULED_ABSOLUTE,
             scheduled_time=first,
