@@ -19,6 +19,7 @@ from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
 from skill.speech.ssml import problems, to_text
 from skill.store.sqlite import SqliteStore
+from skill.triage.engine import load_protocol
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 SLOT_TYPES = {
@@ -92,6 +93,12 @@ class Turn:
     @property
     def pending(self) -> str | None:
         return self.attributes.get("triage", {}).get("pending")
+
+    @property
+    def confirming(self) -> str | None:
+        """The red flag heard in passing that the skill is asking about directly."""
+        pending = self.pending
+        return pending if pending and pending not in load_protocol().questions else None
 
 
 def slot_json(name: str, value: Any) -> dict[str, Any]:
@@ -208,6 +215,16 @@ class Conversation:
 
     def says(self, **slots: Any) -> Turn:
         return self.intent("DescribePainIntent", **slots)
+
+    def confirms(self) -> Turn:
+        """Yes to each direct question about a red flag heard in passing ("If your foot is
+        cold, pale or blue, call 911 now. Is it?"), as a person who has it would say."""
+        turn = self.turns[-1]
+        for _ in range(4):
+            if not turn.confirming:
+                return turn
+            turn = self.yes()
+        raise AssertionError("still confirming after four answers")
 
     def answer_until_outcome(self, answers: dict[str, str], limit: int = 10) -> Turn:
         """Answer each question from `answers` (question id → yes/no/unknown/slot id)."""

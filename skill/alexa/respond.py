@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from skill.alexa.screen import add_screen
-from skill.alexa.state import LastSpeech, conversation, write_back
+from skill.alexa.state import LastSpeech, Phase, conversation, write_back
 from skill.content import Content, for_locale
 
 
@@ -34,15 +34,26 @@ def reply(
     card: tuple[str, str] | None = None,
     end: bool = False,
     screen: dict[str, Any] | None = None,
+    repeat: bool = False,
 ) -> Response:
     builder = handler_input.response_builder
     if screen:
         add_screen(handler_input, screen, content(handler_input))
-    builder.speak(speech)
     state = conversation(handler_input)
+    if (
+        not end
+        and not repeat
+        and state.phase == Phase.OUTCOME
+        and state.repeating(reprompt or speech)
+    ):
+        # The same closing prompt a third time in a row: the advice is given, so leave
+        # kindly rather than loop (questions repair in triage_flow.ask).
+        speech, end = join(speech, content(handler_input).say("repair.leave_after_outcome")), True
+    builder.speak(speech)
     if not end:
         reprompt = reprompt or speech
         builder.ask(reprompt)
+        state.said(reprompt)
         state.last = LastSpeech(speech, reprompt)
     if card:
         builder.set_card(SimpleCard(title=card[0], content=card[1]))

@@ -203,6 +203,7 @@ class ConversationState:
     confirm: Confirming | None = None  # a yes/no question about the account is waiting
     naming: bool = False  # just asked who a shared person is to the caregiver
     last: LastSpeech | None = None
+    repeats: int = 0  # replies in a row that ended on the same prompt as the one before
     misses: int = 0  # turns in a row not understood at the same prompt
     missed_at: str | None = None  # which prompt (phase and step) they were at
     missed_now: bool = field(default=False, compare=False)  # this turn; not stored
@@ -221,6 +222,7 @@ class ConversationState:
             naming=attrs.get("naming") is True,
             last=LastSpeech.from_session(attrs.get("last")),
             misses=_int(attrs.get("misses")),
+            repeats=_int(attrs.get("repeats")),
             missed_at=_str(attrs.get("missed_at")),
         )
 
@@ -238,7 +240,18 @@ class ConversationState:
             out["last"] = {"speech": self.last.speech, "reprompt": self.last.reprompt}
         if self.misses:
             out["misses"], out["missed_at"] = self.misses, self.missed_at
+        if self.repeats:
+            out["repeats"] = self.repeats
         return out
+
+    def repeating(self, prompt: str) -> bool:
+        """Whether saying `prompt` now would be the third time in a row."""
+        return self.last is not None and self.last.reprompt == prompt and self.repeats >= 1
+
+    def said(self, prompt: str) -> None:
+        """Count replies in a row that end on the same prompt."""
+        same = self.last is not None and self.last.reprompt == prompt
+        self.repeats = self.repeats + 1 if same else 0
 
     @property
     def prompt_key(self) -> str:

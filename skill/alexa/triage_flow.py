@@ -11,6 +11,7 @@ from skill.alexa import alert_flow, checkin_flow, slots
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import WHY, ConversationState, Phase, conversation, parse_offer
 from skill.alexa.timezone import local_now
+from skill.content import Content
 from skill.speech.render import (
     answer_hint,
     finding_list,
@@ -21,11 +22,14 @@ from skill.speech.render import (
 )
 from skill.triage import durations
 from skill.triage.engine import (
+    HEARD,
     NO,
+    UNCHECKED,
     UNKNOWN,
     YES,
     Outcome,
     Question,
+    confirming,
     is_red_flag,
     load_protocol,
     lowered_by,
@@ -65,15 +69,20 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
 
     A denial never takes back a red flag stated earlier: lowering a red flag is a
     correction, and corrections are confirmed first (see `correct`)."""
-    facts = conversation(handler_input).triage.facts
+    state = conversation(handler_input)
+    facts = state.triage.facts
     before = dict(facts)
     for slot_name, fact in FACT_SLOTS.items():
         value = slots.resolved_id(slots.slot(intent, slot_name))
         if value:
             facts[fact] = value
     stated = stated_in(intent)
+    asked_about = asked_findings(state)
     for finding in stated:
-        state_finding(facts, finding, YES)
+        # Said in answer to its own question, it counts; said in passing, it is heard,
+        # and an emergency resting on it asks about it first.
+        value = YES if finding in asked_about or facts.get(finding) == YES else HEARD
+        state_finding(facts, finding, value)
     for finding in denied_in(intent):
         # Heard both ways in one breath ("swollen, well no, not swollen... yes swollen"):
         # the statement stands, the safer reading.
@@ -87,6 +96,14 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
     subject = facts.get("subject")
     new_subject = subject not in (None, "self") and subject != before.get("subject")
     return facts != before, new_subject
+
+
+def asked_findings(state: ConversationState) -> set[str]:
+    """The findings the pending question asks about (a statement naming one answers it)."""
+    pending = state.triage.pending
+    if not pending:
+        return set()
+    return {pending, *load_protocol().covers(pending)}
 
 
 def record_duration(handler_input: HandlerInput, intent: Intent | None) -> bool:
@@ -207,7 +224,11 @@ def pending_question(state: ConversationState) -> Question | None:
     step = next_step(state.triage.facts)
     if isinstance(step, Question) and step.id == pending:
         return step
-    return load_protocol().question(pending) if pending in load_protocol().questions else None
+    if pending in load_protocol().questions:
+        return load_protocol().question(pending)
+    if state.triage.facts.get(pending) == HEARD:  # confirming what was heard in passing
+        return Question(pending, "yes_no", True, None, "confirm")
+    return None
 
 
 def current_question(handler_input: HandlerInput) -> Question | None:
@@ -225,16 +246,25 @@ def advance(handler_input: HandlerInput, *prefix: str) -> Response:
     return give_outcome(handler_input, step, *prefix)
 
 
-def ask(handler_input: HandlerInput, question: Question, *prefix: str) -> Response:
+def ask(
+    handler_input: HandlerInput, question: Question, *prefix: str, repairing: bool = False
+) -> Response:
     triage = conversation(handler_input).triage
     c = content(handler_input)
+    state = conversation(handler_input)
+    text = question_text(c, question, triage.subject)
+    if triage.pending == question.id and not repairing and state.repeating(text):
+        # The same question a third time in a row, whatever came in between: repair as
+        # for a turn not understood, so nothing loops.
+        return ask_again(handler_input, question, *prefix)
+    if confirming(question) and not repairing:
+        prefix = ()  # the conditional instruction is the very next thing said
+    elif triage.pending != question.id and triage.asked == 0 and question.red_flag:
+        prefix = (*prefix, c.say("screening_intro"))
     if triage.pending != question.id:
-        if triage.asked == 0 and question.red_flag:
-            prefix = (*prefix, c.say("screening_intro"))
         triage.asked += 1
     triage.pending = question.id
     triage.offer = None
-    text = question_text(c, question, triage.subject)
     return reply(handler_input, join(*prefix, text), reprompt=text)
 
 
@@ -243,12 +273,24 @@ def ask_again(handler_input: HandlerInput, question: Question, *prefix: str) -> 
     sure" and move on (cautious on a red-flag question), so no question loops."""
     c = content(handler_input)
     state = conversation(handler_input)
-    if state.missed() >= 2:
+    misses = state.missed()
+    if question.red_flag:
+        # A misheard turn is never an answer: a hint, then "just yes or no", then the
+        # safety net spoken and the sign left unchecked (named again with the outcome).
+        if misses >= 3:
+            state.triage.facts[question.id] = UNCHECKED
+            state.triage.last_answered = question.id
+            return advance(handler_input, *prefix, c.say("repair.unchecked"))
+        if misses == 2:
+            return ask(
+                handler_input, question, *prefix, c.say("repair.just_yes_no"), repairing=True
+            )
+    elif misses >= 2:
         state.triage.facts[question.id] = UNKNOWN
         state.triage.last_answered = question.id
         return advance(handler_input, *prefix, c.say("repair.as_unknown"))
     hint = c.say("unclear.slot", hint=answer_hint(c, question), question="")
-    return ask(handler_input, question, *prefix, hint)
+    return ask(handler_input, question, *prefix, hint, repairing=True)
 
 
 def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) -> Response:
@@ -283,12 +325,28 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
         return reply(
             handler_input, join(*prefix, rendered.speech), card=card, end=True, screen=view
         )
-    offered = offer_text(c, triage.offer, subject)
+    offered = join(unchecked_note(c, facts, level), offer_text(c, triage.offer, subject))
     if repeat:  # nothing said since changed the advice: no need to read it all again
         lead = c.say(f"outcomes.{level}.lead", subject) or c.say("correction.same")
         return reply(handler_input, join(*prefix, lead, offered), reprompt=offered)
     speech = join(*prefix, rendered.speech, offered)
     return reply(handler_input, speech, reprompt=offered, card=card, screen=view)
+
+
+def unchecked_note(c: Content, facts: dict[str, object], level: Disposition) -> str:
+    """After an outcome below emergency: the signs that could not be checked, and what to
+    do if one of them is so."""
+    if level == Disposition.EMERGENCY:
+        return ""
+    findings = [
+        f
+        for fact, value in facts.items()
+        if value == UNCHECKED
+        for f in load_protocol().covers(fact) or (fact,)
+    ]
+    if not findings:
+        return ""
+    return c.say("outcomes.unchecked", items=finding_list(c, list(dict.fromkeys(findings))))
 
 
 def answer_pending(handler_input: HandlerInput, value: str) -> Response:
@@ -302,7 +360,9 @@ def answer_pending(handler_input: HandlerInput, value: str) -> Response:
         state.triage.last_answered = question.id
         return advance(handler_input)
     state.missed()
-    return ask(handler_input, question, answer_hint(content(handler_input), question))
+    return ask(
+        handler_input, question, answer_hint(content(handler_input), question), repairing=True
+    )
 
 
 def details(handler_input: HandlerInput) -> Response:

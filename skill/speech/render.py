@@ -22,6 +22,12 @@ class Rendered:
 
 
 def question_text(content: Content, question: Question, subject: str | None) -> str:
+    if question.variant == "confirm":  # a finding heard in passing, asked about directly
+        key = f"questions.confirm.{question.id}"
+        if content.has(key):
+            return content.say(key, subject)
+        finding = content.get("findings").get(question.id, question.id.replace("_", " "))
+        return content.say("questions.confirm.any", subject, finding=finding)
     if question.denied:
         remaining = _remaining(content, question)
         if remaining:

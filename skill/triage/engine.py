@@ -30,6 +30,12 @@ PROTOCOL_PATH = Path(__file__).with_name("protocol.json")
 DISPOSITIONS = tuple(str(d) for d in Disposition)
 MAX_QUESTIONS = 13  # the longest: an opening not understood, a wound, no cause; most ask 4
 YES, NO, UNKNOWN = "yes", "no", "unknown"
+# A finding said in passing ("feeling a bit blue", "the kids have colds") counts as said
+# for every rule, but an emergency is never given on it: its own direct question comes
+# first (`confirming`). A question never understood after repair is UNCHECKED: answered,
+# so not asked again, but neither a yes nor the cautious "not sure".
+HEARD, UNCHECKED = "heard", "unchecked"
+CONFIRM = "confirm"  # the variant of a question that confirms one heard finding
 
 
 @dataclass(frozen=True)
@@ -121,16 +127,20 @@ class Picture:
     facts: Facts
     sources: dict[str, set[str]] = field(default_factory=dict)
 
-    def evidence(self, used: set[str]) -> tuple[str, ...]:
+    def names(self, used: set[str]) -> set[str]:
+        """The stated facts behind `used` (derived facts traced back to their sources)."""
         names: set[str] = set()
         for name in used:
             names |= self.sources.get(name) or {name}
-        return tuple(f"{n}={self.facts[n]}" for n in sorted(names) if n in self.facts)
+        return names
+
+    def evidence(self, used: set[str]) -> tuple[str, ...]:
+        return tuple(f"{n}={self.facts[n]}" for n in sorted(self.names(used)) if n in self.facts)
 
 
 def picture(facts: Facts, protocol: Protocol | None = None) -> Picture:
     protocol = protocol or load_protocol()
-    out = Picture(dict(facts))
+    out = Picture({k: YES if v == HEARD else v for k, v in facts.items()})
     # Derived "yes" can enable further derivations: repeat until nothing changes.
     for _ in range(4):
         changed = False
@@ -197,16 +207,29 @@ def _next_step_cached(facts: frozenset[tuple[str, Any]]) -> Question | Outcome:
     return _next_step(dict(facts), load_protocol())
 
 
-def _next_step(facts: Facts, protocol: Protocol) -> Question | Outcome:
-    seen = picture(facts, protocol)
+def _next_step(raw: Facts, protocol: Protocol) -> Question | Outcome:
+    seen = picture(raw, protocol)
     facts = seen.facts
     flags = protocol.raw["red_flags"]
 
-    # 1. Emergencies, on every turn, whatever else has been said.
+    # 1. Emergencies, on every turn, whatever else has been said; one that rests on a
+    # finding only heard in passing asks that finding's own question first.
+    heard = {name for name, value in raw.items() if value == HEARD}
+    confirmed = picture({k: v for k, v in raw.items() if v != HEARD}, protocol) if heard else seen
+    to_confirm: list[str] = []
     for flag in (f for f in flags if f["disposition"] == "emergency"):
         used: set[str] = set()
-        if holds(flag["when"], facts, protocol, used):
+        if not holds(flag["when"], facts, protocol, used):
+            continue
+        resting_on = seen.names(used) & heard
+        if not resting_on:
             return Outcome("emergency", flag["id"], flag["cause"], seen.evidence(used))
+        used = set()
+        if holds(flag["when"], confirmed.facts, protocol, used):
+            return Outcome("emergency", flag["id"], flag["cause"], confirmed.evidence(used))
+        to_confirm = to_confirm or sorted(resting_on, key=_priority(protocol))
+    if to_confirm:
+        return Question(to_confirm[0], "yes_no", True, None, CONFIRM)
 
     # 2. Urgent red flags, once the emergency checks they name have been asked.
     for flag in (f for f in flags if f["disposition"] == "urgent"):
@@ -242,6 +265,23 @@ def _next_step(facts: Facts, protocol: Protocol) -> Question | Outcome:
         cause=None if family["id"] == "unexplained" else family["id"],
         evidence=seen.evidence(used),
     )
+
+
+def _priority(protocol: Protocol) -> Any:
+    """Heard findings are confirmed in the order the protocol's questions name them."""
+    order = {f: i for i, f in enumerate(_finding_order(protocol))}
+    return lambda finding: (order.get(finding, len(order)), finding)
+
+
+def _finding_order(protocol: Protocol) -> list[str]:
+    return list(
+        dict.fromkeys(f for spec in protocol.questions.values() for f in spec.get("covers", ()))
+    )
+
+
+def confirming(question: Question) -> bool:
+    """Whether this question confirms a finding heard in passing."""
+    return question.variant == CONFIRM
 
 
 def _ask(step: Any, facts: Facts, protocol: Protocol, family: str | None) -> Question | None:

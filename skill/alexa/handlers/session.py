@@ -122,7 +122,7 @@ class RepeatHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         last = conversation(handler_input).last
         if last:
-            return reply(handler_input, last.speech, reprompt=last.reprompt)
+            return reply(handler_input, last.speech, reprompt=last.reprompt, repeat=True)
         prompt = triage_flow.current_prompt(handler_input)
         text = content(handler_input).say("unclear.nothing_to_repeat", next=prompt)
         return reply(handler_input, text, reprompt=prompt)

@@ -1,0 +1,122 @@
+"""A red flag heard in passing is confirmed by its own direct question before any alarm,
+and that question carries the instruction at once; a misheard turn is never an answer;
+no prompt is said three times in a row."""
+
+from __future__ import annotations
+
+import pytest
+from support import Conversation
+
+
+@pytest.fixture
+def convo(tmp_path):
+    def make(locale: str = "en-US") -> Conversation:
+        talk = Conversation(tmp_path / "store.sqlite3", locale=locale)
+        talk.launch()
+        return talk
+    return make
+
+
+def first_sentence(text: str) -> str:
+    return text.split(". ")[0]
+
+
+def test_feeling_blue_after_pulling_a_calf_asks_about_the_leg_and_carries_on_when_denied(convo):
+    # "I slipped on the icy steps and pulled my calf, and I've been feeling a bit blue"
+    talk = convo()
+    turn = talk.says(location="calf", trigger="injury", symptom="cold_pale")
+    assert turn.disposition is None and not turn.ended
+    assert turn.confirming == "cold_pale"
+    assert "911" in first_sentence(turn.text) and turn.text.endswith("Is it?")
+    assert len(turn.text.split()) <= 20
+    turn = talk.no()
+    assert turn.disposition is None and turn.pending and not turn.confirming
+    assert "911 now" not in turn.text
+
+
+def test_a_cold_pale_leg_confirmed_gets_the_full_warning(convo):
+    talk = convo()
+    talk.says(location="calf", symptom="cold_pale")
+    turn = talk.yes()
+    assert turn.disposition == "emergency" and turn.text.startswith("This could be serious")
+
+
+@pytest.mark.parametrize(("locale", "number"), [
+    ("en-US", "911"), ("en-CA", "911"), ("en-GB", "999"), ("en-AU", "triple zero"),
+    ("en-IN", "112"),
+])
+def test_the_locales_number_is_in_the_first_sentence_after_a_red_flag_is_named(
+        convo, locale, number):
+    turn = convo(locale).says(symptom="breathless")
+    assert number in first_sentence(turn.text)
+
+
+def test_a_red_flag_stated_in_answer_to_its_own_question_warns_at_once(convo):
+    talk = convo()
+    talk.says(location="calf", trigger="none")
+    turn = talk.turns[-1]
+    assert turn.pending == "pe_signs"
+    turn = talk.says(symptom="breathless")  # "yes, I get really out of breath"
+    assert turn.disposition == "emergency"
+
+
+def test_a_red_flag_said_at_another_question_is_confirmed_first(convo):
+    talk = convo()
+    talk.says(location="calf", trigger="none")
+    turn = talk.says(symptom="cold_pale")  # at the breathlessness question
+    assert turn.confirming == "cold_pale" and turn.disposition is None
+    assert talk.yes().disposition == "emergency"
+
+
+def test_a_heard_red_flag_that_is_denied_is_no_finding(convo):
+    talk = convo()
+    talk.says(location="calf", symptom="cold_pale")
+    turn = talk.says(denied="cold_pale")  # "no, it's not cold, just achy"
+    assert turn.disposition is None and not turn.confirming
+
+
+def test_asking_for_help_warns_at_once(convo):
+    turn = convo().intent("EmergencyHelpIntent")
+    assert turn.disposition == "emergency" and "Call 911 now" in turn.text.split(". ")[1]
+
+
+def test_not_sure_to_a_red_flag_question_stays_cautious(convo):
+    talk = convo()
+    talk.says(location="calf", trigger="none")
+    assert talk.dont_know().disposition == "emergency"
+
+
+def test_three_misheard_turns_at_a_red_flag_question_leave_it_unchecked_not_an_alarm(convo):
+    talk = convo()
+    talk.says(location="calf", trigger="none")
+    asked = talk.turns[-1].pending
+    first = talk.intent("AMAZON.FallbackIntent")
+    assert first.pending == asked and "yes, no" in first.text.lower()
+    second = talk.intent("AMAZON.FallbackIntent")
+    assert second.pending == asked and second.text.startswith("Just yes or no")
+    third = talk.intent("AMAZON.FallbackIntent")
+    assert third.disposition != "emergency"
+    assert "If any of that is so, call 911 now" in third.text
+    assert third.pending != asked
+    while talk.turns[-1].pending:
+        talk.no()
+    outcome = talk.turns[-1]
+    assert outcome.disposition not in (None, "emergency")
+    assert "I couldn't check shortness of breath" in outcome.text
+
+
+def test_a_duration_said_again_and_again_never_gets_the_same_prompt_three_times(convo):
+    talk = convo()
+    talk.says(location="hamstring", trigger="exercise")
+    for answer in ("no",) * 12:
+        if talk.turns[-1].pending in (None, "persisting"):
+            break
+        talk.intent("AMAZON.NoIntent") if answer == "no" else None
+    prompts = []
+    for _ in range(8):
+        turn = talk.intent("DurationIntent", duration="P3D")
+        if turn.ended:
+            break
+        prompts.append(turn.text)
+    triples = zip(prompts, prompts[1:], prompts[2:], strict=False)
+    assert not any(a == b == c for a, b, c in triples), prompts
