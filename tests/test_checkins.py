@@ -4,13 +4,13 @@ The same suite runs on SQLite and on DynamoDB under moto."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
 from stores import KINDS, make_store
 from support import Conversation
 
+from skill import clock as skill_clock
 from skill.alexa.persistence import user_key as key_of
 from skill.checkins import records, sharing
 from skill.store.base import StoreError, user_pk
@@ -25,11 +25,10 @@ def store(request, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """Wall-clock time the whole skill sees (check-in times, code expiry, TTLs)."""
-    now = {"t": MONDAY_9AM}
-    monkeypatch.setattr(time, "time", lambda: now["t"])
-    return now
+def clock():
+    """The product's clock (check-in times, code expiry, TTLs), at Monday 9 am."""
+    skill_clock.set_clock(MONDAY_9AM)
+    return skill_clock
 
 
 def user_hash(convo: Conversation) -> str:
@@ -76,10 +75,10 @@ def test_the_first_check_in_asks_consent_and_is_stored(store, clock):
 def test_the_trend_is_spoken_against_the_last_check_in(store, clock):
     convo = Conversation(store=store)
     check_in(convo, "6")
-    clock["t"] += 2 * DAY  # Wednesday
+    clock.advance(2 * DAY)  # Wednesday
     text = check_in(convo, "3")
     assert "down from 6 to 3 since Monday" in text
-    clock["t"] += DAY
+    clock.advance(DAY)
     assert "up from 3 to 4 since yesterday" in check_in(convo, "4")
 
 
@@ -87,7 +86,7 @@ def test_pain_rising_at_each_check_in_advises_a_doctor(store, clock):
     convo = Conversation(store=store)
     for pain in ("3", "5"):
         check_in(convo, pain)
-        clock["t"] += DAY
+        clock.advance(DAY)
     text = check_in(convo, "7")
     assert "see a doctor in the next few days" in text
     assert records.history(store, user_hash(convo), "self")[-1].disposition == "doctor"
@@ -96,9 +95,9 @@ def test_pain_rising_at_each_check_in_advises_a_doctor(store, clock):
 def test_no_improvement_after_two_weeks_advises_a_doctor(store, clock):
     convo = Conversation(store=store)
     check_in(convo, "4")
-    clock["t"] += 7 * DAY
+    clock.advance(7 * DAY)
     assert "doctor" not in check_in(convo, "3")
-    clock["t"] += 8 * DAY
+    clock.advance(8 * DAY)
     assert "hasn't improved in two weeks" in check_in(convo, "4")
 
 
@@ -172,7 +171,7 @@ def test_caregiver_hears_a_weekly_summary_with_a_card(store, clock):
     convo = Conversation(store=store)
     for pain, stretches in (("6", "yes"), ("5", "no"), ("3", "yes")):
         check_in(convo, pain, stretches, subject="mother")
-        clock["t"] += DAY
+        clock.advance(DAY)
     convo.launch()
     turn = convo.intent("SummaryIntent", subject="mother")
     assert "3 check-ins for your mom" in turn.text
@@ -184,7 +183,7 @@ def test_caregiver_hears_a_weekly_summary_with_a_card(store, clock):
 def test_sharing_with_a_code_lets_a_second_account_hear_the_summary(store, clock):
     owner = Conversation(store=store, user="owner")
     check_in(owner, "5")
-    clock["t"] += DAY
+    clock.advance(DAY)
     check_in(owner, "4")
     owner.launch()
     shared = owner.intent("ShareIntent")
@@ -212,7 +211,7 @@ def test_sharing_with_a_code_lets_a_second_account_hear_the_summary(store, clock
 
 def test_a_share_code_expires_after_ten_minutes(store, clock):
     code = sharing.create_code(store, "owner")
-    clock["t"] += 601
+    clock.advance(601)
     assert sharing.redeem(store, "viewer", code).reason == "wrong"
 
 
@@ -222,7 +221,7 @@ def test_five_wrong_codes_lock_the_account_out_even_for_the_right_code(store, cl
     for _ in range(5):
         assert sharing.redeem(store, "viewer", wrong).reason == "wrong"
     assert sharing.redeem(store, "viewer", code).reason == "locked"
-    clock["t"] += 3601
+    clock.advance(3601)
     assert sharing.redeem(store, "viewer", code).reason == "wrong", "the code expired meanwhile"
 
 
@@ -299,7 +298,7 @@ def test_skill_disabled_keeping_data_keeps_it(store, clock):
 
 def test_check_ins_expire_after_the_retention_period(store, clock):
     records.add(store, "u", records.CheckIn(at=records.now_iso(), profile="self", pain=3))
-    clock["t"] += (records.RETENTION_DAYS + 1) * DAY
+    clock.advance((records.RETENTION_DAYS + 1) * DAY)
     assert records.history(store, "u", "self") == []
 
 
@@ -325,16 +324,16 @@ def test_two_devices_checking_in_at_once_lose_nothing(store, clock):
 def test_days_are_named_in_the_devices_own_time_zone(store, clock):
     # Monday 7 pm in Los Angeles is already Tuesday 03:00 UTC on Lambda's clock.
     convo = Conversation(store=store, time_zone="America/Los_Angeles")
-    clock["t"] = datetime(2026, 11, 24, 3, 0, tzinfo=UTC).timestamp()
+    clock.set_clock(datetime(2026, 11, 24, 3, 0, tzinfo=UTC).timestamp())
     check_in(convo, "6")
-    clock["t"] += 2 * DAY  # Wednesday 7 pm local, Thursday in UTC
+    clock.advance(2 * DAY)  # Wednesday 7 pm local, Thursday in UTC
     assert "down from 6 to 3 since Monday" in check_in(convo, "3")
     convo.launch()
     summary = convo.intent("SummaryIntent")
     assert "The last one was earlier today." in summary.text
-    clock["t"] += DAY
+    clock.advance(DAY)
     convo.launch()
     assert "The last one was yesterday." in convo.intent("SummaryIntent").text
-    clock["t"] += 2 * DAY  # Saturday evening local
+    clock.advance(2 * DAY)  # Saturday evening local
     convo.launch()
     assert "The last one was Wednesday." in convo.intent("SummaryIntent").text

@@ -4,19 +4,20 @@ next, previous, repeat, start over, pause and resume working at every step."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from support import Conversation
+
+from skill import clock as skill_clock
 
 NOW = 1_795_600_000.0
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    now = {"t": NOW}
-    monkeypatch.setattr(time, "time", lambda: now["t"])
-    return now
+def clock():
+    """The product's clock; tests move it on."""
+    skill_clock.set_clock(NOW)
+    return skill_clock
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_pause_keeps_the_session_and_resume_within_the_hour_carries_on(convo, cl
     # Nobody answers: Alexa closes the session after the reprompt.
     convo.send(convo.envelope({"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"}))
     convo.session_id = None
-    clock["t"] += 59 * 60
+    clock.advance(59 * 60)
     back = convo.launch()
     assert "hamstring stretch" in back.text and "resume" in back.text
     resumed = convo.intent("AMAZON.ResumeIntent")
@@ -93,7 +94,7 @@ def test_a_session_that_just_ends_can_be_resumed_too(convo, clock):
     convo.intent("AMAZON.NextIntent")
     convo.send(convo.envelope({"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"}))
     convo.session_id = None
-    clock["t"] += 10 * 60
+    clock.advance(10 * 60)
     convo.launch()
     assert step_number(convo.intent("AMAZON.ResumeIntent").text) == (2, 5)
 
@@ -101,7 +102,7 @@ def test_a_session_that_just_ends_can_be_resumed_too(convo, clock):
 def test_after_an_hour_there_is_nothing_to_resume(convo, clock):
     convo.intent("RiceIntent")
     convo.intent("AMAZON.StopIntent")
-    clock["t"] += 61 * 60
+    clock.advance(61 * 60)
     back = convo.launch()
     assert "middle of" not in back.text
     assert "nothing to resume" in convo.intent("AMAZON.ResumeIntent").text

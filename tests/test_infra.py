@@ -9,6 +9,7 @@ import ast
 import hashlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,8 +43,16 @@ pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS.*CloudWatch.*
 # --- template: lint and transform ----------------------------------------------------
 
 
+# cfn-lint's runtime-deprecation rules read today's date (python3.13 is deprecated from
+# 2029-06-30), so they would fail this suite on a later date for no change of ours. The
+# runtime is pinned on purpose (the tests and the package target it); moving it is a
+# planned change, not a lint finding.
+DATE_DRIVEN_RULES = "E2531,E2533,W2531"
+
+
 def test_cfn_lint_reports_nothing():
-    result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(TEMPLATE)],
+    result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--ignore-checks",
+                             DATE_DRIVEN_RULES, "--", str(TEMPLATE)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ""
@@ -469,8 +478,11 @@ def test_the_stack_role_names_only_the_table_log_group_secret_and_key(stack):
 
 def _build(tmp: Path) -> Path:
     out = tmp / "lambda.zip"
+    # The build fetches wheels over TLS, whose certificates are checked against the real
+    # date: a suite run under faketime (the date checks) builds on the real clock.
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
     subprocess.run([sys.executable, str(ROOT / "infra" / "build_package.py"), "--out", str(out),
-                    "--build-dir", str(tmp / "build")], check=True, capture_output=True)
+                    "--build-dir", str(tmp / "build")], check=True, capture_output=True, env=env)
     return out
 
 
