@@ -18,7 +18,7 @@ from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE, TOKEN_PATH
 from stores import KINDS, make_store
 from support import Conversation
 
-from skill import keys
+from skill import clock, keys
 from skill.alexa import proactive
 from skill.checkins import alerts
 from skill.store.base import user_pk
@@ -176,8 +176,8 @@ def test_the_token_is_fetched_once_and_reused_until_it_expires(sqlite, lwa, monk
     assert len(FAKE.token_calls()) == 1
     assert [c["auth"] for c in FAKE.events()] == ["Bearer lwa-token-1"] * 2
     # An hour later (less the minute kept in hand) the cached token is not used again.
-    later = time.monotonic() + 3600
-    monkeypatch.setattr(proactive.time, "monotonic", lambda: later)
+    later = clock.monotonic() + 3600
+    monkeypatch.setattr(clock, "monotonic", lambda: later)
     check_in(mom, "mother", flags="urgent")
     assert len(FAKE.token_calls()) == 2
     assert FAKE.events()[-1]["auth"] == "Bearer lwa-token-2"
@@ -229,16 +229,15 @@ def test_saying_no_to_the_owner_question_leaves_alerts_off(sqlite, lwa):
 
 @pytest.mark.parametrize("outcome", ["self_care", "doctor"])
 def test_no_alert_for_self_care_or_doctor(sqlite, lwa, outcome, monkeypatch):
-    now = {"t": datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp()}
-    monkeypatch.setattr(time, "time", lambda: now["t"])
+    clock.set_clock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp())
     mom, (carer,) = linked(sqlite)  # mom's first check-in: pain 5
-    now["t"] += 86400
+    clock.advance(86400)
     if outcome == "self_care":
         turn = check_in(mom, "mother")
         assert "Keep going with the home care" in turn.text
     else:  # the pain rose at each of the last two check-ins: see a doctor within days
         check_in(mom, "mother", pain="6")
-        now["t"] += 86400
+        clock.advance(86400)
         turn = check_in(mom, "mother", pain="7")
         assert "see a doctor in the next few days" in turn.text
     stored = alerts.waiting(sqlite, keys.user_key(carer.user_id))
@@ -260,7 +259,8 @@ def test_no_alert_for_a_doctor_outcome_in_triage(sqlite, lwa):
 def test_a_triage_about_a_shared_person_alerts_too_and_is_heard_as_such(store, lwa):
     mom, (carer,) = linked(store)
     mom.launch()
-    turn = mom.says(subject="mother", location="calf", symptom="cold_pale")
+    mom.says(subject="mother", location="calf", symptom="cold_pale")
+    turn = mom.confirms()
     assert turn.disposition == "emergency" and turn.text.startswith("This could be serious.")
     (body,) = events()
     assert body["relevantAudience"]["payload"]["user"] == carer.user_id
@@ -275,7 +275,8 @@ def test_a_red_flag_said_during_a_check_in_is_that_check_ins(sqlite, lwa):
     mom, (carer,) = linked(sqlite)
     mom.launch()
     mom.intent("CheckInIntent", subject="mother")
-    turn = mom.intent("RedFlagIntent", location="whole_leg", symptom="cold_pale")
+    mom.intent("RedFlagIntent", location="whole_leg", symptom="cold_pale")
+    turn = mom.confirms()
     assert turn.disposition == "emergency" and turn.text.startswith("This could be serious.")
     assert len(events()) == 1
     assert "your mom's check-in said she should call 911 now." in carer.launch().text
@@ -286,6 +287,7 @@ def test_one_profile_shared_is_not_another(sqlite, lwa):
     mom, (carer,) = linked(sqlite)
     mom.launch()
     mom.says(location="calf", symptom="breathless")  # about the owner, not shared
+    mom.confirms()
     assert events() == [] and items(sqlite, carer, alerts.PREFIX) == []
 
 
@@ -331,14 +333,13 @@ def at_local(zone: str, *fields: int) -> float:
 
 def test_the_caregiver_hears_who_when_and_the_advice_first_in_their_own_time(
         sqlite, lwa, monkeypatch):
-    now = {"t": at_local("America/New_York", 2026, 11, 24, 9, 0)}
-    monkeypatch.setattr(time, "time", lambda: now["t"])
+    clock.set_clock(at_local("America/New_York", 2026, 11, 24, 9, 0))
     mom, _ = linked(sqlite)
     carer = Conversation(store=sqlite, user="carer", time_zone="America/New_York")
     # Tuesday 7:30 PM in New York is already Wednesday in UTC (the stored time).
-    now["t"] = at_local("America/New_York", 2026, 11, 24, 19, 30)
+    clock.set_clock(at_local("America/New_York", 2026, 11, 24, 19, 30))
     check_in(mom, "mother", flags="urgent")
-    now["t"] = at_local("America/New_York", 2026, 11, 25, 8, 0)
+    clock.set_clock(at_local("America/New_York", 2026, 11, 25, 8, 0))
     turn = carer.launch()
     assert turn.text.startswith(
         "Since yesterday evening, your mom's check-in said she should be seen today. "
@@ -348,28 +349,26 @@ def test_the_caregiver_hears_who_when_and_the_advice_first_in_their_own_time(
 
 
 def test_the_most_serious_advice_is_heard_since_it_was_first_given(sqlite, lwa, monkeypatch):
-    now = {"t": datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp()}  # Monday afternoon
-    monkeypatch.setattr(time, "time", lambda: now["t"])
+    clock.set_clock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp())  # Monday afternoon
     mom, (carer,) = linked(sqlite)
     check_in(mom, "mother", flags="urgent")
-    now["t"] += 3600
+    clock.advance(3600)
     check_in(mom, "mother", flags="emergency")
-    now["t"] += 3600
+    clock.advance(3600)
     check_in(mom, "mother", flags="urgent")
-    now["t"] += 4 * 86400  # Friday
+    clock.advance(4 * 86400)  # Friday
     heard = carer.launch().text
     assert heard.startswith("Since Monday afternoon, your mom's check-in said she should "
                             "call 911 now. Welcome back"), heard
 
 
 def test_alerts_expire_with_check_in_retention(sqlite, lwa, monkeypatch):
-    now = {"t": datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp()}
-    monkeypatch.setattr(time, "time", lambda: now["t"])
+    clock.set_clock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp())
     mom, (carer,) = linked(sqlite)
     check_in(mom, "mother", flags="urgent")
     ((_, data),) = items(sqlite, carer, alerts.PREFIX)
     assert data["level"] == "urgent" and "user_id" not in data
-    now["t"] += 91 * 86400
+    clock.advance(91 * 86400)
     assert carer.launch().text.startswith("Welcome back")
 
 

@@ -7,14 +7,13 @@ that voice's owner; and deleting data removes everything both ways. SQLite and m
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime
 
 import pytest
 from stores import KINDS, make_store
 from support import Conversation
 
-from skill import keys
+from skill import clock, keys
 from skill.checkins import sharing
 from skill.store.base import user_pk
 
@@ -26,17 +25,14 @@ def store(request, tmp_path, monkeypatch):
     yield from make_store(request.param, tmp_path, monkeypatch)
 
 
-NOW = {"t": MONDAY}
-
-
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    NOW["t"] = MONDAY
-    monkeypatch.setattr(time, "time", lambda: NOW["t"])
+def monday():
+    """The product's clock at Monday 9 am; each check-in moves it on an hour."""
+    clock.set_clock(MONDAY)
 
 
 def check_in(convo: Conversation, pain: str, subject: str | None = None) -> None:
-    NOW["t"] += 3600  # an hour apart, so their order is plain
+    clock.advance(3600)  # an hour apart, so their order is plain
     convo.launch()
     turn = convo.intent("CheckInIntent", **({"subject": subject} if subject else {}))
     if "Is that okay?" in turn.text:
@@ -193,8 +189,9 @@ def test_naming_never_swallows_a_red_flag(store):
     carer = Conversation(store=store, user="carer")
     carer.launch()
     carer.intent("ConnectIntent", code=share(alice))
-    turn = carer.says(subject="mother", symptom="breathless")
-    assert turn.disposition == "emergency"
+    heard = carer.says(subject="mother", symptom="breathless")
+    assert heard.confirming == "breathless"
+    assert carer.confirms().disposition == "emergency"
 
 
 def test_deleting_data_removes_the_links_both_ways(store):

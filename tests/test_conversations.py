@@ -28,8 +28,10 @@ def chat(tmp_path):
 def test_mums_puffy_calf_after_a_flight_with_breathlessness_is_an_emergency(chat):
     # "my mum's calf has been puffy since her flight and she's a bit breathless"
     convo = chat()
-    turn = convo.says(subject="mother", location="calf", trigger="travel",
-                      symptom="swollen", other_symptom="breathless")
+    heard = convo.says(subject="mother", location="calf", trigger="travel",
+                       symptom="swollen", other_symptom="breathless")
+    assert heard.confirming == "breathless" and "911" in heard.text.split(". ")[0]
+    turn = convo.confirms()
     assert turn.disposition == "emergency"
     assert turn.text.startswith("This could be serious. Call 911 now.")
     assert turn.text.count("911") >= 2, "the key instruction is repeated"
@@ -43,8 +45,12 @@ def test_mums_puffy_calf_after_a_flight_with_breathlessness_is_an_emergency(chat
     ("both_legs_numb", "cauda_equina"), ("saddle_numb", "cauda_equina"),
     ("bladder_bowel", "cauda_equina"), ("tight_shiny", "compartment"), ("deformed", "deformed"),
 ])
-def test_an_emergency_statement_at_the_start_warns_at_once(chat, symptom, reason):
-    turn = chat().intent("RedFlagIntent", symptom=symptom)
+def test_an_emergency_statement_at_the_start_is_asked_directly_then_warned(
+        chat, symptom, reason):
+    convo = chat()
+    heard = convo.intent("RedFlagIntent", symptom=symptom)
+    assert heard.confirming == symptom and "call 911 now" in heard.text
+    turn = convo.confirms()
     assert turn.disposition == "emergency"
     assert turn.attributes["triage"]["reason"] == reason
     assert "Call 911 now" in turn.text
@@ -55,7 +61,8 @@ def test_i_cant_breathe_in_the_middle_of_the_questions_jumps_to_the_warning(chat
     convo.says(location="hamstring", trigger="exercise")
     convo.no()
     assert convo.turns[-1].pending == "limb_threat"
-    turn = convo.intent("RedFlagIntent", symptom="breathless")
+    assert convo.intent("RedFlagIntent", symptom="breathless").confirming == "breathless"
+    turn = convo.confirms()
     assert turn.disposition == "emergency"
     assert turn.text.startswith("This could be serious.")
 
@@ -63,9 +70,9 @@ def test_i_cant_breathe_in_the_middle_of_the_questions_jumps_to_the_warning(chat
 def test_a_red_flag_during_a_stretch_stops_the_stretch_and_warns(chat):
     convo = chat()
     convo.intent("StretchIntent", stretch="calf")
-    turn = convo.intent("RedFlagIntent", location="calf", symptom="cold_pale")
-    assert turn.disposition == "emergency"
-    assert "guide" not in turn.attributes
+    heard = convo.intent("RedFlagIntent", location="calf", symptom="cold_pale")
+    assert "guide" not in heard.attributes and heard.confirming == "cold_pale"
+    assert convo.confirms().disposition == "emergency"
 
 
 def test_a_swollen_hot_calf_gets_the_emergency_checks_before_any_level_is_named(chat):
@@ -349,7 +356,9 @@ def test_after_an_urgent_outcome_no_self_care_is_read(chat):
     ("en-IN", "112"),
 ])
 def test_each_locale_names_its_own_emergency_number(chat, locale, number):
-    turn = chat(locale=locale).intent("RedFlagIntent", symptom="cold_pale")
+    convo = chat(locale=locale)
+    assert number in convo.intent("RedFlagIntent", symptom="cold_pale").text
+    turn = convo.confirms()
     assert turn.text.startswith(f"This could be serious. Call {number}")
     assert number.split()[0] in turn.card["title"] + turn.card["content"] or number in turn.text
 

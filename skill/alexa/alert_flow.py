@@ -31,6 +31,7 @@ from skill.alexa import persistence, proactive
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Services
 from skill.alexa.respond import content, join
+from skill.alexa.state import conversation
 from skill.alexa.timezone import device_zone, local_now
 from skill.checkins import alerts
 from skill.content import Content, for_locale
@@ -60,15 +61,19 @@ def note(handler_input: HandlerInput, level: Disposition, profile: str, source: 
     if not level.alerts_caregivers:
         return
     attrs = handler_input.attributes_manager.request_attributes
-    if attrs.get(_FROM_CHECKIN):
+    if attrs.get(_FROM_CHECKIN) or conversation(handler_input).triage.facts.get(VIA) == "checkin":
         source = "checkin"
     attrs[_PENDING] = Pending(profile, level, source, clock.monotonic())
 
 
+VIA = "via"  # a triage fact: "checkin" when it began with a sign said in a check-in
+
+
 def from_checkin(handler_input: HandlerInput) -> None:
-    """A warning sign said in the middle of a check-in: the outcome it leads to this turn
-    is that check-in's."""
+    """A warning sign said in the middle of a check-in: the outcome it leads to (this turn,
+    or once the sign is confirmed) is that check-in's."""
     handler_input.attributes_manager.request_attributes[_FROM_CHECKIN] = True
+    conversation(handler_input).triage.facts[VIA] = "checkin"
 
 
 class AlertInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]

@@ -88,7 +88,8 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
         # the statement stands, the safer reading.
         if finding in stated:
             continue
-        if facts.get(finding) != YES or not is_red_flag(finding):
+        said = facts.get(finding) in (YES, HEARD)
+        if not said or not is_red_flag(finding) or finding in asked_about:
             state_finding(facts, finding, NO)
     for finding in slots.resolved_ids(slots.slot(intent, CONTEXT_SLOT)):
         state_finding(facts, finding, YES)
@@ -148,7 +149,10 @@ def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) 
     c = content(handler_input)
     state = conversation(handler_input)
     denied = [f for f in denied_in(intent) if f not in stated_in(intent)]
-    lowering = [f for f in lowered_by(state.triage.facts, denied) if is_red_flag(f)]
+    answering = asked_findings(state)  # "no, it isn't" to its own question needs no check
+    lowering = [
+        f for f in lowered_by(state.triage.facts, denied) if is_red_flag(f) and f not in answering
+    ]
     before = current_question(handler_input)
     learned, caregiver = take_statement(handler_input, intent)
     if lowering:

@@ -340,7 +340,7 @@ def lowered_by(facts: Facts, denied: list[str], protocol: Protocol | None = None
     """What denying these findings would take back: findings stated "yes" and questions
     answered "yes" or "unknown" that cover them. Lowering a red flag is confirmed first."""
     protocol = protocol or load_protocol()
-    found = [f for f in denied if facts.get(f) == YES]
+    found = [f for f in denied if facts.get(f) in (YES, HEARD)]
     for qid in protocol.questions:
         covers = protocol.covers(qid)
         if facts.get(qid) in (YES, UNKNOWN) and covers and set(covers) & set(denied):
