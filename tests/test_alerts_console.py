@@ -94,8 +94,11 @@ def test_done_when_an_emergency_check_in_for_mom_alerts_her_caregiver(tmp_path):
     assert turn["request"]["request"]["intent"]["name"] == "AlertCaregiversIntent"
     assert owner.says("yes")["text"].startswith("Done. Your caregivers who asked for alerts")
     owner.says("check in for my mom")
-    warning = owner.says("her leg has gone cold and blue")
-    assert warning["text"].startswith("This could be serious. Call 911 now."), "at once"
+    heard = owner.says("her leg has gone cold and blue")
+    assert heard["text"].startswith("If your mom's leg or foot is cold, pale or blue, call 911"), \
+        "the instruction at once, with its own question"
+    warning = owner.says("yes it is")
+    assert warning["text"].startswith("This could be serious. Call 911 now.")
     assert owner.took < 1.5, f"the warning took {owner.took:.2f} s through the console"
     owner.leaves()
 

@@ -65,7 +65,8 @@ def test_every_binding_refers_to_a_field_the_skill_provides():
 
 
 def test_an_emergency_shows_a_red_warning(screen):
-    turn = screen.intent("RedFlagIntent", symptom="breathless")
+    screen.intent("RedFlagIntent", symptom="breathless")
+    turn = screen.confirms()
     data = apl(turn)["datasources"]["payload"]["screen"]
     assert data["disposition"] == "emergency" and data["warning"] is True
     assert "911" in data["title"] and "911" in data["text"]

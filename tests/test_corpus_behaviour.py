@@ -168,7 +168,9 @@ def check_behaviour(line: dict, before: Seen, after: Seen) -> list[str]:
         if not text.startswith("I can't call for you.") or not after.ended:
             problems.append("no 'I can't call for you' at once")
     elif expected == "emergency":
-        if after.level != "emergency":
+        # Said in passing, a red flag is first asked about directly, with the instruction.
+        asked_directly = after.pending is not None and re.search(r"call .+ now\. .+\?$", text)
+        if after.level != "emergency" and not asked_directly:
             problems.append(f"no emergency warning (level {after.level}, asked {after.pending})")
     elif expected == "urgent":
         if after.level not in ("urgent", "emergency") and after.pending not in EMERGENCY_CHECKS:

@@ -63,6 +63,7 @@ ALL_LINES = {"en-CA": r"\b811\b", "en-GB": r"\b111\b", "en-AU": r"1800 022 222"}
 CALL_TIME = {
     name: "7" for name in (
         "answered", "caution", "code", "count", "date", "day", "days", "done", "evidence",
+        "finding",
         "first", "guide", "half", "hint", "hour", "items", "last", "minute", "month", "n",
         "name", "names", "next", "offer", "options", "outcome", "pain", "part", "per_leg",
         "reps",
@@ -408,7 +409,10 @@ def test_a_conversation_in_each_locale_gets_its_own_numbers(tmp_path, locale):
     assert turn.disposition == "urgent"
     assert URGENT_LINE[locale] in turn.text
     assert _numbers_heard(turn.text) <= OWN_EMERGENCY[locale]
-    turn = convo.intent("RedFlagIntent", subject="mother", symptom="breathless")
+    heard = convo.intent("RedFlagIntent", subject="mother", symptom="breathless")
+    assert f"call {EMERGENCY[locale]}" in heard.text and heard.confirming == "breathless"
+    assert _numbers_heard(heard.text) <= OWN_EMERGENCY[locale]
+    turn = convo.confirms()
     assert turn.disposition == "emergency"
     assert turn.text.startswith(f"This could be serious. Call {EMERGENCY[locale]}")
     assert _numbers_heard(turn.text) <= OWN_EMERGENCY[locale]

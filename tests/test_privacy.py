@@ -118,7 +118,8 @@ def test_without_the_secret_nothing_is_stored_and_the_skill_still_answers(
     convo = Conversation(store=store)
     with caplog.at_level(logging.WARNING):
         turn = convo.launch()
-        warning = convo.says(location="calf", symptom="breathless")
+        convo.says(location="calf", symptom="breathless")
+        warning = convo.confirms()
     assert "Welcome" in turn.text and warning.disposition == "emergency"
     assert stored_keys(store) == set()
     assert "storage failure: could not read the user-key secret (ParameterNotFound)" in caplog.text

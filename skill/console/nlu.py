@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from skill.console.builtins import LEADING_FILLERS, PURE_FILLERS, TRAILING_FILLERS
 from skill.console.exact import Slots, exact, literal_prefixes, slot_trie
+from skill.console.figures import without_figures
 from skill.console.fuzzy import FINDING, SPOT_WEIGHT, fuzzy, spot
 from skill.console.model import FALLBACK, Model, load
 from skill.console.readings import Filled
@@ -91,17 +92,33 @@ def _exact(model: Model, toks: list[str], strict: bool, elicit: Elicit | None) -
     return None
 
 
+# "ok", "okay" and "alright" followed by more words acknowledge, they do not answer:
+# "ok I'll ring 111 then", "okay that's enough for now", "ok resume".
+ACKNOWLEDGEMENTS = frozenset({("ok",), ("okay",), ("alright",), ("all", "right")})
+ANSWER_INTENTS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent")
+
+
 def _lead(model: Model, toks: list[str]) -> tuple[str, int] | None:
     """The longest answer without slots the text starts with ("no not really, ...").
-    A "yes" followed by "not" ("probably not", "definitely not really") is no yes."""
+    A "yes" followed by "not" ("probably not", "definitely not really") is no yes, and
+    an acknowledgement followed by more words is no answer at all."""
     found = [(name, n) for name, n in literal_prefixes(model, toks[:-1]) if _slotless(model, name)]
-    if (
-        found
-        and found[-1][0] == "AMAZON.YesIntent"
-        and toks[found[-1][1] : found[-1][1] + 1] == ["not"]
+    if not found:
+        return None
+    name, n = found[-1]
+    if name == "AMAZON.YesIntent" and (
+        toks[n : n + 1] == ["not"] or tuple(toks[:n]) in ACKNOWLEDGEMENTS
     ):
         return None
-    return found[-1] if found else None
+    return name, n
+
+
+def _after_lead(model: Model, toks: list[str], lead: tuple[str, int]) -> str | None:
+    """ "Yeah, hang on, I'll ask him": an answer word followed by a request without slots
+    (wait, repeat, help) is that request, not the answer."""
+    rest = toks[lead[1] :]
+    follows = [name for name, _ in literal_prefixes(model, rest) if _slotless(model, name)]
+    return next((name for name in reversed(follows) if name not in ANSWER_INTENTS), None)
 
 
 def _slotless(model: Model, name: str) -> bool:
@@ -143,7 +160,11 @@ def intent_for(
         if found:
             return found
         toks = fixed
+    toks = without_figures(toks)
     lead = _lead(model, toks)
+    request = _after_lead(model, toks, lead) if lead else None
+    if request:
+        return Match("intent", request, words=toks)
     if lead and lead[0] == "AMAZON.NoIntent":
         # "no, nothing like that" answers no; "no, I can't move it" goes on to what it states.
         rest = toks[lead[1] :]

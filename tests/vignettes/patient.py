@@ -293,6 +293,8 @@ def decide(
         return Answer("yes" if case.getting_worse else "no")
     if qid in covers:
         return Answer("yes" if case.findings & covers[qid] else "no")
+    if qid in SYMPTOMS:  # a direct question about one sign heard in passing
+        return Answer("yes" if qid in case.findings else "no")
     if qid in SLOT_QUESTIONS:
         value = case.duration_days if qid == "duration" else getattr(case, qid)
         return Answer("unknown") if value is None else Answer("slot", str(value))
