@@ -18,7 +18,7 @@ from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE, TOKEN_PATH
 from stores import KINDS, make_store
 from support import Conversation
 
-from skill import keys
+from skill import clock, keys
 from skill.alexa import proactive
 from skill.checkins import alerts
 from skill.store.base import user_pk
@@ -176,8 +176,8 @@ def test_the_token_is_fetched_once_and_reused_until_it_expires(sqlite, lwa, monk
     assert len(FAKE.token_calls()) == 1
     assert [c["auth"] for c in FAKE.events()] == ["Bearer lwa-token-1"] * 2
     # An hour later (less the minute kept in hand) the cached token is not used again.
-    later = time.monotonic() + 3600
-    monkeypatch.setattr(proactive.time, "monotonic", lambda: later)
+    later = clock.monotonic() + 3600
+    monkeypatch.setattr(clock, "monotonic", lambda: later)
     check_in(mom, "mother", flags="urgent")
     assert len(FAKE.token_calls()) == 2
     assert FAKE.events()[-1]["auth"] == "Bearer lwa-token-2"
