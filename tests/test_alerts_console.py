@@ -13,9 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE, TOKEN_PATH
 
 from skill.speech.ssml import to_text
+
+# e2e: two console processes and a local fake of Alexa's APIs.
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[1]
 NOTIFY = "alexa::devices:all:notifications:write"

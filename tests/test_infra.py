@@ -480,11 +480,13 @@ def package(tmp_path_factory) -> Path:
     return _build(tmp_path_factory.mktemp("pkg"))
 
 
+@pytest.mark.e2e
 def test_the_package_is_small(package):
     size = package.stat().st_size
     assert size <= MAX_ZIP_BYTES, f"{size:,} bytes"
 
 
+@pytest.mark.e2e
 def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     with zipfile.ZipFile(package) as zf:
         names = zf.namelist()
@@ -508,6 +510,7 @@ def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     assert names == sorted(names)
 
 
+@pytest.mark.e2e
 def test_the_package_targets_lambda_arm64_python_313(package):
     with zipfile.ZipFile(package) as zf:
         native = [n for n in zf.namelist() if n.endswith(".so")]
@@ -516,12 +519,14 @@ def test_the_package_targets_lambda_arm64_python_313(package):
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.e2e
 def test_the_package_builds_reproducibly(package, tmp_path):
     again = _build(tmp_path)
     assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(
         package.read_bytes()).hexdigest()
 
 
+@pytest.mark.e2e
 def test_a_check_in_through_the_packaged_handler_lands_in_the_table(package, tmp_path):
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(package) as zf:

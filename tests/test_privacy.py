@@ -149,6 +149,7 @@ def _run(args: list[str], tmp_path: Path, extra: dict[str, str], stdin: str = ""
                           capture_output=True, text=True, timeout=120, check=True)
 
 
+@pytest.mark.e2e
 def test_the_development_secret_is_a_warning_on_lambda(tmp_path):
     lambda_env = {"AWS_LAMBDA_FUNCTION_NAME": "leg-pain-guide-skill"}
     result = _run(["-c", LAMBDA_LAUNCH], tmp_path, lambda_env)
@@ -158,6 +159,7 @@ def test_the_development_secret_is_a_warning_on_lambda(tmp_path):
     assert "development secret" not in configured.stderr
 
 
+@pytest.mark.e2e
 def test_the_console_uses_the_development_secret_quietly(tmp_path):
     result = _run(["-m", "skill", "chat", "--jsonl"], tmp_path, {}, stdin="hello\n")
     assert json.loads(result.stdout.splitlines()[0])["response"]

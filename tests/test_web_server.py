@@ -33,6 +33,9 @@ from skill.store.sqlite import SqliteStore
 from skill.web.app import create_app
 from skill.web.verify import Verifier
 
+# e2e: the real server under held connections, slow clients and a forged flood.
+pytestmark = pytest.mark.e2e
+
 CHAIN_PATH = "/echo.api/echo-api-cert.pem"
 
 
@@ -147,7 +150,6 @@ def summary(latencies: list[float]) -> str:
             f"p99 {percentile(latencies, 99) * 1000:.1f} ms (n={len(latencies)})")
 
 
-@pytest.mark.slow
 def test_signed_requests_stay_fast_beside_a_forged_flood(pki, chains, tmp_path):
     attackers = int(os.environ.get("WEB_FLOOD_CONNECTIONS", "64"))
     # As issue 12 measured it: every certificate fetch takes 50 ms, like S3 from afar.
