@@ -43,8 +43,8 @@ serve: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python infra/build_package.py
 
-# Cold start, warm turn, peak RSS and package size beside ask-sdk baselines, and replies as
-# heard.
+# Cold start, warm turn, peak RSS and package size beside ask-sdk baselines, replies as
+# heard, and signed-request latency beside a forged flood.
 bench: package
 	$(BIN)/python infra/bench.py
 
