@@ -1,4 +1,4 @@
-"""Issue 14, "Done when": the whole caregiver-alert story typed into the console
+"""The whole caregiver-alert story typed into the console
 (`python -m skill chat --jsonl`), two accounts on one store, with Alexa's APIs, Login with
 Amazon and the Proactive Events API played by the local fake on 127.0.0.1
 (tests/alexa_fake.py), reached through --api-endpoint and LWA_TOKEN_URL."""

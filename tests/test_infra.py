@@ -161,7 +161,7 @@ def test_the_user_key_secret_is_an_ssm_parameter_or_a_noecho_value_and_one_is_re
 
 
 def test_the_alexa_client_secret_is_an_ssm_parameter_read_at_run_time(cfn):
-    """Issue 14: the Login with Amazon client secret never sits in the template or the
+    """The Login with Amazon client secret never sits in the template or the
     function's configuration: only the SSM parameter's name, and the right to read it."""
     params = cfn["Parameters"]
     assert re.fullmatch(params["AlexaClientSecretParameter"]["AllowedPattern"],
@@ -605,7 +605,7 @@ def test_manifest_endpoint_interfaces_permissions_and_events(manifest):
     names = {s["eventName"] for s in events["subscriptions"]}
     assert {"SKILL_DISABLED", "SKILL_PERMISSION_ACCEPTED", "SKILL_PERMISSION_CHANGED",
             "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED"} <= names
-    # Caregiver alerts (issue 14): the one schema the skill publishes.
+    # Caregiver alerts: the one schema the skill publishes.
     assert events["publications"] == [{"eventName": "AMAZON.MessageAlert.Activated"}]
 
 

@@ -1,4 +1,4 @@
-"""Issue 12 row 8: table keys are HMAC-SHA-256 of the Alexa user id with a secret, log tags
+"""Table keys are HMAC-SHA-256 of the Alexa user id with a secret, log tags
 a different HMAC, voice profiles keyed the same way; the secret comes from the environment
 or an SSM SecureString parameter (moto), a published development default is a logged
 warning outside the console and the tests; and what a request sends (intent names,
