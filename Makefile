@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: chat test lint serve package bench models triage-report clean
+.PHONY: chat test test-e2e lint serve package bench models triage-report clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,16 @@ $(STAMP): pyproject.toml constraints.txt
 chat: $(STAMP)
 	$(BIN)/python -m skill chat $(ARGS)
 
+# What CI needs to trust a change, in a few minutes: lint, then every test not marked e2e.
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/ruff format --check skill lambda
+	$(BIN)/python -m pytest -m "not e2e"
+
+# The slow end-to-end tier (pytest marker e2e): console and server subprocesses, web floods
+# and load, audio rendering (espeak-ng, sox), every vignette in both NLU modes.
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,12 +43,13 @@ serve: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python infra/build_package.py
 
-# Cold start, warm turn, peak RSS and package size beside ask-sdk baselines (issue 7).
+# Cold start, warm turn, peak RSS and package size beside ask-sdk baselines, replies as
+# heard, and signed-request latency beside a forged flood.
 bench: package
 	$(BIN)/python infra/bench.py
 
-# The vignette set acted out by a simulated patient through the console (issue 11):
-# exact match, emergencies caught, under/over-triage, first vs final level, questions.
+# The vignette set acted out by a simulated patient through the console's conversation
+# layer: exact match, emergencies caught, under/over-triage, first vs final level, questions.
 triage-report: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m vignettes.report $(ARGS)
 

@@ -16,6 +16,18 @@ from skill.store import budget
 keys.allow_development_secret()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs `-m "not e2e"` and `make test-e2e` runs `-m e2e` over the whole
+    suite; neither may select nothing (pytest's exit code 5). Checked before -m deselects,
+    whenever the whole suite is collected, so a lost marker fails the fast tier at once."""
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS or not items:
+        return
+    e2e = sum(1 for item in items if item.get_closest_marker("e2e"))
+    if not 0 < e2e < len(items):
+        raise pytest.UsageError(f"{e2e} of {len(items)} tests are marked e2e: a tier is empty")
+
+
 @pytest.fixture(autouse=True)
 def clean_alexa_fake():
     alexa_fake.start().reset()

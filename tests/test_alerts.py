@@ -1,4 +1,4 @@
-"""Issue 14: caregiver alerts. Both sides agree by voice; an emergency or urgent outcome on
+"""Caregiver alerts. Both sides agree by voice; an emergency or urgent outcome on
 a shared profile is spoken first, then each caregiver who agreed gets one Proactive Events
 unicast (AMAZON.MessageAlert.Activated, no health words) and hears what happened at their
 next launch. Against the real HTTP client and a local fake of Login with Amazon and the

@@ -1,4 +1,4 @@
-"""Issue 14, "Done when": the whole caregiver-alert story typed into the console
+"""The whole caregiver-alert story typed into the console
 (`python -m skill chat --jsonl`), two accounts on one store, with Alexa's APIs, Login with
 Amazon and the Proactive Events API played by the local fake on 127.0.0.1
 (tests/alexa_fake.py), reached through --api-endpoint and LWA_TOKEN_URL."""
@@ -13,9 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE, TOKEN_PATH
 
 from skill.speech.ssml import to_text
+
+# e2e: two console processes and a local fake of Alexa's APIs.
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[1]
 NOTIFY = "alexa::devices:all:notifications:write"

@@ -15,6 +15,9 @@ from skill.content import for_locale
 from skill.speech.guides import build_steps, counted_hold, guide_ids, step_speech
 from skill.speech.ssml import speak
 
+# e2e: every step rendered to audio with espeak-ng and measured with sox.
+pytestmark = pytest.mark.e2e
+
 MAX_RESPONSE_AUDIO_S = 240  # alexa-platform.md §7: audio in one response, combined
 TOOLS = ("espeak-ng", "soxi")
 

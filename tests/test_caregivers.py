@@ -1,4 +1,4 @@
-"""Issue 12 row 5: caregivers hear exactly the person they ask about. "How is mom?" reads
+"""Caregivers hear exactly the person they ask about. "How is mom?" reads
 the profiles this account knows as mom, from whoever shared them, never somebody else's;
 with several people and nobody named, the skill asks "your mom or your dad?"; when nobody
 shared that person it says so plainly; check-ins under a recognised voice can be shared by

@@ -77,6 +77,7 @@ def check_sessions(turns: list[dict]) -> None:
 # --- conversations through the real skill -----------------------------------------------
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_a_conversation_starts_with_launch_and_carries_attributes(tmp_path):
     turns = chat(tmp_path, "my calf hurts after running", "", "no", "not really")
     first = turns[0]
@@ -97,6 +98,7 @@ def test_a_conversation_starts_with_launch_and_carries_attributes(tmp_path):
     check_sessions(turns)
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_end_of_input_closes_an_open_session(tmp_path):
     turns = chat(tmp_path, "help")
     if not ended(turns[-2]):
@@ -105,6 +107,7 @@ def test_end_of_input_closes_an_open_session(tmp_path):
     check_sessions(turns)
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_after_stop_the_next_words_open_the_skill_again(tmp_path):
     turns = chat(tmp_path, "stop", "my calf hurts", "stop", "ask leg pain guide about my hamstring")
     assert kind(turns[1]) == "AMAZON.StopIntent"
@@ -116,6 +119,7 @@ def test_after_stop_the_next_words_open_the_skill_again(tmp_path):
     check_sessions(turns)
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_quit_sends_session_ended_and_stops_reading(tmp_path):
     turns = chat(tmp_path, "quit", "my calf hurts")
     assert [t["request"]["request"]["type"] for t in turns] == [
@@ -125,6 +129,7 @@ def test_quit_sends_session_ended_and_stops_reading(tmp_path):
     assert turns[-1]["utterance"] == "quit"
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_odd_input_never_crashes(tmp_path):
     odd = [
         "🦵🦵🦵",
@@ -140,11 +145,13 @@ def test_odd_input_never_crashes(tmp_path):
         as_alexa(turn["request"])
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_bytes_that_are_not_utf8(tmp_path):
     turns = chat(tmp_path, raw=b"my calf \xff\xfe hurts\n")
     assert kind(turns[1]) == "DescribePainIntent"
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_screen_devices_announce_apl(tmp_path):
     turns = chat(tmp_path, "help", args=("--jsonl", "--screen", "--user", "ann"))
     request = turns[0]["request"]
@@ -156,6 +163,7 @@ def test_screen_devices_announce_apl(tmp_path):
     assert system["user"]["userId"] == "amzn1.ask.account.console-ann"
 
 
+@pytest.mark.e2e  # `python -m skill chat` in its own process
 def test_interactive_mode_prints_plain_text(tmp_path):
     out = chat(tmp_path, "help", "quit", args=())
     assert "you> " in out

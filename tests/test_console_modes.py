@@ -281,6 +281,7 @@ def test_without_an_endpoint_each_locale_uses_its_region(locale, endpoint):
     assert system["apiEndpoint"] == endpoint and "permissions" not in system["user"]
 
 
+@pytest.mark.e2e
 def test_cli_options_reach_the_envelopes(tmp_path):
     env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "s.sqlite3"), "HOME": str(tmp_path)}
     env.pop("SKILL_ID", None)
@@ -300,6 +301,7 @@ def test_cli_options_reach_the_envelopes(tmp_path):
     assert turns[1]["request"]["context"]["System"]["apiEndpoint"] == "http://127.0.0.1:1"
 
 
+@pytest.mark.e2e
 def test_help_lists_every_option():
     done = subprocess.run([sys.executable, "-m", "skill", "chat", "--help"], cwd=REPO,
                           capture_output=True, timeout=60, check=True)  # fmt: skip

@@ -170,7 +170,7 @@ def test_the_user_key_secret_is_an_ssm_parameter_or_a_noecho_value_and_one_is_re
 
 
 def test_the_alexa_client_secret_is_an_ssm_parameter_read_at_run_time(cfn):
-    """Issue 14: the Login with Amazon client secret never sits in the template or the
+    """The Login with Amazon client secret never sits in the template or the
     function's configuration: only the SSM parameter's name, and the right to read it."""
     params = cfn["Parameters"]
     assert re.fullmatch(params["AlexaClientSecretParameter"]["AllowedPattern"],
@@ -492,11 +492,13 @@ def package(tmp_path_factory) -> Path:
     return _build(tmp_path_factory.mktemp("pkg"))
 
 
+@pytest.mark.e2e
 def test_the_package_is_small(package):
     size = package.stat().st_size
     assert size <= MAX_ZIP_BYTES, f"{size:,} bytes"
 
 
+@pytest.mark.e2e
 def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     with zipfile.ZipFile(package) as zf:
         names = zf.namelist()
@@ -520,6 +522,7 @@ def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     assert names == sorted(names)
 
 
+@pytest.mark.e2e
 def test_the_package_targets_lambda_arm64_python_313(package):
     with zipfile.ZipFile(package) as zf:
         native = [n for n in zf.namelist() if n.endswith(".so")]
@@ -528,12 +531,14 @@ def test_the_package_targets_lambda_arm64_python_313(package):
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.e2e
 def test_the_package_builds_reproducibly(package, tmp_path):
     again = _build(tmp_path)
     assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(
         package.read_bytes()).hexdigest()
 
 
+@pytest.mark.e2e
 def test_a_check_in_through_the_packaged_handler_lands_in_the_table(package, tmp_path):
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(package) as zf:
@@ -612,7 +617,7 @@ def test_manifest_endpoint_interfaces_permissions_and_events(manifest):
     names = {s["eventName"] for s in events["subscriptions"]}
     assert {"SKILL_DISABLED", "SKILL_PERMISSION_ACCEPTED", "SKILL_PERMISSION_CHANGED",
             "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED"} <= names
-    # Caregiver alerts (issue 14): the one schema the skill publishes.
+    # Caregiver alerts: the one schema the skill publishes.
     assert events["publications"] == [{"eventName": "AMAZON.MessageAlert.Activated"}]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from support import Conversation
-from test_interaction_model import EVERYDAY, matching_intents
+from test_interaction_model import matching_intents
 
 from skill.content import for_locale, localise, supported_locales
 from skill.content.guide_id import GuideId
@@ -195,6 +195,69 @@ def test_every_locale_has_a_model_and_every_model_a_locale():
 def test_model_has_en_us_intents_slots_types_and_ids(locale):
     assert _shape(_model(locale)) == _shape(_model("en-US"))
 
+
+# Everyday sentences: each must match a sample of exactly its intent in every locale's model.
+EVERYDAY = [
+    (
+        "my mum's calf has been puffy since her flight and she's a bit breathless",
+        "DescribePainIntent",
+    ),
+    ("my calf is swollen and hot", "RedFlagIntent"),
+    ("my leg is cold and pale", "RedFlagIntent"),
+    ("I can't breathe", "RedFlagIntent"),
+    ("I can't feel my legs", "RedFlagIntent"),
+    ("I pulled my hamstring playing football", "DescribePainIntent"),
+    ("the back of my legs are sore after a long run yesterday", "DescribePainIntent"),
+    ("pain shoots from my bum down the side of my leg", "DescribePainIntent"),
+    ("my calf hurts when I walk and goes away when I stop", "DescribePainIntent"),
+    ("I keep getting cramps in my calf at night", "DescribePainIntent"),
+    ("the back of my thighs ache after sitting at my desk all day", "DescribePainIntent"),
+    ("my dad has a swollen calf", "DescribePainIntent"),
+    ("pain in the back of my knee", "DescribePainIntent"),
+    ("my left calf started hurting suddenly after a long drive", "DescribePainIntent"),
+    ("it came on gradually", "DescribePainIntent"),
+    ("I felt a pop in my heel", "DescribePainIntent"),
+    ("it's for my husband", "DescribePainIntent"),
+    ("my wife's achilles hurts", "DescribePainIntent"),
+    ("my right hamstring hurts", "DescribePainIntent"),
+    ("the pain goes down the back of my leg", "DescribePainIntent"),
+    ("I've got pins and needles in my calf", "DescribePainIntent"),
+    ("it's been three days", "DescribePainIntent"),
+    ("my grandad is confused", "RedFlagIntent"),
+    ("she can't stand on tiptoe", "RedFlagIntent"),
+    ("I can't put weight on it", "RedFlagIntent"),
+    ("my mum has chest pain", "RedFlagIntent"),
+    ("my calf is swollen and I can't breathe", "RedFlagIntent"),
+    ("I'm short of breath", "RedFlagIntent"),
+    ("my leg has gone numb", "RedFlagIntent"),
+    ("my foot is blue", "RedFlagIntent"),
+    ("about two weeks", "DurationIntent"),
+    ("it started a couple of days ago", "DurationIntent"),
+    ("seven out of ten", "PainScaleIntent"),
+    ("about a six", "PainScaleIntent"),
+    ("I don't know", "DontKnowIntent"),
+    ("he hasn't said", "DontKnowIntent"),
+    ("yeah a bit", "AMAZON.YesIntent"),
+    ("not really", "AMAZON.NoIntent"),
+    ("guide me through a hamstring stretch", "StretchIntent"),
+    ("how do I stretch my calves", "StretchIntent"),
+    ("what is RICE?", "RiceIntent"),
+    ("how do I ice it", "RiceIntent"),
+    ("how much water should I drink", "HydrationIntent"),
+    ("how should I sit at my desk", "PostureIntent"),
+    ("why is that", "WhyIntent"),
+    ("check in for my mum", "CheckInIntent"),
+    ("how has mom been doing this week", "SummaryIntent"),
+    ("share my check ins", "ShareIntent"),
+    ("connect to code four one two nine nine three", "ConnectIntent"),
+    ("stop sharing", "StopSharingIntent"),
+    ("delete my data", "DeleteDataIntent"),
+    ("remind me to check in every morning", "ReminderIntent"),
+    ("alert my caregivers", "AlertCaregiversIntent"),
+    ("send me alerts", "SendMeAlertsIntent"),
+    ("send me alerts about my mom", "SendMeAlertsIntent"),
+    ("stop alerts", "StopAlertsIntent"),
+]
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize(("sentence", "intent"), EVERYDAY, ids=[s for s, _ in EVERYDAY])

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# e2e: the Lambda logging set-up, each case in a fresh process.
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # A LaunchRequest through lambda_function.handler, after logging is set up the way

@@ -20,6 +20,8 @@ from model_templates import expand  # noqa: E402
 
 @pytest.mark.parametrize("locale", build_models.LOCALES)
 def test_committed_json_is_the_generators_output(locale):
+    """Rendering runs the generator's checks too (build_models.check): a source change
+    that gives two intents the same sample shape fails here."""
     committed = (build_models.OUT / f"{locale}.json").read_text(encoding="utf-8")
     assert committed == build_models.render(locale), (
         f"{locale}.json is out of date: run python infra/build_models.py"

@@ -1,4 +1,4 @@
-"""Issue 12 row 8: table keys are HMAC-SHA-256 of the Alexa user id with a secret, log tags
+"""Table keys are HMAC-SHA-256 of the Alexa user id with a secret, log tags
 a different HMAC, voice profiles keyed the same way; the secret comes from the environment
 or an SSM SecureString parameter (moto), a published development default is a logged
 warning outside the console and the tests; and what a request sends (intent names,
@@ -150,6 +150,7 @@ def _run(args: list[str], tmp_path: Path, extra: dict[str, str], stdin: str = ""
                           capture_output=True, text=True, timeout=120, check=True)
 
 
+@pytest.mark.e2e
 def test_the_development_secret_is_a_warning_on_lambda(tmp_path):
     lambda_env = {"AWS_LAMBDA_FUNCTION_NAME": "leg-pain-guide-skill"}
     result = _run(["-c", LAMBDA_LAUNCH], tmp_path, lambda_env)
@@ -159,6 +160,7 @@ def test_the_development_secret_is_a_warning_on_lambda(tmp_path):
     assert "development secret" not in configured.stderr
 
 
+@pytest.mark.e2e
 def test_the_console_uses_the_development_secret_quietly(tmp_path):
     result = _run(["-m", "skill", "chat", "--jsonl"], tmp_path, {}, stdin="hello\n")
     assert json.loads(result.stdout.splitlines()[0])["response"]

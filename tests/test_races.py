@@ -1,4 +1,4 @@
-"""Issue 12 row 7: idempotence and races. A replayed request stores no second check-in, and
+"""Idempotence and races. A replayed request stores no second check-in, and
 "delete my data" wins over a launch or a check-in running at the same time. Real SQLite
 files and real threads; a gate holds one thread's write until the other has deleted, so
 the interleaving that used to bring data back happens on every run."""

@@ -1,4 +1,4 @@
-"""Issue 12 row 3: share-code guessing. Every code an account tries takes a slot from an
+"""Share-code guessing. Every code an account tries takes a slot from an
 atomic counter first, so parallel guesses cannot race past five; a successful connect
 never resets the counter (the bypass through a second account is gone); one live code per
 owner; the code is spoken, never printed on the card; every wrong guess logs the line the

@@ -1,4 +1,4 @@
-"""Issue 12 row 4: a turn never waits on storage more than about 1.5 s in all, warnings never
+"""A turn never waits on storage more than about 1.5 s in all, warnings never
 wait on storage, and when storage hangs every turn still answers and says what was not saved.
 
 The skill's real DynamoDB store is pointed, through boto3's own AWS_ENDPOINT_URL_DYNAMODB,
@@ -86,7 +86,7 @@ def test_an_urgent_check_in_warning_too(convo):
 
 
 def test_a_triage_warning_makes_no_storage_call_before_it_is_built(convo, silent, monkeypatch):
-    """The warning is built without storage; only then (issue 14) does the alert for
+    """The warning is built without storage; only then does the alert for
     caregivers read whether the account alerts anyone, within the warning's allowance."""
     from skill.alexa import alert_flow
 

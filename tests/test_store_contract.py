@@ -362,6 +362,7 @@ def _modules_after(code: str, env: dict[str, str]) -> set[str]:
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+@pytest.mark.e2e
 def test_boto3_is_not_imported_without_table_name(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "LEG_PAIN_DB": str(tmp_path / "s.sqlite3"),
            "HOME": str(tmp_path), "PYTHONPATH": str(ROOT / "lambda")}

@@ -8,7 +8,6 @@ its question; every rule, derivation, question and family is reached and cites i
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -277,12 +276,6 @@ def test_volunteered_facts_never_lengthen_the_path_or_hide_a_red_flag(start, sai
         assert len(asked) <= MAX_QUESTIONS
         if red_flag_answered(final):
             assert outcome.disposition in ("emergency", "urgent"), (final, outcome)
-
-
-def test_the_protocol_file_is_tidy_json():
-    raw = json.loads((PROTOCOL_PATH := __import__("skill.triage.engine").triage.engine
-                      .PROTOCOL_PATH).read_text())
-    assert raw == PROTOCOL.raw and PROTOCOL_PATH.suffix == ".json"
 
 
 # --- an opening not understood: the questions alone must find every emergency -----------

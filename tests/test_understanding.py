@@ -1,4 +1,4 @@
-"""Understood as people talk (issue 10), at the level of what Alexa sends: denials,
+"""Understood as people talk, at the level of what Alexa sends: denials,
 several symptoms at once, intensity words, questions, mid-stretch talk, waits, menus,
 corrections and repair. tests/test_corpus_behaviour.py runs the same kinds of sentences
 as typed words through the console, in both NLU modes."""

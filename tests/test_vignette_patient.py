@@ -1,16 +1,13 @@
 """Fast checks of the vignette yardstick itself: the case file, the patient's answer rule,
 its wording (heard as intended by every locale's model), the conversation driver against
-a scripted fake console, and the report's arithmetic."""
+a scripted skill and the real one, and the report's arithmetic."""
 
 from __future__ import annotations
 
 import json
 import random
 import re
-import stat
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from vignettes.patient import (
@@ -201,73 +198,77 @@ def test_every_answer_phrase_is_heard_as_meant(locale):
                 assert heard.value.id == value, (locale, text, heard.value.id)
 
 
-# --- the conversation driver, against a scripted fake console ------------------------------
-
-FAKE_CONSOLE = """
-import json, sys
-script = json.loads(open(sys.argv[1]).read())
-log = open(sys.argv[2], "a")
-def turn(said, step):
-    pending, level, end = step
-    triage = {k: v for k, v in (("pending", pending), ("disposition", level)) if v}
-    body = {"outputSpeech": {"type": "SSML", "ssml": "<speak>Question?</speak>"},
-            "shouldEndSession": end}
-    print(json.dumps({"utterance": said, "request": {},
-                      "response": {"sessionAttributes": {"triage": triage}, "response": body}}),
-          flush=True)
-turn("open", [None, None, False])
-for n, line in enumerate(sys.stdin):
-    log.write(line)
-    log.flush()
-    turn(line.strip(), script[min(n, len(script) - 1)])
-"""
+# --- the conversation driver, against a scripted skill --------------------------------------
 
 
-def fake_python(tmp_path: Path, script: list[list[object]]) -> tuple[str, Path]:
-    """A stand-in interpreter: whatever `-m skill chat ...` it is given, it plays `script`."""
-    (tmp_path / "script.json").write_text(json.dumps(script))
-    (tmp_path / "fake_console.py").write_text(FAKE_CONSOLE)
-    log = tmp_path / "said.txt"
-    exe = tmp_path / "python"
-    exe.write_text(
-        f'#!/bin/sh\nexec "{sys.executable}" "{tmp_path / "fake_console.py"}" '
-        f'"{tmp_path / "script.json"}" "{log}"\n'
-    )
-    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
-    return str(exe), log
+class ScriptedSkill:
+    """Answers the patient from a script of (pending question, level, session ends) steps,
+    in the shape of the skill's response envelope, and records what the patient said."""
+
+    def __init__(self, script: list[tuple[str | None, str | None, bool]]) -> None:
+        self.script, self.said = script, []
+
+    def __call__(self, text: str) -> dict:
+        if not text:
+            step: tuple[str | None, str | None, bool] = (None, None, False)  # the launch
+        else:
+            step = self.script[min(len(self.said), len(self.script) - 1)]
+            self.said.append(text)
+        pending, level, end = step
+        triage = {k: v for k, v in (("pending", pending), ("disposition", level)) if v}
+        body = {"outputSpeech": {"type": "SSML", "ssml": "<speak>Question?</speak>"},
+                "shouldEndSession": end}
+        return {"sessionAttributes": {"triage": triage}, "response": body}
 
 
-def test_driver_records_first_and_final_level_and_answers_follow_ups(tmp_path):
-    script = [
-        ["pe_signs", None, False],
-        ["dvt_signs", None, False],
-        ["pe_signs", "urgent", False],  # urgent, then one more red-flag check
-        [None, "emergency", True],
-    ]
-    python, log = fake_python(tmp_path, script)
+def test_driver_records_first_and_final_level_and_answers_follow_ups():
+    skill = ScriptedSkill([
+        ("pe_signs", None, False),
+        ("dvt_signs", None, False),
+        ("pe_signs", "urgent", False),  # urgent, then one more red-flag check
+        (None, "emergency", True),
+    ])
     case = make_case(findings=["swollen", "breathless"], expected="emergency")
-    result = run_case(case, FALLBACK_COVERS, python=python)
+    result = run_case(case, FALLBACK_COVERS, exchange=skill)
     assert (result.first_level, result.final_level) == ("urgent", "emergency")
     assert result.questions == 2 and result.questions_total == 3
-    said = log.read_text().splitlines()
-    assert said[0] == "my calf hurts"
-    assert said[1] in yes_no_phrases("yes", "en-GB", False)  # breathless -> pe_signs yes
-    assert said[2] in yes_no_phrases("yes", "en-GB", False)  # swollen -> dvt_signs yes
+    assert skill.said[0] == "my calf hurts"
+    assert skill.said[1] in yes_no_phrases("yes", "en-GB", False)  # breathless -> pe_signs yes
+    assert skill.said[2] in yes_no_phrases("yes", "en-GB", False)  # swollen -> dvt_signs yes
     assert not result.looped and not result.error
 
 
-def test_driver_stops_a_loop_and_an_unplaceable_prompt(tmp_path):
-    python, _ = fake_python(tmp_path, [["location", None, False]])
-    result = run_case(make_case(location="calf"), FALLBACK_COVERS, python=python)
+def test_driver_stops_a_loop_and_an_unplaceable_prompt():
+    looping = ScriptedSkill([("location", None, False)])
+    result = run_case(make_case(location="calf"), FALLBACK_COVERS, exchange=looping)
     assert result.looped and result.final_level is None
     assert len(result.turns) == 3  # asked three times in a row, then the patient gives up
 
-    other = tmp_path / "unplaceable"
-    other.mkdir()
-    python, log = fake_python(other, [[None, None, False]])
-    result = run_case(make_case(), FALLBACK_COVERS, python=python)
-    assert log.read_text().splitlines() == ["my calf hurts", UNSURE]
+    skill = ScriptedSkill([(None, None, False)])
+    result = run_case(make_case(), FALLBACK_COVERS, exchange=skill)
+    assert skill.said == ["my calf hurts", UNSURE]
     assert result.final_level is None and not result.looped
+
+
+def test_a_case_that_breaks_the_conversation_is_reported_not_raised():
+    def broken(text: str) -> dict:
+        if text:
+            raise ValueError("no reply")
+        return {}
+
+    result = run_case(make_case(), FALLBACK_COVERS, exchange=broken)
+    assert result.error == "ValueError: no reply"
+    assert result.final_level is None and result.under  # expected urgent: counted as under
+
+
+def test_a_case_through_the_console_conversation_reaches_its_level():
+    case = make_case(
+        id="t-pe", opening="my calf is swollen and I can't breathe", findings=["swollen",
+        "breathless"], expected="emergency",
+    )
+    result = run_case(case)
+    assert not result.error, result.error
+    assert (result.first_level, result.final_level) == ("emergency", "emergency")
 
 
 # --- the report's arithmetic ---------------------------------------------------------------

@@ -1,15 +1,18 @@
-"""The vignette set (tests/vignettes/cases.jsonl) acted out by the simulated patient through
-`python -m skill chat --jsonl`, one console process per case, several at once.
+"""The vignette set (tests/vignettes/*.jsonl) acted out by the simulated patient through the
+console's conversation layer, in this process, each case with a store of its own.
 
 Generous NLU (the console's default): fails if any emergency is not already `emergency`
 at the first level the skill names, if under-triage (final level below the expected one)
-exceeds 2 %, or if exact-level or question-count targets slip (issue 11). Strict NLU (only
-what the model's samples say literally, the far end of Alexa's range): every case still
-reaches a level, no question is asked more than twice in a row, the questions still name
-every emergency first, and under-triage stays within the same 2 % (issue 10: every red
-flag stated is caught through the questions). Exact level and question count are not held
-there: a lost opening means more questions, and over-triage is the safe direction. The
-full figures are `make triage-report` (`ARGS="--nlu strict"`).
+exceeds 2 %, or if exact-level or question-count targets slip. Strict NLU (only what the
+model's samples say literally, the far end of Alexa's range): every case still reaches a
+level, no question is asked more than twice in a row, the questions still name every
+emergency first, and under-triage stays within the same 2 % (every red flag stated is
+caught through the questions). Exact level and question count are not held there: a lost
+opening means more questions, and over-triage is the safe direction. The full figures are
+`make triage-report` (`ARGS="--nlu strict"`).
+
+`make test` runs the emergency cases in both modes (every one named first, no errors, no
+loops); `make test-e2e` runs every case in both modes against every target.
 """
 
 from __future__ import annotations
@@ -27,17 +30,40 @@ from vignettes.report import (
     summarize,
 )
 
-pytestmark = pytest.mark.slow
+MODES = ("generous", "strict")
 
 
-@pytest.fixture(scope="module", params=["generous", "strict"])
+@pytest.fixture(
+    scope="module", params=[pytest.param(m, marks=pytest.mark.e2e) for m in MODES]
+)
 def run(request) -> tuple[str, list[Result], Summary]:
     results = run_all(load_cases(), nlu=request.param)
     return request.param, results, summarize(results)
 
 
+@pytest.fixture(scope="module", params=MODES)
+def emergencies(request) -> tuple[str, list[Result]]:
+    cases = [c for c in load_cases() if c.expected == "emergency"]
+    return request.param, run_all(cases, nlu=request.param)
+
+
 def _listing(title: str, results: list[Result]) -> str:
     return "\n".join([title, *(format_miss(r) for r in results)])
+
+
+# --- make test: the emergency cases ------------------------------------------------------
+
+
+def test_every_emergency_case_is_named_emergency_first_without_errors_or_loops(emergencies):
+    nlu, results = emergencies
+    assert len(results) >= 50, "the case files hold the emergency cases"
+    broken = [r for r in results if r.error or r.looped or r.final_level is None]
+    assert not broken, _listing(f"{nlu}: {len(broken)} errors, loops or no level:", broken)
+    missed = [r for r in results if r.first_level != "emergency"]
+    assert not missed, _listing(f"{nlu}: {len(missed)} emergencies not named first:", missed)
+
+
+# --- make test-e2e: every case --------------------------------------------------------------
 
 
 def test_no_case_errors(run):

@@ -283,6 +283,7 @@ def test_verification_is_on_by_default_and_needs_a_skill_id(monkeypatch):
 
 # --- load on loopback ------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_concurrent_signed_requests_against_the_real_server(pki, chains, skill_handler):
     verifier = make_verifier(pki, chains)
     server = make_server(create_app(verifier=verifier, verify=True, handler=skill_handler),

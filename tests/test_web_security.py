@@ -1,7 +1,7 @@
-"""Issue 12, rows 1, 2 and 7 (certificate URL): a forged request must never cost an
-outbound fetch unless it passes every free check; the chain cache is keyed by the
-canonical URL, bounded, remembers failures, fetches each URL once at a time and new URLs
-at a bounded rate; a cached chain is used only while its whole path is valid.
+"""A forged request must never cost an outbound fetch unless it passes every free check;
+the chain cache is keyed by the canonical URL, bounded, remembers failures, fetches each URL
+once at a time and new URLs at a bounded rate; a cached chain is used only while its whole
+path is valid.
 
 Real certificates and signatures (web_pki), real HTTP to a local chain server, the
 production URL rule pointed at it; only the clock is the test's."""

@@ -1,39 +1,33 @@
-"""Issue 12, rows 1 and 6, on the real server (waitress, make_server) over 127.0.0.1:
-held and dribbling connections do not block /health or signed requests, slow requests
-are cut at the deadline, and signed requests stay fast beside a forged flood."""
+"""The real server (waitress, make_server) over 127.0.0.1, under load: held and dribbling
+connections do not block /health or signed requests, slow requests are cut at the deadline,
+and signed requests are still answered beside a forged flood. Latency figures and their
+targets are `make bench`'s (infra/bench.py); here the margins are only generous ones."""
 
 from __future__ import annotations
 
 import http.client
-import json
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from support import SKILL_ID
 from web_pki import ChainServer, Pki
 from web_support import (
+    CHAIN_PATH,
+    FloodRun,
     HeldConnections,
     answer,
     closed_by_server,
-    envelope,
+    flood_run,
     get,
-    headers,
-    percentile,
-    post,
     running,
+    signed_post,
 )
 
-from skill.alexa.entry import respond
-from skill.alexa.skill import build_skill
-from skill.store.sqlite import SqliteStore
 from skill.web.app import create_app
 from skill.web.verify import Verifier
 
-CHAIN_PATH = "/echo.api/echo-api-cert.pem"
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +47,6 @@ def chains(pki):
 def app(pki, chains):
     verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
     return create_app(verifier=verifier, verify=True, handler=answer)
-
-
-def signed_post(port: int, pki, chains, timeout: float = 5.0) -> tuple[int, float]:
-    body = envelope()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    start = time.perf_counter()
-    try:
-        status = post(conn, body, headers(chains.url(CHAIN_PATH), pki.sign(body)))
-    finally:
-        conn.close()
-    return status, time.perf_counter() - start
 
 
 # --- held connections ------------------------------------------------------------------
@@ -128,55 +111,14 @@ def test_the_server_recovers_when_slow_clients_take_every_connection(app):
 
 # --- a forged flood beside genuine signed traffic ----------------------------------------
 
-FLOOD = Path(__file__).with_name("web_flood.py")
 
-
-def signed_latencies(port: int, pki, chains, seconds: float) -> list[float]:
-    """One Alexa-like client: a new connection and a signed LaunchRequest, back to back."""
-    latencies: list[float] = []
-    stop = time.monotonic() + seconds
-    while time.monotonic() < stop:
-        status, took = signed_post(port, pki, chains, timeout=10)
-        assert status == 200
-        latencies.append(took)
-    return latencies
-
-
-def summary(latencies: list[float]) -> str:
-    return (f"p50 {percentile(latencies, 50) * 1000:.1f} ms, "
-            f"p99 {percentile(latencies, 99) * 1000:.1f} ms (n={len(latencies)})")
-
-
-@pytest.mark.slow
-def test_signed_requests_stay_fast_beside_a_forged_flood(pki, chains, tmp_path):
-    attackers = int(os.environ.get("WEB_FLOOD_CONNECTIONS", "64"))
-    # As issue 12 measured it: every certificate fetch takes 50 ms, like S3 from afar.
-    chains.delay_s = 0.05
-    skill = build_skill(SqliteStore(tmp_path / "s.sqlite3"))
-    verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
-    app = create_app(verifier=verifier, verify=True,
-                     handler=lambda event: respond(lambda: skill, event))
-    with running(app) as port:
-        quiet = signed_latencies(port, pki, chains, seconds=0.7)
-        fetches_before = chains.fetches
-        flood = subprocess.Popen(
-            [sys.executable, str(FLOOD), str(port), f"http://127.0.0.1:{chains.port}", "3",
-             str(attackers)], stdout=subprocess.PIPE, text=True)
-        assert flood.stdout is not None
-        assert flood.stdout.readline() == "ready\n"
-        time.sleep(0.2)  # past the attackers' first burst
-        loud = signed_latencies(port, pki, chains, seconds=2.5)
-        out, _ = flood.communicate(timeout=30)
-    forged = json.loads(out)
-    fetches = chains.fetches - fetches_before
-    print(f"\nsigned requests alone: {summary(quiet)}; beside {attackers} forging connections "
-          f"({forged['sent']} forged requests in 3 s, {forged['statuses']}, "
-          f"{forged['errors']} errors, {fetches} certificate fetches): {summary(loud)}")
-    assert set(forged["statuses"]) == {"400"}
-    assert forged["errors"] == 0
-    limits = verifier.limits
-    assert fetches <= limits.fetch_burst + limits.fetch_per_s * 4
-    # Before the fix, 64 forging connections pushed the median to 2.9 s (issue 12; 0.85 s
-    # in this shorter test); Alexa gives up at 8 s. Generous bounds: CI machines are busy.
-    assert percentile(loud, 50) < 0.5
-    assert percentile(loud, 99) < 1.5
+def test_signed_requests_are_answered_beside_a_forged_flood(tmp_path):
+    run = flood_run(tmp_path / "s.sqlite3", int(os.environ.get("WEB_FLOOD_CONNECTIONS", "64")))
+    print(f"\n{run.summary()}")
+    assert {status for status, _ in run.quiet + run.loud} == {200}
+    assert set(run.forged["statuses"]) == {"400"}
+    assert run.forged["errors"] == 0
+    assert run.fetches <= run.limits.fetch_burst + run.limits.fetch_per_s * 4
+    # Alexa gives up at 8 s. Before the fix 64 forging connections pushed the median to
+    # 2.9 s; `make bench` holds the p99 target (under 1.5 s), which a busy machine can miss.
+    assert max(FloodRun.latencies(run.loud)) < 8

@@ -11,12 +11,16 @@ import json
 import os
 import socket
 import socketserver
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from support import SKILL_ID
 
@@ -193,3 +197,92 @@ def closed_by_server(sock: socket.socket, within_s: float) -> bool:
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# --- signed requests beside a forged flood (tests/test_web_server.py and `make bench`) -----
+
+FLOOD = Path(__file__).with_name("web_flood.py")
+CHAIN_PATH = "/echo.api/echo-api-cert.pem"
+
+
+def signed_post(port: int, pki, chains, timeout: float = 5.0) -> tuple[int, float]:
+    """(status, seconds) for one signed LaunchRequest on a new connection."""
+    body = envelope()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    start = time.perf_counter()
+    try:
+        status = post(conn, body, headers(chains.url(CHAIN_PATH), pki.sign(body)))
+    finally:
+        conn.close()
+    return status, time.perf_counter() - start
+
+
+def signed_requests(port: int, pki, chains, seconds: float) -> list[tuple[int, float]]:
+    """One Alexa-like client: a new connection and a signed LaunchRequest, back to back."""
+    out: list[tuple[int, float]] = []
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop:
+        out.append(signed_post(port, pki, chains, timeout=10))
+    return out
+
+
+@dataclass
+class FloodRun:
+    attackers: int
+    quiet: list[tuple[int, float]]  # (status, seconds) of signed requests alone
+    loud: list[tuple[int, float]]  # ... and beside the forged flood
+    forged: dict  # the flood's own count: {"sent", "statuses", "errors"}
+    fetches: int  # certificate fetches during the flood
+    limits: object  # the verifier's fetch limits
+
+    @staticmethod
+    def latencies(requests: list[tuple[int, float]]) -> list[float]:
+        return [took for _, took in requests]
+
+    def summary(self) -> str:
+        def line(requests: list[tuple[int, float]]) -> str:
+            seconds = self.latencies(requests)
+            return (f"p50 {percentile(seconds, 50) * 1000:.1f} ms, "
+                    f"p99 {percentile(seconds, 99) * 1000:.1f} ms (n={len(seconds)})")
+
+        return (f"signed requests alone: {line(self.quiet)}; beside {self.attackers} forging "
+                f"connections ({self.forged['sent']} forged requests in 3 s, "
+                f"{self.forged['statuses']}, {self.forged['errors']} errors, {self.fetches} "
+                f"certificate fetches): {line(self.loud)}")
+
+
+def flood_run(store_path: Path, attackers: int = 64) -> FloodRun:
+    """The skill on the production server with verification on, every certificate fetch
+    delayed 50 ms (like S3 from afar); signed requests for 0.7 s alone, then for 2.5 s
+    beside `attackers` keep-alive forging connections in another process (3 s)."""
+    from web_pki import ChainServer, Pki
+
+    from skill.alexa.entry import respond
+    from skill.alexa.skill import build_skill
+    from skill.store.sqlite import SqliteStore
+    from skill.web.app import create_app
+    from skill.web.verify import Verifier
+
+    pki, chains = Pki(), ChainServer()
+    chains.chains[CHAIN_PATH] = pki.pem()
+    chains.delay_s = 0.05
+    try:
+        skill = build_skill(SqliteStore(store_path))
+        verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
+        app = create_app(verifier=verifier, verify=True,
+                         handler=lambda event: respond(lambda: skill, event))
+        with running(app) as port:
+            quiet = signed_requests(port, pki, chains, seconds=0.7)
+            fetches_before = chains.fetches
+            flood = subprocess.Popen(
+                [sys.executable, str(FLOOD), str(port), f"http://127.0.0.1:{chains.port}", "3",
+                 str(attackers)], stdout=subprocess.PIPE, text=True)
+            assert flood.stdout is not None
+            assert flood.stdout.readline() == "ready\n"
+            time.sleep(0.2)  # past the attackers' first burst
+            loud = signed_requests(port, pki, chains, seconds=2.5)
+            out, _ = flood.communicate(timeout=30)
+        return FloodRun(attackers, quiet, loud, json.loads(out), chains.fetches - fetches_before,
+                        verifier.limits)
+    finally:
+        chains.close()

@@ -1,11 +1,12 @@
-"""A simulated patient: acts out one vignette against `python -m skill chat --jsonl`.
+"""A simulated patient: acts out one vignette against the console's conversation layer
+(what `python -m skill chat` runs), in this process, with a store of its own per case.
 
 The patient says the case's opening sentence, then answers every question the skill asks
 from the case's true findings, the way a person would: "yes" when the question asks about
 something they have, "no" when it doesn't, words for "where" / "what brought it on" /
 "how did it start". It reads which question is being asked from the response envelope
 (`sessionAttributes.triage.pending`), never from the skill's code, so it measures the
-skill from the outside exactly as issue 11 asks.
+skill from the outside.
 
 Everything random (the wording of yes, no and don't know) comes from an RNG seeded by the
 case id, so a run is reproducible and two runs of the same skill print the same report.
@@ -14,15 +15,9 @@ case id, so a run is reproducible and two runs of the same skill print the same 
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import select
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +35,6 @@ LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
 RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
 
 MAX_TURNS = 20  # patient utterances per case, the opening included
-TURN_TIMEOUT_S = 30.0  # one console turn; generous because 2 cores run several cases at once
 DEFAULT_SEED = "vignettes-v1"
 
 # --- vocabulary: the v2 contract's finding ids (SYMPTOM, CONTEXT) and slot ids -------------
@@ -389,7 +383,7 @@ def phrase(
     return rng.choice([p for p in pool if p != avoid] or pool)
 
 
-# --- talking to the console --------------------------------------------------------------------
+# --- talking to the skill ----------------------------------------------------------------------
 
 
 @dataclass
@@ -441,124 +435,76 @@ def _speech_text(response: Mapping[str, Any], key: str = "outputSpeech") -> str:
     return " ".join(_TAGS.sub(" ", str(node.get("ssml", ""))).split())
 
 
-class _Lines:
-    """Line reader on a raw pipe with a timeout, so a stuck console cannot hang the run."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd, self.buf = fd, b""
-
-    def read(self, timeout: float) -> bytes | None:
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
-                raise TimeoutError("no reply from the console")
-            chunk = os.read(self.fd, 1 << 16)
-            if not chunk:
-                return None
-            self.buf += chunk
-        line, _, self.buf = self.buf.partition(b"\n")
-        return line
+# What the patient says -> the skill's response envelope (`sessionAttributes`, `response`).
+# The first call, with "", opens the skill (the LaunchRequest `python -m skill chat` starts
+# with); every later call carries the patient's words.
+Exchange = Callable[[str], Mapping[str, Any]]
+# Alexa's APIs (the device's time zone) at a closed local port: refused at once, so the skill
+# takes its "unavailable, using UTC" path, as the console does offline, without the network.
+NO_ALEXA_API = "http://127.0.0.1:9"
 
 
-def console_command(
-    case: Case, user: str, python: str = sys.executable, nlu: str = "generous"
-) -> list[str]:
-    return [
-        python, "-m", "skill", "chat", "--jsonl", "--locale", case.locale, "--user", user,
-        "--nlu", nlu,
-    ]  # fmt: skip
+def console_exchange(case: Case, nlu: str = "generous") -> Exchange:
+    """The console's conversation layer (skill.console.conversation) in this process: the
+    skill as `python -m skill chat` builds it, with its own SQLite store in memory, the
+    case's locale and the chosen NLU, and Alexa's APIs out of reach (NO_ALEXA_API). The
+    console process itself is the CLI tests' job."""
+    from skill import keys
+    from skill.alexa.api_client import TimedApiClient
+    from skill.alexa.entry import respond
+    from skill.alexa.skill import build_skill
+    from skill.console.conversation import Conversation
+    from skill.store.sqlite import SqliteStore
 
+    keys.allow_development_secret()  # as the console does
+    skill = build_skill(
+        SqliteStore(":memory:"), api_client=TimedApiClient(allow_loopback_http=True)
+    )
+    chat = Conversation(
+        locale=case.locale,
+        user=f"vignette-{case.id}",
+        nlu=nlu,
+        api_endpoint=NO_ALEXA_API,
+        handler=lambda event: respond(lambda: skill, event),
+    )
 
-def console_env(tmp: Path, pycache: Path | None = None) -> dict[str, str]:
-    """The console's environment: its own SQLite file, never a DynamoDB table."""
-    env = {**os.environ, "LEG_PAIN_DB": str(tmp / "store.sqlite3")}
-    env.pop("TABLE_NAME", None)
-    if pycache is not None:
-        # Every case is a fresh interpreter. Where PYTHONDONTWRITEBYTECODE is set, each one
-        # recompiles the skill (~0.2 s of CPU, a third of a case); a bytecode cache that
-        # lives only for the run avoids that and writes nothing into the repository.
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    return env
+    def exchange(text: str) -> Mapping[str, Any]:
+        return (chat.say(text) if text else chat.start()).response
 
-
-def warm_cache(pycache: Path, python: str = sys.executable) -> None:
-    """Fill the bytecode cache once (a launch and nothing more) before cases run at once."""
-    with tempfile.TemporaryDirectory(prefix="vignette-") as tmp:
-        subprocess.run(
-            [python, "-m", "skill", "chat", "--jsonl", "--user", "vignette-warm-up"],
-            cwd=ROOT,
-            env=console_env(Path(tmp), pycache),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
+    return exchange
 
 
 def run_case(
     case: Case,
     covers: Mapping[str, frozenset[str]] | None = None,
     seed: str = DEFAULT_SEED,
-    python: str = sys.executable,
-    pycache: Path | None = None,
     nlu: str = "generous",
+    exchange: Exchange | None = None,
 ) -> Result:
-    """Act out one case in its own console process and its own SQLite file."""
+    """Act out one case against `exchange` (by default the console's conversation layer,
+    with a store of its own)."""
     covers = load_covers() if covers is None else covers
     rng = random.Random(f"{seed}:{case.id}")  # str seeds are stable across processes
     result = Result(case)
-    with tempfile.TemporaryDirectory(prefix="vignette-") as tmp:
-        env = console_env(Path(tmp), pycache)
-        with (Path(tmp) / "stderr.txt").open("w+b") as err:
-            proc = subprocess.Popen(
-                console_command(case, f"vignette-{case.id}", python, nlu),
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=err,
-            )
-            try:
-                _converse(proc, case, covers, rng, result)
-            except (TimeoutError, OSError, ValueError) as exc:
-                result.error = f"{type(exc).__name__}: {exc}"
-            finally:
-                _stop(proc)
-            if result.error:
-                err.seek(0)
-                tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
-                result.error += (" | " + " / ".join(tail)) if tail else ""
+    try:
+        _converse(exchange or console_exchange(case, nlu), case, covers, rng, result)
+    except Exception as exc:  # noqa: BLE001 - a case that breaks is reported; the run goes on
+        result.error = f"{type(exc).__name__}: {exc}"
     return result
 
 
 def _converse(
-    proc: subprocess.Popen[bytes],
+    exchange: Exchange,
     case: Case,
     covers: Mapping[str, frozenset[str]],
     rng: random.Random,
     result: Result,
 ) -> None:
-    assert proc.stdin is not None and proc.stdout is not None
-    lines = _Lines(proc.stdout.fileno())
-
-    def exchange(text: str) -> dict[str, Any]:
-        if text:
-            proc.stdin.write(text.encode() + b"\n")  # type: ignore[union-attr]
-            proc.stdin.flush()  # type: ignore[union-attr]
-        line = lines.read(TURN_TIMEOUT_S)
-        if line is None:
-            raise OSError("the console exited")
-        turn: dict[str, Any] = json.loads(line)
-        return turn
-
     exchange("")  # the LaunchRequest turn the console opens with
     said, unsure_sent, run = case.opening, False, 0
     previous: str | None = None
     for _ in range(MAX_TURNS):
-        response = exchange(said).get("response") or {}
+        response = exchange(said)
         triage = (response.get("sessionAttributes") or {}).get("triage") or {}
         pending, level = triage.get("pending"), triage.get("disposition")
         ended = bool((response.get("response") or {}).get("shouldEndSession"))
@@ -589,19 +535,6 @@ def _converse(
         if unsure_sent:
             return  # the skill asked something the patient cannot place, twice
         said, unsure_sent = UNSURE, True
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        if proc.stdin:
-            proc.stdin.close()
-        proc.wait(timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        proc.kill()
-        proc.wait()
-    finally:
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def select_cases(cases: Iterable[Case], only: Iterable[str] = ()) -> list[Case]:
