@@ -18,7 +18,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -352,6 +352,7 @@ ONSET_WORDS: dict[str, tuple[str, ...]] = {
     "gradual": ("gradually", "it came on gradually"),
 }
 UNSURE = "I'm not sure"
+JUST_YES_OR_NO = "Just yes or no"
 
 
 def duration_words(days: int) -> str:
@@ -503,6 +504,7 @@ def _converse(
     exchange("")  # the LaunchRequest turn the console opens with
     said, unsure_sent, run = case.opening, False, 0
     previous: str | None = None
+    previous_pending: str | None = None
     for _ in range(MAX_TURNS):
         response = exchange(said)
         triage = (response.get("sessionAttributes") or {}).get("triage") or {}
@@ -517,17 +519,23 @@ def _converse(
         if ended:
             return
         if pending:
-            # The same question more than twice in a row is a loop: stop there.
-            run = run + 1 if pending == previous else 1
-            previous = pending
+            # The same words three times in a row are a loop: stop there. (A question not
+            # understood is asked again with a hint, then as "just yes or no": new words.)
+            words = _speech_text(response)
+            run = run + 1 if words == previous else 1
+            again = pending == previous_pending  # asked again: a person rephrases
+            previous, previous_pending = words, pending
             if run > 2:
                 result.looped = True
                 return
             question = _speech_text(response, "reprompt") or _speech_text(response)
             answer = decide(case, pending, covers, question)
+            if words.startswith(JUST_YES_OR_NO) and answer.kind == "words":
+                # Asked for just yes or no, a person says the plain word.
+                answer = decide(replace(case, answers={}), pending, covers, question)
             if not answer.placed and pending not in result.unplaced:
                 result.unplaced.append(pending)
-            said = phrase(answer, case, pending, rng, avoid=said if run > 1 else None)
+            said = phrase(answer, case, pending, rng, avoid=said if again else None)
             result.questions_total += 1
             continue
         if level in RANK:
