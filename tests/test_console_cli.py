@@ -162,6 +162,66 @@ def test_interactive_mode_prints_plain_text(tmp_path):
     assert "<speak>" not in out and "<break" not in out
 
 
+def spoken(turn: dict) -> str:
+    return ssml_to_text(
+        turn["response"].get("response", {}).get("outputSpeech", {}).get("ssml", "")
+    )
+
+
+CHECK_IN = ("check in", "yes", "four", "no", "no", "yes")  # consent, pain, two checks, stretches
+
+
+def test_date_sets_the_skills_clock_and_check_ins_on_two_days_are_summarised(tmp_path):
+    day1 = chat(tmp_path, *CHECK_IN, args=("--jsonl", "--user", "amy", "--date", "2026-12-01"))
+    assert all(t["request"]["request"]["timestamp"].startswith("2026-12-01T12:") for t in day1)
+    assert "first check-in for you, with pain at 4" in spoken(day1[-2])
+    day3 = chat(
+        tmp_path,
+        "check in",
+        "six",
+        "no",
+        "no",
+        "no",
+        args=("--jsonl", "--user", "amy", "--date", "2026-12-03T08:30"),
+    )
+    assert day3[0]["request"]["request"]["timestamp"].startswith("2026-12-03T08:3")
+    assert "up from 4 to 6 since Tuesday" in spoken(day3[-2])
+    summary = chat(
+        tmp_path,
+        "how have my check ins been",
+        args=("--jsonl", "--user", "amy", "--date", "2026-12-03T09:00"),
+    )
+    assert kind(summary[1]) == "SummaryIntent"
+    assert "there were 2 check-ins for you" in spoken(summary[1])
+    assert "Pain went from 4 to 6" in spoken(summary[1])
+
+
+def test_date_must_be_a_day_or_a_day_and_time():
+    from skill.console.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--date", "1 December"])
+    assert stop.value.code == 2
+
+
+def test_fresh_is_a_first_time_user_with_no_history(tmp_path):
+    chat(tmp_path, *CHECK_IN, args=("--jsonl", "--user", "me"))
+    turns = chat(tmp_path, "check in", args=("--jsonl", "--fresh"))
+    user = turns[0]["request"]["session"]["user"]["userId"]
+    assert user.startswith("amzn1.ask.account.console-fresh-")
+    assert spoken(turns[0]).startswith("Welcome to Leg Pain Guide.")  # not "Welcome back"
+    assert "Is that okay?" in spoken(turns[1]), "consent is asked again, as for anyone new"
+    again = chat(tmp_path, "check in", args=("--jsonl", "--fresh"))
+    assert again[0]["request"]["session"]["user"]["userId"] != user
+    assert len(turns) == 3, "nothing but turns in --jsonl mode"
+
+
+def test_fresh_names_its_user_once_in_interactive_mode(tmp_path):
+    out = chat(tmp_path, "quit", args=("--fresh",))
+    (line,) = [line for line in out.splitlines() if "first-time user" in line]
+    assert line.startswith("(a first-time user: --user fresh-")
+
+
 # --- the console's own rules, with a stand-in skill ------------------------------------
 
 
