@@ -43,7 +43,27 @@ def _help_of(command: str) -> str:
     return out.getvalue()
 
 
+NOT_INSTALLED = """python -m skill: this Python ({python}) does not have the skill's packages
+(no module named {module!r}). Run it from the project's virtual environment:
+
+    .venv/bin/python -m skill chat      (or .venv/bin/skill chat)
+    make chat                           (builds .venv first if it is missing)
+"""
+
+
+def _installed() -> bool:
+    """The skill's dependencies are importable (a system Python has none of them)."""
+    try:
+        import ask_sdk_core  # noqa: F401
+    except ImportError as exc:
+        print(NOT_INSTALLED.format(python=sys.executable, module=exc.name), file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not _installed():
+        return 2
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] in (["-h"], ["--help"], ["help"]):
         print(USAGE)

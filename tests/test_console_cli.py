@@ -222,6 +222,39 @@ def test_fresh_names_its_user_once_in_interactive_mode(tmp_path):
     assert line.startswith("(a first-time user: --user fresh-")
 
 
+def test_the_skill_console_script_runs_the_console(tmp_path):
+    script = Path(sys.executable).parent / "skill"
+    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(script), "chat", "--jsonl"],
+        input=b"help\n",
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    turns = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert kind(turns[0]) == "LaunchRequest" and kind(turns[1]) == "AMAZON.HelpIntent"
+
+
+def test_a_python_without_the_skills_packages_says_at_once_how_to_run_it():
+    # -S leaves out site-packages: what a system Python without the venv's packages sees.
+    done = subprocess.run(
+        [sys.executable, "-S", "-m", "skill", "chat"],
+        input=b"help\n",
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == b"", "no --help and no first turn"
+    message = done.stderr.decode()
+    assert "no module named 'ask_sdk_core'" in message
+    assert ".venv/bin/python -m skill chat" in message and "make chat" in message
+    assert "Traceback" not in message
+
+
 # --- the console's own rules, with a stand-in skill ------------------------------------
 
 
