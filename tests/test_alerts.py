@@ -177,7 +177,7 @@ def test_the_token_is_fetched_once_and_reused_until_it_expires(sqlite, lwa, monk
     assert [c["auth"] for c in FAKE.events()] == ["Bearer lwa-token-1"] * 2
     # An hour later (less the minute kept in hand) the cached token is not used again.
     later = time.monotonic() + 3600
-    monkeypatch.setattr(proactive.time, "monotonic", lambda: later)
+    monkeypatch.setattr(proactive.clock, "monotonic", lambda: later)
     check_in(mom, "mother", flags="urgent")
     assert len(FAKE.token_calls()) == 2
     assert FAKE.events()[-1]["auth"] == "Bearer lwa-token-2"
