@@ -1,4 +1,5 @@
-"""`python -m skill <command>`: chat (the console simulator) or serve (the web endpoint)."""
+"""`python -m skill <command>`: chat (the console simulator), serve (the web endpoint) or
+fake-alexa (a local fake of Alexa's APIs for the console)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import io
 import sys
 from collections.abc import Callable
 
-USAGE = """usage: python -m skill [chat|serve] [options]
+USAGE = """usage: python -m skill [chat|serve|fake-alexa] [options]
 
 commands:
-  chat    talk to the skill in a terminal, or drive it with --jsonl (the default)
-  serve   run the self-hosted web endpoint (Alexa request verification on)
+  chat        talk to the skill in a terminal, or drive it with --jsonl (the default)
+  serve       run the self-hosted web endpoint (Alexa request verification on)
+  fake-alexa  run a local fake of Alexa's APIs (alerts, reminders) for the console
 
 `python -m skill <command> --help` shows one command's options; all of them follow.
 """
@@ -32,7 +34,17 @@ def _serve(args: list[str]) -> int:
     return serve_main(args)
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"chat": _chat, "serve": _serve}
+def _fake_alexa(args: list[str]) -> int:
+    from skill.console.fake_alexa import main as fake_main
+
+    return fake_main(args)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "chat": _chat,
+    "serve": _serve,
+    "fake-alexa": _fake_alexa,
+}
 
 
 def _help_of(command: str) -> str:

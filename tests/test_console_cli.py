@@ -6,8 +6,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -253,6 +257,77 @@ def test_a_python_without_the_skills_packages_says_at_once_how_to_run_it():
     assert "no module named 'ask_sdk_core'" in message
     assert ".venv/bin/python -m skill chat" in message and "make chat" in message
     assert "Traceback" not in message
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FakeAlexaServer:
+    """`python -m skill fake-alexa` as a subprocess: what it printed before serving, the
+    environment it told us to use, and the lines it prints for calls."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "skill", "fake-alexa", "--port", str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, text=True)
+        self.banner: list[str] = []
+        while not self.banner or self.banner[-1] != "Calls received:":
+            line = self.process.stdout.readline()
+            assert line, self.process.stderr.read()
+            self.banner.append(line.rstrip("\n"))
+        self.env = dict(line.removeprefix("export ").split("=", 1)
+                        for line in self.banner if line.startswith("export "))
+
+    def next_line(self) -> str:
+        return self.process.stdout.readline().rstrip("\n")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def fake_alexa_server():
+    server = FakeAlexaServer()
+    yield server
+    server.stop()
+
+
+def test_fake_alexa_prints_its_environment_and_answers_a_token_request(fake_alexa_server):
+    url = f"http://127.0.0.1:{fake_alexa_server.port}"
+    assert fake_alexa_server.banner[0].startswith(f"Fake Alexa APIs on {url} ")
+    env = fake_alexa_server.env
+    assert env["LWA_TOKEN_URL"] == url + "/auth/o2/token"
+    assert env["ALEXA_EVENTS_STAGE"] == "development"
+    assert any(f"--api-endpoint {url} --permissions " in line for line in fake_alexa_server.banner)
+    form = urllib.parse.urlencode({
+        "grant_type": "client_credentials", "scope": "alexa::proactive_events",
+        "client_id": env["ALEXA_CLIENT_ID"], "client_secret": env["ALEXA_CLIENT_SECRET"]})
+    request = urllib.request.Request(
+        env["LWA_TOKEN_URL"], data=form.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        token = json.load(answer)
+    assert token["access_token"] == "lwa-token-1" and token["expires_in"] == 3600
+    assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 200  token lwa-token-1"
+
+
+def test_fake_alexa_refuses_a_wrong_client_secret(fake_alexa_server):
+    env = fake_alexa_server.env
+    form = urllib.parse.urlencode({
+        "grant_type": "client_credentials", "scope": "alexa::proactive_events",
+        "client_id": env["ALEXA_CLIENT_ID"], "client_secret": "guess"})
+    request = urllib.request.Request(
+        env["LWA_TOKEN_URL"], data=form.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+    assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 401  refused: invalid_client"
 
 
 # --- the console's own rules, with a stand-in skill ------------------------------------
