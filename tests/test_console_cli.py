@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -330,6 +331,72 @@ def test_fake_alexa_refuses_a_wrong_client_secret(fake_alexa_server):
     assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 401  refused: invalid_client"
 
 
+NOTIFY = "alexa::devices:all:notifications:write"
+DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def shared_code(tmp_path: Path) -> str:
+    """The owner checks in for mom and shares; the code, as a caregiver would say it."""
+    turns = chat(tmp_path, "check in for my mom", *CHECK_IN[1:], "share my check ins",
+                 args=("--jsonl", "--user", "owner"))
+    ssml = turns[-1]["response"]["response"]["outputSpeech"]["ssml"]
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', ssml))
+    return " ".join(DIGITS[int(d)] for d in code)
+
+
+def scopes(turn: dict) -> set[str]:
+    user = turn["request"]["context"]["System"]["user"]
+    return set(user.get("permissions", {}).get("scopes", {}))
+
+
+def test_yes_to_alexas_permission_question_accepts_and_grants_it_from_then_on(tmp_path):
+    code = shared_code(tmp_path)
+    turns = chat(tmp_path, "connect to code " + code, "send me alerts", "yes", "send me alerts",
+                 args=("--jsonl", "--user", "carer"))
+    asked = turns[2]["response"]["response"]
+    (directive,) = asked["directives"]
+    assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
+    answer = turns[3]
+    assert answer["utterance"] == "yes"
+    request = answer["request"]["request"]
+    assert request["type"] == "Connections.Response" and request["name"] == "AskFor"
+    assert request["payload"]["status"] == "ACCEPTED"
+    assert request["token"] == directive["token"]
+    assert answer["request"]["session"]["new"] is True, "the answer comes as a fresh session"
+    assert NOTIFY in scopes(answer)
+    assert "your Alexa will get a notification from Leg Pain Guide" in spoken(answer)
+    again = turns[4]
+    assert kind(again) == "SendMeAlertsIntent" and NOTIFY in scopes(again)
+    assert "directives" not in again["response"]["response"], "not asked twice"
+    for turn in turns:
+        as_alexa(turn["request"])
+
+
+def test_no_to_alexas_permission_question_denies_it(tmp_path):
+    code = shared_code(tmp_path)
+    turns = chat(tmp_path, "connect to code " + code, "send me alerts", "no",
+                 "send me alerts", "send me alerts", args=("--jsonl", "--user", "carer"))
+    answer = turns[3]
+    assert answer["request"]["request"]["type"] == "Connections.Response"
+    assert answer["request"]["request"]["payload"]["status"] == "DENIED"
+    assert NOTIFY not in scopes(answer)
+    assert spoken(answer).startswith("Okay, no alerts.")
+    assert answer["response"]["response"]["card"]["type"] == "AskForPermissionsConsent"
+    assert ended(answer)
+    assert kind(turns[4]) == "LaunchRequest", "the next words open the skill again"
+    assert kind(turns[5]) == "SendMeAlertsIntent" and NOTIFY not in scopes(turns[5])
+    assert turns[5]["response"]["response"]["directives"][0]["name"] == "AskFor", "asked again"
+
+
+def test_alexas_permission_question_is_shown_in_interactive_mode(tmp_path):
+    code = shared_code(tmp_path)
+    out = chat(tmp_path, "connect to code " + code, "send me alerts", "no",
+               args=("--user", "carer"))
+    assert ("(Alexa asks: allow Leg Pain Guide to send you notifications? say yes or no)"
+            in out)
+    assert "Okay, no alerts." in out
+
+
 # --- the console's own rules, with a stand-in skill ------------------------------------
 
 
@@ -470,3 +537,30 @@ def test_help_exits_cleanly(flag):
     with pytest.raises(SystemExit) as stop:
         main([flag])
     assert stop.value.code == 0
+
+
+def test_other_words_leave_alexas_permission_question_not_answered():
+    asking = {"type": "Connections.SendRequest", "name": "AskFor", "token": "reminder:09:00",
+              "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "2",
+                          "permissionScopes": [{"permissionScope": "alexa::alerts:reminders:"
+                                                "skill:readwrite", "consentLevel": "ACCOUNT"}]}}
+    requests: list[dict] = []
+
+    def skill(event: dict) -> dict:
+        requests.append(event)
+        body: dict = {"shouldEndSession": None}
+        if event["request"].get("intent", {}).get("name") == "ReminderIntent":
+            body["directives"] = [asking]
+        return {"version": "1.0", "response": body}
+
+    chat = Conversation(handler=skill)
+    chat.start()
+    chat.say("remind me every day at nine am")
+    assert chat.asking is not None
+    assert chat.asking.question() == "allow Leg Pain Guide to send you reminders?"
+    chat.say("what time is it")
+    answer = requests[-1]["request"]
+    assert answer["type"] == "Connections.Response"
+    assert answer["payload"]["status"] == "NOT_ANSWERED" and answer["token"] == "reminder:09:00"
+    assert chat.asking is None and chat.permissions == ()
+    as_alexa(requests[-1])

@@ -133,7 +133,9 @@ def run_interactive(chat: Conversation, speaker: Speaker, notice: str = "") -> i
         for line in reply_lines(turn.response):
             print(line)
         speaker.say(ssml_of(turn.response))
-        if not chat.is_open and turn.request["request"]["type"] != "SessionEndedRequest":
+        if chat.asking is not None:
+            print(f"(Alexa asks: {chat.asking.question()} say yes or no)")
+        elif not chat.is_open and turn.request["request"]["type"] != "SessionEndedRequest":
             print("(the skill ended the session; say something to open it again, or 'quit')")
 
     show(chat.start())
