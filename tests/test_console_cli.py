@@ -331,6 +331,21 @@ def test_fake_alexa_refuses_a_wrong_client_secret(fake_alexa_server):
     assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 401  refused: invalid_client"
 
 
+def test_a_reminder_through_fake_alexa_is_asked_for_by_voice_and_set_after_yes(
+    tmp_path, fake_alexa_server
+):
+    url = f"http://127.0.0.1:{fake_alexa_server.port}"
+    turns = chat(tmp_path, "remind me every day at nine am", "yes",
+                 args=("--jsonl", "--api-endpoint", url, "--date", "2026-12-01T08:00"))
+    assert turns[1]["response"]["response"]["directives"][0]["name"] == "AskFor"
+    assert turns[2]["request"]["request"]["payload"]["status"] == "ACCEPTED"
+    assert "I'll remind you every day at 9 AM" in spoken(turns[2])
+    heard = [fake_alexa_server.next_line() for _ in range(3)]
+    assert heard[1] == ("POST /v1/alerts/reminders -> 401  reminder 2026-12-01T09:00:00.000"
+                        "  refused: no permission")
+    assert heard[2] == "POST /v1/alerts/reminders -> 200  reminder 2026-12-01T09:00:00.000"
+
+
 NOTIFY = "alexa::devices:all:notifications:write"
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 

@@ -32,6 +32,8 @@ CLIENT_ID = "amzn1.application-oa2-client.fake"
 CLIENT_SECRET = "fake-client-secret"
 TOKEN_PATH = "/auth/o2/token"
 EVENTS_PATHS = ("/v1/proactiveEvents", "/v1/proactiveEvents/stages/development")
+NOTIFICATIONS = "alexa::devices:all:notifications:write"
+REMINDERS = "alexa::alerts:reminders:skill:readwrite"
 _ZONE = re.compile(r"^/v2/devices/([^/]+)/settings/System\.timeZone$")
 
 
@@ -49,6 +51,9 @@ class FakeAlexa:
     hang_token: bool = False
     hang_events: bool = False
     release: threading.Event = field(default_factory=threading.Event)
+    # Refuse a reminder unless the console's token names the reminders scope (the
+    # foreground server does, so the skill asks for the permission by voice).
+    reminders_need_scope: bool = False
     # Told of every call once it is answered (the call, with its "status"); the server
     # run by `python -m skill fake-alexa` prints them.
     on_call: Callable[[dict[str, Any]], None] | None = None
@@ -56,7 +61,7 @@ class FakeAlexa:
     def reset(self) -> None:
         self.zones.clear()
         self.default_zone = "UTC"
-        self.reminders_allowed = True
+        self.reminders_allowed, self.reminders_need_scope = True, False
         self.calls.clear()
         self.tokens_issued.clear()
         self.token_status, self.events_status = 200, 202
@@ -104,8 +109,10 @@ class _Api(BaseHTTPRequestHandler):
         FAKE.calls.append(self.call)
 
     def _request_token_ok(self) -> bool:
-        """The request's own apiAccessToken (settings, reminders)."""
-        if self.headers.get("Authorization") in (f"Bearer {TOKEN}", f"Bearer {CONSOLE_TOKEN}"):
+        """The request's own apiAccessToken (settings, reminders): the tests' token, or the
+        console's (which names the granted scopes after a "+")."""
+        auth = self.headers.get("Authorization") or ""
+        if auth == f"Bearer {TOKEN}" or auth.split("+")[0] == f"Bearer {CONSOLE_TOKEN}":
             return True
         self._send(401, {"code": "UNAUTHORIZED", "message": "bad token"})
         return False
@@ -179,7 +186,9 @@ class _Api(BaseHTTPRequestHandler):
             return
         if self.path != "/v1/alerts/reminders":
             self._send(404, {"code": "NOT_FOUND", "message": self.path})
-        elif not FAKE.reminders_allowed:
+        elif not FAKE.reminders_allowed or (
+            FAKE.reminders_need_scope and REMINDERS not in granted(self.headers)
+        ):
             self._send(401, {"code": "UNAUTHORIZED", "message": "no permission"})
         elif reminder_problems(body):
             self._send(400, {"code": "INVALID", "message": "; ".join(reminder_problems(body))})
@@ -190,6 +199,12 @@ class _Api(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass  # calls are recorded (and printed by the foreground server), not logged
+
+
+def granted(headers: Any) -> set[str]:
+    """The scopes a console token names ("Bearer console-token+scope,scope")."""
+    _, _, scopes = (headers.get("Authorization") or "").partition("+")
+    return {s for s in scopes.split(",") if s}
 
 
 def reminder_problems(body: dict[str, Any]) -> list[str]:
@@ -276,8 +291,6 @@ def start() -> FakeAlexa:
 
 # --- python -m skill fake-alexa --------------------------------------------------------
 
-NOTIFICATIONS = "alexa::devices:all:notifications:write"
-REMINDERS = "alexa::alerts:reminders:skill:readwrite"
 DEFAULT_PORT = 8765
 
 
@@ -337,6 +350,7 @@ def main(argv: list[str]) -> int:
         print(f"fake-alexa: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
     FAKE.default_zone = args.time_zone
+    FAKE.reminders_need_scope = True
     FAKE.on_call = lambda call: print(describe(call), flush=True)
     lines = [
         f"Fake Alexa APIs on {FAKE.url} (Ctrl-C stops it).",
