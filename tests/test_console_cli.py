@@ -6,10 +6,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import queue
 import re
 import socket
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,9 +38,14 @@ def as_alexa(request: dict) -> RequestEnvelope:
 
 
 def chat(
-    tmp_path: Path, *lines: str, args: tuple[str, ...] = ("--jsonl",), raw: bytes | None = None
+    tmp_path: Path,
+    *lines: str,
+    args: tuple[str, ...] = ("--jsonl",),
+    raw: bytes | None = None,
+    env: dict[str, str] | None = None,
 ):
-    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path)}
+    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path),
+           **(env or {})}
     env.pop("SKILL_ID", None)
     stdin = raw if raw is not None else ("\n".join(lines) + "\n").encode()
     done = subprocess.run(
@@ -282,9 +289,19 @@ class FakeAlexaServer:
             self.banner.append(line.rstrip("\n"))
         self.env = dict(line.removeprefix("export ").split("=", 1)
                         for line in self.banner if line.startswith("export "))
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
 
-    def next_line(self) -> str:
-        return self.process.stdout.readline().rstrip("\n")
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def next_line(self, skip: str = "/settings/") -> str:
+        """The next line it printed for a call (time zone reads left out), within 30 s."""
+        while True:
+            line = self.lines.get(timeout=30)
+            if skip not in line:
+                return line
 
     def stop(self) -> None:
         self.process.terminate()
@@ -340,20 +357,20 @@ def test_a_reminder_through_fake_alexa_is_asked_for_by_voice_and_set_after_yes(
     assert turns[1]["response"]["response"]["directives"][0]["name"] == "AskFor"
     assert turns[2]["request"]["request"]["payload"]["status"] == "ACCEPTED"
     assert "I'll remind you every day at 9 AM" in spoken(turns[2])
-    heard = [fake_alexa_server.next_line() for _ in range(3)]
-    assert heard[1] == ("POST /v1/alerts/reminders -> 401  reminder 2026-12-01T09:00:00.000"
+    heard = [fake_alexa_server.next_line() for _ in range(2)]
+    assert heard[0] == ("POST /v1/alerts/reminders -> 401  reminder 2026-12-01T09:00:00.000"
                         "  refused: no permission")
-    assert heard[2] == "POST /v1/alerts/reminders -> 200  reminder 2026-12-01T09:00:00.000"
+    assert heard[1] == "POST /v1/alerts/reminders -> 200  reminder 2026-12-01T09:00:00.000"
 
 
 NOTIFY = "alexa::devices:all:notifications:write"
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
-def shared_code(tmp_path: Path) -> str:
+def shared_code(tmp_path: Path, *options: str, env: dict[str, str] | None = None) -> str:
     """The owner checks in for mom and shares; the code, as a caregiver would say it."""
     turns = chat(tmp_path, "check in for my mom", *CHECK_IN[1:], "share my check ins",
-                 args=("--jsonl", "--user", "owner"))
+                 args=("--jsonl", "--user", "owner", *options), env=env)
     ssml = turns[-1]["response"]["response"]["outputSpeech"]["ssml"]
     (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', ssml))
     return " ".join(DIGITS[int(d)] for d in code)
@@ -579,3 +596,27 @@ def test_other_words_leave_alexas_permission_question_not_answered():
     assert answer["payload"]["status"] == "NOT_ANSWERED" and answer["token"] == "reminder:09:00"
     assert chat.asking is None and chat.permissions == ()
     as_alexa(requests[-1])
+
+
+def test_fake_alexa_shows_the_alert_a_red_flag_check_in_pushes_to_the_caregiver(
+    tmp_path, fake_alexa_server
+):
+    url = f"http://127.0.0.1:{fake_alexa_server.port}"
+    # What fake-alexa printed; no SSM secret or DynamoDB table from the outer environment.
+    env = {**fake_alexa_server.env, "TABLE_NAME": "", "ALEXA_CLIENT_SECRET_PARAMETER": ""}
+    endpoint = ("--api-endpoint", url)
+    code = shared_code(tmp_path, *endpoint, env=env)
+    carer = chat(tmp_path, "connect to code " + code, "send me alerts", "yes",
+                 args=("--jsonl", "--user", "carer", *endpoint), env=env)
+    assert carer[3]["request"]["request"]["payload"]["status"] == "ACCEPTED"
+    owner = chat(tmp_path, "alert my caregivers", "yes", "check in for my mom",
+                 "her leg has gone cold and blue",
+                 args=("--jsonl", "--user", "owner", *endpoint), env=env)
+    assert spoken(owner[4]).startswith("This could be serious. Call 911 now.")
+    assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 200  token lwa-token-1"
+    assert fake_alexa_server.next_line() == (
+        "POST /v1/proactiveEvents/stages/development -> 202  EVENT "
+        "AMAZON.MessageAlert.Activated for amzn1.ask.account.console-carer: "
+        "'Leg Pain Guide', URGENT")
+    later = chat(tmp_path, args=("--jsonl", "--user", "carer", *endpoint), env=env)
+    assert "your mom's check-in said she should call 911 now" in spoken(later[0])
