@@ -1,4 +1,5 @@
-"""`python -m skill <command>`: chat (the console simulator) or serve (the web endpoint)."""
+"""`python -m skill <command>`: chat (the console simulator), serve (the web endpoint) or
+fake-alexa (a local fake of Alexa's APIs for the console)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import io
 import sys
 from collections.abc import Callable
 
-USAGE = """usage: python -m skill [chat|serve] [options]
+USAGE = """usage: python -m skill [chat|serve|fake-alexa] [options]
 
 commands:
-  chat    talk to the skill in a terminal, or drive it with --jsonl (the default)
-  serve   run the self-hosted web endpoint (Alexa request verification on)
+  chat        talk to the skill in a terminal, or drive it with --jsonl (the default)
+  serve       run the self-hosted web endpoint (Alexa request verification on)
+  fake-alexa  run a local fake of Alexa's APIs (alerts, reminders) for the console
 
 `python -m skill <command> --help` shows one command's options; all of them follow.
 """
@@ -32,7 +34,17 @@ def _serve(args: list[str]) -> int:
     return serve_main(args)
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"chat": _chat, "serve": _serve}
+def _fake_alexa(args: list[str]) -> int:
+    from skill.console.fake_alexa import main as fake_main
+
+    return fake_main(args)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "chat": _chat,
+    "serve": _serve,
+    "fake-alexa": _fake_alexa,
+}
 
 
 def _help_of(command: str) -> str:
@@ -43,7 +55,27 @@ def _help_of(command: str) -> str:
     return out.getvalue()
 
 
+NOT_INSTALLED = """python -m skill: this Python ({python}) does not have the skill's packages
+(no module named {module!r}). Run it from the project's virtual environment:
+
+    .venv/bin/python -m skill chat      (or .venv/bin/skill chat)
+    make chat                           (builds .venv first if it is missing)
+"""
+
+
+def _installed() -> bool:
+    """The skill's dependencies are importable (a system Python has none of them)."""
+    try:
+        import ask_sdk_core  # noqa: F401
+    except ImportError as exc:
+        print(NOT_INSTALLED.format(python=sys.executable, module=exc.name), file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not _installed():
+        return 2
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] in (["-h"], ["--help"], ["help"]):
         print(USAGE)

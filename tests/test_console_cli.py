@@ -6,8 +6,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import queue
+import re
+import socket
 import subprocess
 import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,9 +38,14 @@ def as_alexa(request: dict) -> RequestEnvelope:
 
 
 def chat(
-    tmp_path: Path, *lines: str, args: tuple[str, ...] = ("--jsonl",), raw: bytes | None = None
+    tmp_path: Path,
+    *lines: str,
+    args: tuple[str, ...] = ("--jsonl",),
+    raw: bytes | None = None,
+    env: dict[str, str] | None = None,
 ):
-    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path)}
+    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path),
+           **(env or {})}
     env.pop("SKILL_ID", None)
     stdin = raw if raw is not None else ("\n".join(lines) + "\n").encode()
     done = subprocess.run(
@@ -168,6 +180,261 @@ def test_interactive_mode_prints_plain_text(tmp_path):
     out = chat(tmp_path, "help", "quit", args=())
     assert "you> " in out
     assert "<speak>" not in out and "<break" not in out
+
+
+def spoken(turn: dict) -> str:
+    return ssml_to_text(
+        turn["response"].get("response", {}).get("outputSpeech", {}).get("ssml", "")
+    )
+
+
+CHECK_IN = ("check in", "yes", "four", "no", "no", "yes")  # consent, pain, two checks, stretches
+
+
+def test_date_sets_the_skills_clock_and_check_ins_on_two_days_are_summarised(tmp_path):
+    day1 = chat(tmp_path, *CHECK_IN, args=("--jsonl", "--user", "amy", "--date", "2026-12-01"))
+    assert all(t["request"]["request"]["timestamp"].startswith("2026-12-01T12:") for t in day1)
+    assert "first check-in for you, with pain at 4" in spoken(day1[-2])
+    day3 = chat(
+        tmp_path,
+        "check in",
+        "six",
+        "no",
+        "no",
+        "no",
+        args=("--jsonl", "--user", "amy", "--date", "2026-12-03T08:30"),
+    )
+    assert day3[0]["request"]["request"]["timestamp"].startswith("2026-12-03T08:3")
+    assert "up from 4 to 6 since Tuesday" in spoken(day3[-2])
+    summary = chat(
+        tmp_path,
+        "how have my check ins been",
+        args=("--jsonl", "--user", "amy", "--date", "2026-12-03T09:00"),
+    )
+    assert kind(summary[1]) == "SummaryIntent"
+    assert "there were 2 check-ins for you" in spoken(summary[1])
+    assert "Pain went from 4 to 6" in spoken(summary[1])
+
+
+def test_date_must_be_a_day_or_a_day_and_time():
+    from skill.console.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--date", "1 December"])
+    assert stop.value.code == 2
+
+
+def test_fresh_is_a_first_time_user_with_no_history(tmp_path):
+    chat(tmp_path, *CHECK_IN, args=("--jsonl", "--user", "me"))
+    turns = chat(tmp_path, "check in", args=("--jsonl", "--fresh"))
+    user = turns[0]["request"]["session"]["user"]["userId"]
+    assert user.startswith("amzn1.ask.account.console-fresh-")
+    assert spoken(turns[0]).startswith("Welcome to Leg Pain Guide.")  # not "Welcome back"
+    assert "Is that okay?" in spoken(turns[1]), "consent is asked again, as for anyone new"
+    again = chat(tmp_path, "check in", args=("--jsonl", "--fresh"))
+    assert again[0]["request"]["session"]["user"]["userId"] != user
+    assert len(turns) == 3, "nothing but turns in --jsonl mode"
+
+
+def test_fresh_names_its_user_once_in_interactive_mode(tmp_path):
+    out = chat(tmp_path, "quit", args=("--fresh",))
+    (line,) = [line for line in out.splitlines() if "first-time user" in line]
+    assert line.startswith("(a first-time user: --user fresh-")
+
+
+def test_the_skill_console_script_runs_the_console(tmp_path):
+    script = Path(sys.executable).parent / "skill"
+    env = {**os.environ, "LEG_PAIN_DB": str(tmp_path / "store.sqlite3"), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(script), "chat", "--jsonl"],
+        input=b"help\n",
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    turns = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert kind(turns[0]) == "LaunchRequest" and kind(turns[1]) == "AMAZON.HelpIntent"
+
+
+def test_a_python_without_the_skills_packages_says_at_once_how_to_run_it():
+    # -S leaves out site-packages: what a system Python without the venv's packages sees.
+    done = subprocess.run(
+        [sys.executable, "-S", "-m", "skill", "chat"],
+        input=b"help\n",
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == b"", "no --help and no first turn"
+    message = done.stderr.decode()
+    assert "no module named 'ask_sdk_core'" in message
+    assert ".venv/bin/python -m skill chat" in message and "make chat" in message
+    assert "Traceback" not in message
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FakeAlexaServer:
+    """`python -m skill fake-alexa` as a subprocess: what it printed before serving, the
+    environment it told us to use, and the lines it prints for calls."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "skill", "fake-alexa", "--port", str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, text=True)
+        self.banner: list[str] = []
+        while not self.banner or self.banner[-1] != "Calls received:":
+            line = self.process.stdout.readline()
+            assert line, self.process.stderr.read()
+            self.banner.append(line.rstrip("\n"))
+        self.env = dict(line.removeprefix("export ").split("=", 1)
+                        for line in self.banner if line.startswith("export "))
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def next_line(self, skip: str = "/settings/") -> str:
+        """The next line it printed for a call (time zone reads left out), within 30 s."""
+        while True:
+            line = self.lines.get(timeout=30)
+            if skip not in line:
+                return line
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def fake_alexa_server():
+    server = FakeAlexaServer()
+    yield server
+    server.stop()
+
+
+def test_fake_alexa_prints_its_environment_and_answers_a_token_request(fake_alexa_server):
+    url = f"http://127.0.0.1:{fake_alexa_server.port}"
+    assert fake_alexa_server.banner[0].startswith(f"Fake Alexa APIs on {url} ")
+    env = fake_alexa_server.env
+    assert env["LWA_TOKEN_URL"] == url + "/auth/o2/token"
+    assert env["ALEXA_EVENTS_STAGE"] == "development"
+    assert any(f"--api-endpoint {url} --permissions " in line for line in fake_alexa_server.banner)
+    form = urllib.parse.urlencode({
+        "grant_type": "client_credentials", "scope": "alexa::proactive_events",
+        "client_id": env["ALEXA_CLIENT_ID"], "client_secret": env["ALEXA_CLIENT_SECRET"]})
+    request = urllib.request.Request(
+        env["LWA_TOKEN_URL"], data=form.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        token = json.load(answer)
+    assert token["access_token"] == "lwa-token-1" and token["expires_in"] == 3600
+    assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 200  token lwa-token-1"
+
+
+def test_fake_alexa_refuses_a_wrong_client_secret(fake_alexa_server):
+    env = fake_alexa_server.env
+    form = urllib.parse.urlencode({
+        "grant_type": "client_credentials", "scope": "alexa::proactive_events",
+        "client_id": env["ALEXA_CLIENT_ID"], "client_secret": "guess"})
+    request = urllib.request.Request(
+        env["LWA_TOKEN_URL"], data=form.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+    assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 401  refused: invalid_client"
+
+
+def test_a_reminder_through_fake_alexa_is_asked_for_by_voice_and_set_after_yes(
+    tmp_path, fake_alexa_server
+):
+    url = f"http://127.0.0.1:{fake_alexa_server.port}"
+    turns = chat(tmp_path, "remind me every day at nine am", "yes",
+                 args=("--jsonl", "--api-endpoint", url, "--date", "2026-12-01T08:00"))
+    assert turns[1]["response"]["response"]["directives"][0]["name"] == "AskFor"
+    assert turns[2]["request"]["request"]["payload"]["status"] == "ACCEPTED"
+    assert "I'll remind you every day at 9 AM" in spoken(turns[2])
+    heard = [fake_alexa_server.next_line() for _ in range(2)]
+    assert heard[0] == ("POST /v1/alerts/reminders -> 401  reminder 2026-12-01T09:00:00.000"
+                        "  refused: no permission")
+    assert heard[1] == "POST /v1/alerts/reminders -> 200  reminder 2026-12-01T09:00:00.000"
+
+
+NOTIFY = "alexa::devices:all:notifications:write"
+DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def shared_code(tmp_path: Path, *options: str, env: dict[str, str] | None = None) -> str:
+    """The owner checks in for mom and shares; the code, as a caregiver would say it."""
+    turns = chat(tmp_path, "check in for my mom", *CHECK_IN[1:], "share my check ins",
+                 args=("--jsonl", "--user", "owner", *options), env=env)
+    ssml = turns[-1]["response"]["response"]["outputSpeech"]["ssml"]
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', ssml))
+    return " ".join(DIGITS[int(d)] for d in code)
+
+
+def scopes(turn: dict) -> set[str]:
+    user = turn["request"]["context"]["System"]["user"]
+    return set(user.get("permissions", {}).get("scopes", {}))
+
+
+def test_yes_to_alexas_permission_question_accepts_and_grants_it_from_then_on(tmp_path):
+    code = shared_code(tmp_path)
+    turns = chat(tmp_path, "connect to code " + code, "send me alerts", "yes", "send me alerts",
+                 args=("--jsonl", "--user", "carer"))
+    asked = turns[2]["response"]["response"]
+    (directive,) = asked["directives"]
+    assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
+    answer = turns[3]
+    assert answer["utterance"] == "yes"
+    request = answer["request"]["request"]
+    assert request["type"] == "Connections.Response" and request["name"] == "AskFor"
+    assert request["payload"]["status"] == "ACCEPTED"
+    assert request["token"] == directive["token"]
+    assert answer["request"]["session"]["new"] is True, "the answer comes as a fresh session"
+    assert NOTIFY in scopes(answer)
+    assert "your Alexa will get a notification from Leg Pain Guide" in spoken(answer)
+    again = turns[4]
+    assert kind(again) == "SendMeAlertsIntent" and NOTIFY in scopes(again)
+    assert "directives" not in again["response"]["response"], "not asked twice"
+    for turn in turns:
+        as_alexa(turn["request"])
+
+
+def test_no_to_alexas_permission_question_denies_it(tmp_path):
+    code = shared_code(tmp_path)
+    turns = chat(tmp_path, "connect to code " + code, "send me alerts", "no",
+                 "send me alerts", "send me alerts", args=("--jsonl", "--user", "carer"))
+    answer = turns[3]
+    assert answer["request"]["request"]["type"] == "Connections.Response"
+    assert answer["request"]["request"]["payload"]["status"] == "DENIED"
+    assert NOTIFY not in scopes(answer)
+    assert spoken(answer).startswith("Okay, no alerts.")
+    assert answer["response"]["response"]["card"]["type"] == "AskForPermissionsConsent"
+    assert ended(answer)
+    assert kind(turns[4]) == "LaunchRequest", "the next words open the skill again"
+    assert kind(turns[5]) == "SendMeAlertsIntent" and NOTIFY not in scopes(turns[5])
+    assert turns[5]["response"]["response"]["directives"][0]["name"] == "AskFor", "asked again"
+
+
+def test_alexas_permission_question_is_shown_in_interactive_mode(tmp_path):
+    code = shared_code(tmp_path)
+    out = chat(tmp_path, "connect to code " + code, "send me alerts", "no",
+               args=("--user", "carer"))
+    assert ("(Alexa asks: allow Leg Pain Guide to send you notifications? say yes or no)"
+            in out)
+    assert "Okay, no alerts." in out
 
 
 # --- the console's own rules, with a stand-in skill ------------------------------------
@@ -310,3 +577,54 @@ def test_help_exits_cleanly(flag):
     with pytest.raises(SystemExit) as stop:
         main([flag])
     assert stop.value.code == 0
+
+
+def test_other_words_leave_alexas_permission_question_not_answered():
+    asking = {"type": "Connections.SendRequest", "name": "AskFor", "token": "reminder:09:00",
+              "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "2",
+                          "permissionScopes": [{"permissionScope": "alexa::alerts:reminders:"
+                                                "skill:readwrite", "consentLevel": "ACCOUNT"}]}}
+    requests: list[dict] = []
+
+    def skill(event: dict) -> dict:
+        requests.append(event)
+        body: dict = {"shouldEndSession": None}
+        if event["request"].get("intent", {}).get("name") == "ReminderIntent":
+            body["directives"] = [asking]
+        return {"version": "1.0", "response": body}
+
+    chat = Conversation(handler=skill)
+    chat.start()
+    chat.say("remind me every day at nine am")
+    assert chat.asking is not None
+    assert chat.asking.question() == "allow Leg Pain Guide to send you reminders?"
+    chat.say("what time is it")
+    answer = requests[-1]["request"]
+    assert answer["type"] == "Connections.Response"
+    assert answer["payload"]["status"] == "NOT_ANSWERED" and answer["token"] == "reminder:09:00"
+    assert chat.asking is None and chat.permissions == ()
+    as_alexa(requests[-1])
+
+
+def test_fake_alexa_shows_the_alert_a_red_flag_check_in_pushes_to_the_caregiver(
+    tmp_path, fake_alexa_server
+):
+    url = f"http://127.0.0.1:{fake_alexa_server.port}"
+    # What fake-alexa printed; no SSM secret or DynamoDB table from the outer environment.
+    env = {**fake_alexa_server.env, "TABLE_NAME": "", "ALEXA_CLIENT_SECRET_PARAMETER": ""}
+    endpoint = ("--api-endpoint", url)
+    code = shared_code(tmp_path, *endpoint, env=env)
+    carer = chat(tmp_path, "connect to code " + code, "send me alerts", "yes",
+                 args=("--jsonl", "--user", "carer", *endpoint), env=env)
+    assert carer[3]["request"]["request"]["payload"]["status"] == "ACCEPTED"
+    owner = chat(tmp_path, "alert my caregivers", "yes", "check in for my mom",
+                 "her leg has gone cold and blue",
+                 args=("--jsonl", "--user", "owner", *endpoint), env=env)
+    assert spoken(owner[4]).startswith("This could be serious. Call 911 now.")
+    assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 200  token lwa-token-1"
+    assert fake_alexa_server.next_line() == (
+        "POST /v1/proactiveEvents/stages/development -> 202  EVENT "
+        "AMAZON.MessageAlert.Activated for amzn1.ask.account.console-carer: "
+        "'Leg Pain Guide', URGENT")
+    later = chat(tmp_path, args=("--jsonl", "--user", "carer", *endpoint), env=env)
+    assert "your mom's check-in said she should call 911 now" in spoken(later[0])

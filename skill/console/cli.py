@@ -6,14 +6,36 @@ import argparse
 import contextlib
 import json
 import sys
+import uuid
+from datetime import UTC, datetime
 from typing import TextIO
 
+from skill import clock
 from skill.console.conversation import Conversation, Turn
 from skill.console.model import locales
 from skill.console.nlu import MODES
 from skill.console.render import Speaker, reply_lines, ssml_of
 
 QUIT_WORDS = ("quit", "exit")
+# A date without a time starts at noon UTC: the same calendar day in every zone from
+# UTC-11 to UTC+11, so "today" is the day given wherever the device is.
+DEFAULT_HOUR = 12
+
+
+def start_date(value: str) -> datetime:
+    """`--date YYYY-MM-DD[THH:MM]`, in UTC."""
+    for layout in ("%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            at = datetime.strptime(value, layout).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        return at if "T" in value else at.replace(hour=DEFAULT_HOUR)
+    raise argparse.ArgumentTypeError(f"{value!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+
+
+def fresh_user() -> str:
+    """A user name nobody has used: a first-time user, with no stored history."""
+    return f"fresh-{uuid.uuid4().hex[:12]}"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -29,7 +51,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--locale", default="en-US", choices=locales() or ["en-US"], help="the device locale"
     )
-    parser.add_argument("--user", default="me", help="same user across runs = same stored history")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--user", default="me", help="same user across runs = same stored history")
+    who.add_argument(
+        "--fresh",
+        action="store_true",
+        help="a first-time user: a new user name nobody has used (fresh-<12 hex digits>), so "
+        "no stored history; the interactive console says the name once, to pass to --user "
+        "later (in --jsonl mode it is the userId in the envelopes); nothing is deleted",
+    )
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD[THH:MM]",
+        type=start_date,
+        help="the time the skill sees, in UTC (a date alone means 12:00); the clock runs on "
+        "from there and request timestamps follow it",
+    )
     parser.add_argument("--screen", action="store_true", help="a device with a screen (APL)")
     parser.add_argument("--speak", action="store_true", help="read replies aloud with espeak-ng")
     parser.add_argument(
@@ -81,9 +118,12 @@ def run_jsonl(chat: Conversation, source: TextIO, out: TextIO, speaker: Speaker)
     return 0
 
 
-def run_interactive(chat: Conversation, speaker: Speaker) -> int:
+def run_interactive(chat: Conversation, speaker: Speaker, notice: str = "") -> int:
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401 - importing it gives input() history and line editing
+
+    if notice:
+        print(notice)
 
     def show(turn: Turn | None) -> None:
         if turn is None:
@@ -93,7 +133,9 @@ def run_interactive(chat: Conversation, speaker: Speaker) -> int:
         for line in reply_lines(turn.response):
             print(line)
         speaker.say(ssml_of(turn.response))
-        if not chat.is_open and turn.request["request"]["type"] != "SessionEndedRequest":
+        if chat.asking is not None:
+            print(f"(Alexa asks: {chat.asking.question()} say yes or no)")
+        elif not chat.is_open and turn.request["request"]["type"] != "SessionEndedRequest":
             print("(the skill ended the session; say something to open it again, or 'quit')")
 
     show(chat.start())
@@ -116,9 +158,12 @@ def main(argv: list[str]) -> int:
     # Odd bytes on stdin must not crash the console; they become replacement characters.
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+    if args.date is not None:
+        clock.set_clock(args.date, frozen=False)
+    user = fresh_user() if args.fresh else args.user
     chat = Conversation(
         locale=args.locale,
-        user=args.user,
+        user=user,
         screen=args.screen,
         nlu=args.nlu,
         api_endpoint=args.api_endpoint,
@@ -127,4 +172,5 @@ def main(argv: list[str]) -> int:
     speaker = Speaker(args.speak)
     if args.jsonl:
         return run_jsonl(chat, sys.stdin, sys.stdout, speaker)
-    return run_interactive(chat, speaker)
+    notice = f"(a first-time user: --user {user})" if args.fresh else ""
+    return run_interactive(chat, speaker, notice)

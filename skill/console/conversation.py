@@ -12,8 +12,17 @@ from skill.console import envelopes
 from skill.console.envelopes import Session
 from skill.console.model import Model, load
 from skill.console.nlu import Elicit, Match, understand
+from skill.console.text import normalise
 
 LAUNCH_UTTERANCE = "open leg pain guide"
+# Answers to Alexa's own permission question (AskFor); anything else is NOT_ANSWERED.
+ASK_FOR_YES = {"yes", "yeah", "yep", "sure", "ok", "okay", "alright", "allow", "yes please"}
+ASK_FOR_NO = {"no", "nope", "no thanks", "no thank you", "don't allow", "deny"}
+# What Alexa asks, by scope.
+ASK_FOR_WORDS = {
+    "alexa::alerts:reminders:skill:readwrite": "send you reminders",
+    "alexa::devices:all:notifications:write": "send you notifications",
+}
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -27,6 +36,19 @@ class Turn:
     def as_json(self) -> dict[str, Any]:
         line = {"utterance": self.utterance, "request": self.request, "response": self.response}
         return {**line, "error": self.error} if self.error else line
+
+
+@dataclass
+class AskFor:
+    """A Connections.SendRequest "AskFor" in the last response: Alexa now asks the person
+    itself, and the next words answer it."""
+
+    scopes: tuple[str, ...]
+    token: str
+
+    def question(self) -> str:
+        wanted = " and ".join(ASK_FOR_WORDS.get(s, f"use {s}") for s in self.scopes)
+        return f"allow Leg Pain Guide to {wanted or 'do that'}?"
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +93,8 @@ class Conversation:
         self.session: Session | None = None
         # The slot the skill asked for with Dialog.ElicitSlot, and the intent's slots so far.
         self.elicit: tuple[Elicit, dict[str, Any]] | None = None
+        # The permission Alexa is asking for on the skill's behalf (answered next turn).
+        self.asking: AskFor | None = None
 
     @property
     def is_open(self) -> bool:
@@ -91,6 +115,8 @@ class Conversation:
         return self._send(utterance, envelopes.launch(self._new_session()))
 
     def say(self, text: str) -> Turn:
+        if self.asking is not None:
+            return self._answer_ask_for(text, self.asking)
         elicit = self.elicit[0] if self.elicit and self.session else None
         match = understand(text, self.model, nlu=self.nlu, elicit=elicit)
         if match.kind == "launch" or (not match.one_shot and self.session is None):
@@ -104,6 +130,29 @@ class Conversation:
         if self.session is None:
             return None
         return self._send(utterance, envelopes.ended(self.session))
+
+    def _answer_ask_for(self, text: str, asking: AskFor) -> Turn:
+        """Alexa's answer to AskFor, as a fresh session: ACCEPTED for yes (and the scopes
+        are granted from now on), DENIED for no, NOT_ANSWERED for anything else."""
+        words = normalise(text).removesuffix(" please").strip(" .!")
+        status = "ACCEPTED" if words in ASK_FOR_YES else "DENIED" if words in ASK_FOR_NO else ""
+        status = status or "NOT_ANSWERED"
+        if status == "ACCEPTED":
+            self.permissions += tuple(s for s in asking.scopes if s not in self.permissions)
+        payload = {
+            "status": status,
+            "permissionScopes": [
+                {"permissionScope": scope, "status": status} for scope in asking.scopes
+            ],
+        }
+        request = {
+            "type": "Connections.Response",
+            "name": "AskFor",
+            "status": {"code": "200", "message": "OK"},
+            "payload": payload,
+            "token": asking.token,
+        }
+        return self._send(text, envelopes.envelope(self._new_session(), request))
 
     def _intent(self, session: Session, match: Match) -> dict[str, Any]:
         declared = self.model.intent(match.intent)
@@ -141,6 +190,7 @@ class Conversation:
             self.session.attributes = response.get("sessionAttributes") or {}
         asked = (request["request"].get("intent") or {}).get("name", "")
         self.elicit = _elicitation(body, asked) if self.session is not None else None
+        self.asking = _ask_for(body)
         return Turn(utterance, request, response)
 
 
@@ -156,4 +206,28 @@ def _elicitation(body: dict[str, Any], asked: str) -> tuple[Elicit, dict[str, An
             if isinstance(name, str) and isinstance(slot, str):
                 slots = intent.get("slots") if isinstance(intent.get("slots"), dict) else {}
                 return Elicit(name, slot), slots
+    return None
+
+
+def _ask_for(body: dict[str, Any]) -> AskFor | None:
+    """A Connections.SendRequest named AskFor in the response: the scopes and the token."""
+    directives = body.get("directives") if isinstance(body, dict) else None
+    for directive in directives if isinstance(directives, list) else []:
+        if (
+            isinstance(directive, dict)
+            and directive.get("type") == "Connections.SendRequest"
+            and directive.get("name") == "AskFor"
+        ):
+            payload = directive.get("payload")
+            payload = payload if isinstance(payload, dict) else {}
+            listed = payload.get("permissionScopes")
+            scopes = [
+                s.get("permissionScope")
+                for s in (listed if isinstance(listed, list) else [])
+                if isinstance(s, dict)
+            ]
+            if isinstance(payload.get("permissionScope"), str):  # AskFor version 1
+                scopes.append(payload["permissionScope"])
+            named = tuple(s for s in scopes if isinstance(s, str) and s)
+            return AskFor(named, str(directive.get("token") or ""))
     return None

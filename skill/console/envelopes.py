@@ -38,6 +38,8 @@ API_ENDPOINTS = {
     "en-IN": "https://api.eu.amazonalexa.com",
     "en-AU": "https://api.fe.amazonalexa.com",
 }
+# Alexa's apiAccessToken carries what the user has granted; the console's names the
+# granted scopes after a "+" ("console-token+scope,scope"), so a fake API can check them.
 ACCESS_TOKEN = "console-token"
 CONSENT_TOKEN = "console-consent-token"
 
@@ -66,6 +68,10 @@ class Session:
     @property
     def endpoint(self) -> str:
         return self.api_endpoint or API_ENDPOINTS.get(self.locale, API_ENDPOINTS["en-US"])
+
+    @property
+    def access_token(self) -> str:
+        return f"{ACCESS_TOKEN}+{','.join(self.permissions)}" if self.permissions else ACCESS_TOKEN
 
     def user_json(self) -> dict[str, Any]:
         """`session.user` and `context.System.user`: granted permissions ride along with a
@@ -103,7 +109,7 @@ def envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
             "supportedInterfaces": dict(APL) if session.screen else {},
         },
         "apiEndpoint": session.endpoint,
-        "apiAccessToken": ACCESS_TOKEN,
+        "apiAccessToken": session.access_token,
     }
     context: dict[str, Any] = {"System": system}
     if session.screen:
