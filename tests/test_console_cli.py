@@ -618,9 +618,10 @@ def test_fake_alexa_shows_the_alert_a_red_flag_check_in_pushes_to_the_caregiver(
                  args=("--jsonl", "--user", "carer", *endpoint), env=env)
     assert carer[3]["request"]["request"]["payload"]["status"] == "ACCEPTED"
     owner = chat(tmp_path, "alert my caregivers", "yes", "check in for my mom",
-                 "her leg has gone cold and blue",
+                 "her leg has gone cold and blue", "yes it is",
                  args=("--jsonl", "--user", "owner", *endpoint), env=env)
-    assert spoken(owner[4]).startswith("This could be serious. Call 911 now.")
+    assert "call 911 now. Is it?" in spoken(owner[4])
+    assert spoken(owner[5]).startswith("This could be serious. Call 911 now.")
     assert fake_alexa_server.next_line() == "POST /auth/o2/token -> 200  token lwa-token-1"
     assert fake_alexa_server.next_line() == (
         "POST /v1/proactiveEvents/stages/development -> 202  EVENT "
