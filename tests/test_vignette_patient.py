@@ -216,7 +216,8 @@ class ScriptedSkill:
             self.said.append(text)
         pending, level, end = step
         triage = {k: v for k, v in (("pending", pending), ("disposition", level)) if v}
-        body = {"outputSpeech": {"type": "SSML", "ssml": "<speak>Question?</speak>"},
+        words = f"<speak>{pending or 'Anything else'}?</speak>"  # the same words per question
+        body = {"outputSpeech": {"type": "SSML", "ssml": words},
                 "shouldEndSession": end}
         return {"sessionAttributes": {"triage": triage}, "response": body}
 
