@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: chat test test-e2e lint serve package bench models triage-report clean
+.PHONY: chat test test-e2e test-dates lint serve package bench models triage-report clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ test: $(STAMP)
 # and load, audio rendering (espeak-ng, sox), every vignette in both NLU modes.
 test-e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e
+
+# Both tiers under three other dates (libfaketime, multi-threaded): no test may depend on
+# today's date. The second run crosses midnight into a new year, the third is in 2030.
+# Tests that measure real elapsed time on threads and sockets (marked real_budgets or
+# wall_clock) are left out: libfaketime stretches timed waits, and they do not read dates.
+FAKE_DATES_SKIP := -m "not real_budgets and not wall_clock"
+test-dates: $(STAMP)
+	faketime -m '2027-02-28 12:00:00' $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_DATES_SKIP)
+	faketime -m '2028-12-31 23:59:00' $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_DATES_SKIP)
+	faketime -m '2030-06-15 12:00:00' $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_DATES_SKIP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -36,6 +36,7 @@ def stalled_dns(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
+@pytest.mark.wall_clock
 def test_an_api_call_is_bounded_including_the_name_lookup(stalled_dns):
     client = TimedApiClient()
     started = time.monotonic()
@@ -57,6 +58,7 @@ def test_an_api_that_accepts_and_never_answers_is_bounded_too():
         silent.close()
 
 
+@pytest.mark.wall_clock
 def test_a_reminder_turn_answers_in_time_when_name_lookups_stall(tmp_path, stalled_dns):
     convo = Conversation(tmp_path / "s.sqlite3")
     fake_url, FAKE.url = FAKE.url, f"https://{STALLED_HOST}"  # the envelopes' apiEndpoint
