@@ -138,7 +138,7 @@ def test_a_guide_still_runs_and_stopping_says_the_place_was_not_kept(convo):
 
 
 def test_zz_print_the_measured_turn_times():
-    """`make test` shows the figures the README quotes (pytest -s, or in the summary)."""
+    """The figures docs/PERFORMANCE.md quotes (pytest -s tests/test_storage_budget.py)."""
     if FIGURES:
         print("\nturn times against a silent DynamoDB endpoint (s):")
         for name, seconds in sorted(FIGURES.items(), key=lambda kv: -kv[1]):
