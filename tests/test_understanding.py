@@ -115,7 +115,7 @@ def test_asking_for_an_ambulance_gets_the_number_at_once(chat, locale, number):
     assert turn.text.startswith("I can't call for you.")
     assert f"Call {number}" in turn.text
     assert "scale" not in turn.text
-    assert turn.ended and turn.disposition == "emergency"
+    assert not turn.ended and turn.disposition == "emergency"  # open a while
 
 
 def test_killing_me_at_the_check_in_pain_question_asks_for_the_number(chat):
@@ -274,7 +274,7 @@ def test_i_meant_no_changes_the_last_answer(chat):
     convo = chat()
     convo.says(location="calf", trigger="exercise", onset="gradual")
     turn = convo.yes()  # yes to the breathlessness question, by mistake
-    assert turn.disposition == "emergency" and turn.ended
+    assert turn.disposition == "emergency" and not turn.ended
     convo2 = chat()
     convo2.says(location="calf", trigger="exercise", onset="gradual")
     convo2.no()
