@@ -37,7 +37,7 @@ def test_mums_puffy_calf_after_a_flight_with_breathlessness_is_an_emergency(chat
     assert turn.text.count("911") >= 2, "the key instruction is repeated"
     assert "I can't call for you" in turn.text
     assert turn.card and "911" in turn.card["title"] + turn.card["content"]
-    assert turn.ended
+    assert not turn.ended and "call 911 now" in turn.reprompt, "open a while, the number again"
 
 
 @pytest.mark.parametrize("symptom, reason", [

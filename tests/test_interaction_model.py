@@ -60,6 +60,11 @@ CUSTOM_INTENTS: dict[str, dict[str, str]] = {
     },
     "EmergencyHelpIntent": {"subject": "PERSON"},
     "DontKnowIntent": {},
+    "LouderIntent": {},
+    "ExplainIntent": {"symptom": "SYMPTOM"},
+    "ScaredIntent": {},
+    "DriveIntent": {},
+    "WhileWaitingIntent": {},
     "PainScaleIntent": {"score": "AMAZON.NUMBER"},
     "DurationIntent": {
         "duration": "AMAZON.DURATION",

@@ -115,7 +115,7 @@ def test_asking_for_an_ambulance_gets_the_number_at_once(chat, locale, number):
     assert turn.text.startswith("I can't call for you.")
     assert f"Call {number}" in turn.text
     assert "scale" not in turn.text
-    assert turn.ended and turn.disposition == "emergency"
+    assert not turn.ended and turn.disposition == "emergency"  # open a while
 
 
 def test_killing_me_at_the_check_in_pain_question_asks_for_the_number(chat):
@@ -274,7 +274,7 @@ def test_i_meant_no_changes_the_last_answer(chat):
     convo = chat()
     convo.says(location="calf", trigger="exercise", onset="gradual")
     turn = convo.yes()  # yes to the breathlessness question, by mistake
-    assert turn.disposition == "emergency" and turn.ended
+    assert turn.disposition == "emergency" and not turn.ended
     convo2 = chat()
     convo2.says(location="calf", trigger="exercise", onset="gradual")
     convo2.no()
@@ -334,10 +334,22 @@ def test_not_understood_twice_moves_on_and_never_loops(chat, setup):
         assert not said[i] == said[i + 1] == said[i + 2], said
 
 
-def test_an_opening_not_understood_goes_straight_into_the_checks(chat):
-    turn = chat().intent("AMAZON.FallbackIntent")
+def test_an_opening_not_understood_gives_the_choices_then_the_checks(chat):
+    # "let's do today's check-in" not understood: no red-flag question fired at someone
+    # who may answer it "sure"; the safety net and the choices instead.
+    convo = chat()
+    turn = convo.intent("AMAZON.FallbackIntent")
+    assert turn.pending is None and "call 911 now" in turn.text and "check in" in turn.text
+    turn = convo.intent("AMAZON.FallbackIntent")
     assert turn.pending == "pe_signs"
-    assert "Tell me where" not in turn.text
+
+
+def test_yes_after_a_lost_opening_starts_the_checks_with_the_lost_opening_ones(chat):
+    convo = chat()
+    convo.intent("AMAZON.FallbackIntent")
+    turn = convo.yes()
+    assert turn.pending == "pe_signs" and turn.disposition is None
+    assert turn.attributes["triage"]["facts"].get("opening") == "unheard"
 
 
 @pytest.mark.parametrize("subject, who", [("brother", "your brother"), ("sister", "your sister"),

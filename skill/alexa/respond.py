@@ -40,19 +40,21 @@ def reply(
     if screen:
         add_screen(handler_input, screen, content(handler_input))
     state = conversation(handler_input)
+    same_words = state.last is not None and state.last.speech == speech
     if (
         not end
         and not repeat
         and state.phase == Phase.OUTCOME
+        and same_words
         and state.repeating(reprompt or speech)
     ):
-        # The same closing prompt a third time in a row: the advice is given, so leave
-        # kindly rather than loop (questions repair in triage_flow.ask).
+        # The same words a third time in a row after the advice was given: leave kindly
+        # rather than loop (questions repair in triage_flow.ask).
         speech, end = join(speech, content(handler_input).say("repair.leave_after_outcome")), True
-    builder.speak(speech)
+    builder.speak(paced(speech, state.pace))
     if not end:
         reprompt = reprompt or speech
-        builder.ask(reprompt)
+        builder.ask(paced(reprompt, state.pace))
         state.said(reprompt)
         state.last = LastSpeech(speech, reprompt)
     if card:
@@ -64,6 +66,14 @@ def reply(
         state.naming = False
     write_back(handler_input)
     return builder.response
+
+
+def paced(speech: str, pace: tuple[str, ...]) -> str:
+    """Speech at the pace the person asked for ("slow down", "speak up"), for the session.
+    The words kept for Repeat stay unwrapped."""
+    attributes = {"slow": 'rate="85%"', "loud": 'volume="x-loud"'}
+    chosen = " ".join(attributes[p] for p in pace if p in attributes)
+    return f"<prosody {chosen}>{speech}</prosody>" if chosen and speech else speech
 
 
 def empty(handler_input: HandlerInput) -> Response:

@@ -20,6 +20,7 @@ from skill.alexa.handlers import (
     questions,
     reminders,
     session,
+    talk,
     triage,
 )
 from skill.alexa.interceptors import RequestLogInterceptor
@@ -34,6 +35,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     # flags or corrections, heard whatever the phase.
     session.LaunchHandler,
     triage.EmergencyHelpHandler,
+    talk.PaceHandler,
     caregivers.NameHandler,
     triage.NothingAnswerHandler,
     triage.StatementHandler,
@@ -77,6 +79,9 @@ HANDLERS: tuple[type[Handler], ...] = (
     questions.HealingTimeHandler,
     questions.IsItSeriousHandler,
     questions.ThanksHandler,
+    talk.ExplainHandler,
+    talk.ScaredHandler,
+    talk.AfterWarningHandler,
     # Navigation and the session's frame.
     session.RepeatHandler,
     session.StartOverHandler,

@@ -45,6 +45,7 @@ class Phase(StrEnum):
     START = "start"  # nothing yet
 
 
+PACES = ("slow", "loud")  # how the person asked to be spoken to
 WHY = "why"  # the offer to explain an outcome
 CHECK = "check"  # the offer to run the red-flag checks (after a stretch hurt)
 Offer = GuideId | Literal["why", "check"]
@@ -204,6 +205,7 @@ class ConversationState:
     naming: bool = False  # just asked who a shared person is to the caregiver
     last: LastSpeech | None = None
     repeats: int = 0  # replies in a row that ended on the same prompt as the one before
+    pace: tuple[str, ...] = ()  # "slow" and/or "loud", asked for and kept for the session
     misses: int = 0  # turns in a row not understood at the same prompt
     missed_at: str | None = None  # which prompt (phase and step) they were at
     missed_now: bool = field(default=False, compare=False)  # this turn; not stored
@@ -223,6 +225,7 @@ class ConversationState:
             last=LastSpeech.from_session(attrs.get("last")),
             misses=_int(attrs.get("misses")),
             repeats=_int(attrs.get("repeats")),
+            pace=tuple(p for p in PACES if p in _strings(attrs.get("pace"))),
             missed_at=_str(attrs.get("missed_at")),
         )
 
@@ -242,6 +245,8 @@ class ConversationState:
             out["misses"], out["missed_at"] = self.misses, self.missed_at
         if self.repeats:
             out["repeats"] = self.repeats
+        if self.pace:
+            out["pace"] = list(self.pace)
         return out
 
     def repeating(self, prompt: str) -> bool:

@@ -326,9 +326,11 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
         "disposition": str(level),
     }
     if rendered.end_session:
-        return reply(
-            handler_input, join(*prefix, rendered.speech), card=card, end=True, screen=view
-        )
+        # The warning keeps the session open a little while, so "what's the number" or
+        # "should I drive myself" can be answered; silence or stop ends it.
+        again = c.say("outcomes.emergency.reprompt")
+        speech = join(*prefix, rendered.speech)
+        return reply(handler_input, speech, reprompt=again, card=card, screen=view)
     offered = join(unchecked_note(c, facts, level), offer_text(c, triage.offer, subject))
     if repeat:  # nothing said since changed the advice: no need to read it all again
         lead = c.say(f"outcomes.{level}.lead", subject) or c.say("correction.same")
@@ -379,7 +381,8 @@ def details(handler_input: HandlerInput) -> Response:
     outcome = Outcome(str(triage.disposition), triage.reason, triage.cause)
     rendered = render_outcome(c, outcome, triage.facts)
     if rendered.end_session:
-        return reply(handler_input, rendered.details, end=True)
+        again = c.say("outcomes.emergency.reprompt")
+        return reply(handler_input, rendered.details, reprompt=again)
     prompt = offer_text(c, triage.offer, triage.subject) or after_outcome(handler_input)
     return reply(handler_input, join(rendered.details, prompt), reprompt=prompt)
 
@@ -395,8 +398,9 @@ def why(handler_input: HandlerInput) -> Response:
         return reply(handler_input, c.say("launch.reprompt"))
     text = why_text(c, triage.evidence, triage.reason, str(triage.disposition), subject)
     if triage.disposition == Disposition.EMERGENCY:
+        again = c.say("outcomes.emergency.reprompt")
         return reply(
-            handler_input, join(text, c.say("outcomes.emergency.close", subject)), end=True
+            handler_input, join(text, c.say("outcomes.emergency.close", subject)), reprompt=again
         )
     if triage.offer == WHY:
         triage.offer = None
@@ -408,6 +412,8 @@ def after_outcome(handler_input: HandlerInput) -> str:
     """The closing prompt once an outcome has been given and nothing is on offer."""
     c = content(handler_input)
     level = conversation(handler_input).triage.disposition
+    if level == Disposition.EMERGENCY:
+        return c.say("outcomes.emergency.reprompt")
     if level and level != Disposition.SELF_CARE:
         return c.say("outcomes.after")
     return c.say("guides.cues.end_offer")

@@ -150,12 +150,17 @@ def carrier(model: Model, intent: Intent, words: list[str]) -> float:
     return sum(model.weight(w) for w in words if w in intent.words)
 
 
+def _asking(cues: set[str]) -> set[str]:
+    """ "What do you mean by ...?" asks; its "mean" corrects nothing."""
+    return {"mean"} if {"what", "you", "mean"} <= cues else set()
+
+
 def _intents(model: Model, spots: list[Spot], cues: set[str]) -> list[Intent]:
     """Candidates, with the rule for denials: a sentence that only denies goes to an
     intent with a denied slot; one that also states something never to the denial
     intent, which cannot hold what is stated. A correction needs words that correct."""
     mixed = _denies(spots) and _states(spots)
-    correcting = any(ANSWER in s.fills for s in spots) or CORRECTION_CUES & cues
+    correcting = any(ANSWER in s.fills for s in spots) or CORRECTION_CUES & cues - _asking(cues)
     return [
         i
         for i in model.intents

@@ -116,9 +116,18 @@ def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any) -> Outcome:
 
     last = record("", talk.start())
 
+    retold: list[str] = []
+
     def truthful() -> str | None:
-        if not last.pending or last.ended:
+        if last.ended:
             return None
+        if not last.pending:
+            # Nothing asked and no level yet (the first thing said was lost): a person says
+            # it again, then "I'm not sure", as the vignette patient does.
+            if last.disposition or len(retold) >= 2:
+                return None
+            retold.append(dialogue["turns"][0] if not retold else "I'm not sure")
+            return retold[-1]
         qid = last.pending
         answer = decide(case, qid, covers, last.speech)
         if not answer.placed and qid in SYMPTOMS:

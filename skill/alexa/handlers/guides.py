@@ -39,9 +39,9 @@ class GuideHandler(IntentHandler):
 
 
 class GuideTalkHandler(IntentHandler):
-    """Mid-stretch talk stays in the stretch: how long, how many, which leg, slower."""
+    """Mid-stretch talk stays in the stretch: how long, how many, which leg."""
 
-    intents = ("HoldTimeIntent", "RepsIntent", "OtherLegIntent", "SlowerIntent")
+    intents = ("HoldTimeIntent", "RepsIntent", "OtherLegIntent")  # slower: talk.PaceHandler
     phases = (Phase.GUIDE,)
 
     def handle(self, handler_input: HandlerInput) -> Response:

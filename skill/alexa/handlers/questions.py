@@ -110,7 +110,7 @@ class IsItSeriousHandler(IntentHandler):
         )
         text = c.say(f"answers.serious.{level}", triage.subject, safety_net=safety)
         if level == "emergency":
-            return reply(handler_input, text, end=True)
+            return reply(handler_input, text, reprompt=c.say("outcomes.emergency.reprompt"))
         return answer_then_carry_on(handler_input, text)
 
 

@@ -98,7 +98,16 @@ class FallbackHandler(Handler):
         state = conversation(handler_input)
         phase = state.phase
         if phase == Phase.START:
+            # The first thing said was lost. Say so and give the choices (with the safety
+            # net) rather than fire a red-flag question at someone who asked for a check-in;
+            # a second miss, or a yes, starts the checks, which then ask what an opening
+            # would have named.
             triage_flow.missed_opening(handler_input)
+            if state.missed() < 2:
+                options = c.say("repair.opening_options")
+                return reply(
+                    handler_input, join(c.say("repair.opening"), options), reprompt=options
+                )
             return triage_flow.advance(handler_input, c.say("repair.opening"))
         if phase == Phase.QUESTION:
             question = triage_flow.pending_question(state)

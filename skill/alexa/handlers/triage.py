@@ -39,7 +39,8 @@ class EmergencyHelpHandler(IntentHandler):
         state.triage.disposition = Disposition.EMERGENCY
         state.triage.reason, state.triage.pending = "asked_for_help", None
         card = (c.say("help_request.card_title"), c.say("help_request.card"))
-        return reply(handler_input, c.say("help_request.speech"), card=card, end=True)
+        again = c.say("outcomes.emergency.reprompt")  # open a while: "what's the number?"
+        return reply(handler_input, c.say("help_request.speech"), reprompt=again, card=card)
 
 
 class StatementHandler(IntentHandler):

@@ -1,0 +1,93 @@
+"""Talk about the conversation itself, in any phase: "slow down", "speak up", "what do
+you mean by blotchy", "I'm scared", and the questions people ask after a warning ("should
+I drive myself", "what do I do while I wait"). Each is answered in a sentence and the
+person is taken back to where they were; none counts as a turn not understood."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name
+from ask_sdk_model import Response
+
+from skill.alexa import guide_flow, slots, triage_flow
+from skill.alexa.base import IntentHandler
+from skill.alexa.respond import content, join, reply
+from skill.alexa.state import Phase, conversation
+from skill.triage.levels import Disposition
+
+
+def back_to_where_they_were(handler_input: HandlerInput, said: str) -> Response:
+    """Say one thing, then the prompt the person was at (the question, the step...)."""
+    prompt = triage_flow.current_prompt(handler_input)
+    return reply(handler_input, join(said, prompt), reprompt=prompt)
+
+
+def warned(handler_input: HandlerInput) -> bool:
+    return conversation(handler_input).triage.disposition == Disposition.EMERGENCY
+
+
+class PaceHandler(IntentHandler):
+    """ "Slow down", "count slower", "speak up": the last thing again, at that pace from now
+    on (SSML prosody, for the rest of the session)."""
+
+    intents = ("SlowerIntent", "LouderIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        state = conversation(handler_input)
+        asked = "slow" if get_intent_name(handler_input) == "SlowerIntent" else "loud"
+        state.pace = tuple(p for p in ("slow", "loud") if p in state.pace or p == asked)
+        said = c.say("talk.slower" if asked == "slow" else "talk.louder")
+        if state.phase == Phase.GUIDE and state.guide and asked == "slow":
+            said = guide_flow.talk(c, state.guide.id, "SlowerIntent")
+        last = state.last
+        if last is None:
+            return back_to_where_they_were(handler_input, said)
+        return reply(handler_input, join(said, last.speech), reprompt=last.reprompt, repeat=True)
+
+
+class ExplainHandler(IntentHandler):
+    """ "What do you mean by blotchy?": what the word means, in a sentence, and the question
+    again. A question about a sign is never the sign."""
+
+    intents = ("ExplainIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        finding = slots.resolved_id(
+            slots.slot(handler_input.request_envelope.request.intent, "symptom")
+        )
+        key = f"talk.explain.{finding}"
+        return back_to_where_they_were(
+            handler_input, c.say(key if c.has(key) else "talk.explain.any")
+        )
+
+
+class ScaredHandler(IntentHandler):
+    """ "I'm really scared": one calm sentence, then where they were."""
+
+    intents = ("ScaredIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        key = "talk.scared_after_warning" if warned(handler_input) else "talk.scared"
+        return back_to_where_they_were(handler_input, c.say(key))
+
+
+class AfterWarningHandler(IntentHandler):
+    """ "Should I drive myself?", "what do I do while I wait?": after a warning, a sentence or
+    two with the number again (clinical.md (c); don't drive yourself [NF]); elsewhere, the
+    safety net and the place they were at."""
+
+    intents = ("DriveIntent", "WhileWaitingIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        drive = get_intent_name(handler_input) == "DriveIntent"
+        if warned(handler_input):
+            text = c.say("talk.drive_emergency" if drive else "talk.waiting")
+            again = c.say("outcomes.emergency.reprompt")
+            return reply(handler_input, text, reprompt=again)
+        return back_to_where_they_were(
+            handler_input, c.say("talk.drive_other" if drive else "talk.waiting_other")
+        )

@@ -1,0 +1,109 @@
+"""Talk about the conversation: pace, "what do you mean by ...", fear, and the questions
+people ask after a warning. Each gets a sentence and the place the person was at; none
+is an answer, a finding, or a turn not understood."""
+
+from __future__ import annotations
+
+import pytest
+from support import Conversation
+
+
+@pytest.fixture
+def convo(tmp_path):
+    def make(locale: str = "en-US") -> Conversation:
+        talk = Conversation(tmp_path / "store.sqlite3", locale=locale)
+        talk.launch()
+        return talk
+    return make
+
+
+def at_the_limb_question(talk: Conversation):
+    talk.says(location="calf", trigger="none")
+    talk.no()
+    assert talk.turns[-1].pending == "limb_threat"
+    return talk.turns[-1]
+
+
+def test_what_do_you_mean_by_blotchy_explains_and_asks_again_without_a_finding(convo):
+    talk = convo()
+    asked = at_the_limb_question(talk)
+    turn = talk.intent("ExplainIntent", symptom="cold_pale")
+    assert turn.text.startswith("I mean a leg or foot that looks pale")
+    assert turn.pending == "limb_threat" and turn.disposition is None
+    assert turn.text.endswith(asked.reprompt)
+    assert "cold_pale" not in turn.attributes["triage"]["facts"]
+
+
+def test_asking_what_a_word_means_twice_is_not_a_loop_or_a_miss(convo):
+    talk = convo()
+    at_the_limb_question(talk)
+    for _ in range(3):
+        turn = talk.intent("ExplainIntent", symptom="cold_pale")
+    assert turn.pending == "limb_threat" and "misses" not in turn.attributes
+    assert talk.no().pending != "limb_threat"
+
+
+@pytest.mark.parametrize(("intent", "attribute"), [("SlowerIntent", 'rate="85%"'),
+                                                   ("LouderIntent", 'volume="x-loud"')])
+def test_slow_down_or_speak_up_repeats_at_that_pace_for_the_rest_of_the_session(
+        convo, intent, attribute):
+    talk = convo()
+    asked = at_the_limb_question(talk)
+    turn = talk.intent(intent)
+    assert attribute in turn.ssml and asked.text in turn.text
+    assert turn.pending == "limb_threat"
+    later = talk.no()
+    assert attribute in later.ssml, "the pace is kept"
+
+
+def test_im_scared_gets_one_calm_sentence_and_the_question_again(convo):
+    talk = convo()
+    asked = at_the_limb_question(talk)
+    turn = talk.intent("ScaredIntent")
+    assert turn.text.startswith("It's okay to feel scared.")
+    assert turn.text.endswith(asked.reprompt) and turn.disposition is None
+
+
+def warned(convo, locale: str = "en-US") -> Conversation:
+    talk = convo(locale)
+    talk.says(location="calf", symptom="cold_pale")
+    assert talk.yes().disposition == "emergency"
+    return talk
+
+
+def test_the_warning_keeps_the_session_open_a_while_with_the_number_as_reprompt(convo):
+    talk = warned(convo)
+    turn = talk.turns[-1]
+    assert not turn.ended and "call 911 now" in turn.reprompt
+
+
+@pytest.mark.parametrize(("locale", "number"), [("en-US", "911"), ("en-GB", "999"),
+                                                ("en-AU", "triple zero"), ("en-IN", "112")])
+def test_after_a_warning_whats_the_number_gets_it_again(convo, locale, number):
+    turn = warned(convo, locale).intent("EmergencyHelpIntent")
+    assert f"Call {number}" in turn.text and not turn.ended
+
+
+def test_after_a_warning_should_i_drive_myself_is_answered_with_the_number(convo):
+    turn = warned(convo).intent("DriveIntent")
+    assert turn.text.startswith("Please don't drive. Call 911 now")
+    assert "I can't call for you" in turn.text and not turn.ended
+
+
+def test_after_a_warning_what_do_i_do_while_i_wait(convo):
+    turn = warned(convo).intent("WhileWaitingIntent")
+    assert "911 call handler" in turn.text and "unlock the door" in turn.text
+    assert not turn.ended
+
+
+def test_after_a_warning_stop_ends_the_session(convo):
+    turn = warned(convo).intent("AMAZON.StopIntent")
+    assert turn.ended
+
+
+def test_should_i_drive_before_any_warning_gives_the_safety_net_and_the_question(convo):
+    talk = convo()
+    asked = at_the_limb_question(talk)
+    turn = talk.intent("DriveIntent")
+    assert "don't drive yourself: call 911 now" in turn.text
+    assert turn.text.endswith(asked.reprompt)
