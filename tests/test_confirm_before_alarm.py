@@ -120,3 +120,28 @@ def test_a_duration_said_again_and_again_never_gets_the_same_prompt_three_times(
         prompts.append(turn.text)
     triples = zip(prompts, prompts[1:], prompts[2:], strict=False)
     assert not any(a == b == c for a, b, c in triples), prompts
+
+
+def test_three_misheard_turns_at_a_check_in_warning_question_leave_it_unchecked(convo):
+    talk = convo()
+    talk.intent("CheckInIntent")
+    talk.yes()  # keep check-ins
+    talk.intent("PainScaleIntent", score="4")
+    asked = talk.turns[-1]
+    assert asked.attributes["checkin"]["step"] == "flags_emergency"
+    first = talk.intent("AMAZON.FallbackIntent")
+    second = talk.intent("AMAZON.FallbackIntent")
+    assert second.text.startswith("Just yes or no")
+    third = talk.intent("AMAZON.FallbackIntent")
+    assert third.disposition != "emergency" and not third.ended
+    assert "If any of that is so, call 911 now" in third.text
+    assert third.attributes["checkin"]["step"] == "flags_urgent"
+    assert first.attributes["checkin"]["step"] == "flags_emergency"
+
+
+def test_i_dont_know_at_a_check_in_warning_question_is_still_cautious(convo):
+    talk = convo()
+    talk.intent("CheckInIntent")
+    talk.yes()
+    talk.intent("PainScaleIntent", score="4")
+    assert talk.dont_know().text.startswith("This could be serious")

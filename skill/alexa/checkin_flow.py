@@ -26,12 +26,11 @@ from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
 # What an answer that was not understood twice counts as, per step: no consent (nothing
-# is saved), no pain score, "I don't know" to a warning sign (cautious), stretches unknown.
+# is saved), no pain score, stretches unknown. A warning sign is never answered by a turn
+# not understood (see ask_again).
 UNCLEAR_MEANS: dict[str, str | None] = {
     "consent": "no",
     "pain": None,
-    "flags_emergency": "unknown",
-    "flags_urgent": "unknown",
     "stretches": "unknown",
 }
 
@@ -83,13 +82,28 @@ def ask_step(handler_input: HandlerInput, *prefix: str) -> Response:
 def ask_again(handler_input: HandlerInput, store: Store) -> Response:
     """Not understood: ask once more with a hint; the second time, move on with what an
     unclear answer means at this step (never a loop)."""
+    c = content(handler_input)
     state = conversation(handler_input)
     record = state.checkin
     assert record is not None
-    if state.missed() >= 2:
+    misses = state.missed()
+    if record.step in rules.WARNING_STEPS:
+        # A misheard turn is never an answer to a warning sign: a hint, then "just yes or
+        # no", then the safety net spoken and the step left unchecked.
+        if misses >= 3:
+            said = (
+                "repair.unchecked"
+                if record.step == "flags_emergency"
+                else "checkin.unchecked_urgent"
+            )
+            record.step = "stretches" if record.step == "flags_urgent" else "flags_urgent"
+            return ask_step(handler_input, c.say(said))
+        if misses == 2:
+            return ask_step(handler_input, c.say("repair.just_yes_no"))
+    elif misses >= 2:
         return answer(handler_input, store, UNCLEAR_MEANS[record.step], repaired=True)
     hint = "checkin.pain_hint" if record.step == "pain" else "answer_hints.yes_no"
-    return ask_step(handler_input, content(handler_input).say(hint))
+    return ask_step(handler_input, c.say(hint))
 
 
 def answer(
