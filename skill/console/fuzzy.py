@@ -17,12 +17,14 @@ from skill.console.exact import Slots
 from skill.console.model import Intent, Model
 from skill.console.negation import denied_spans
 from skill.console.readings import Filled, readings
+from skill.triage.durations import iso_days
 
 # A value made only of these words ("i" is a PERSON synonym) proves little on its own.
 _FUNCTION = "i me my a an the it is in on at of to and for her his one only any"
 FUNCTION_WORDS = frozenset(_FUNCTION.split())
 SPOT_WEIGHT, WEAK_SPOT_WEIGHT = 3.0, 0.5
 SPOTTED = ("AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.TIME")
+DURATION = "AMAZON.DURATION"
 MIN_COVERAGE = 0.5  # share of the (weighted) non-value words an intent must know
 UNHELD_PENALTY = 0.5  # per unit of weight of the values an intent cannot hold
 MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "it" is not)
@@ -132,6 +134,10 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
                     weight += s.weight
                 break
             if name in slots:
+                # "can't sit for ten minutes ... for three weeks now": how long it has gone
+                # on is the longer of two lengths.
+                if slot_type == DURATION and _days(fill) > _days(slots[name]):
+                    slots[name] = fill
                 continue
             # "red hot ... and a fever": the second SYMPTOM slot is for a different symptom.
             seen = {f.value for f in slots.values() if f.slot_type == slot_type and f.value}
@@ -143,6 +149,10 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
         heard = " and ".join(f.heard for f in items)
         slots[name] = Filled(items[0].slot_type, heard, None, tuple(items))
     return slots, weight
+
+
+def _days(fill: Filled) -> float:
+    return iso_days(fill.heard) or 0.0
 
 
 def carrier(model: Model, intent: Intent, words: list[str]) -> float:

@@ -294,7 +294,9 @@ def _ask(step: Any, facts: Facts, protocol: Protocol, family: str | None) -> Que
     variants = step.get("variant_when", {})
     variant = next((v for v, cond in variants.items() if holds(cond, facts, protocol)), None)
     if qid == "persisting" and "duration_days" in facts:
-        variant = "worse"  # the person already said how long; only ask about worsening
+        # The person already said how long: only ask about worsening (and, for sciatica,
+        # whether it stops normal activities: item 16).
+        variant = "worse_activities" if family == "sciatica" else "worse"
     if qid == "compartment" and facts.get("cast") == YES:
         variant = "cast"
     denied = tuple(f for f in protocol.covers(qid) if facts.get(f) == NO)

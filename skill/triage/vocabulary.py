@@ -62,6 +62,7 @@ SLOT_IDS: dict[str, set[str]] = {
         "out_of_proportion",
         "pop",
         "saddle_numb",
+        "stops_activities",
         "severe",
         "shooting",
         "sore_stiff",

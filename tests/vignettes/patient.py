@@ -55,6 +55,7 @@ SYMPTOMS: frozenset[str] = frozenset({
     "sore_stiff", "eases_rest", "better_moving", "heavy", "bleeding", "discoloured",  # pattern
     "bleeding_uncontrolled",  # a vein that keeps bleeding despite pressure (item 22)
     "worsening", "not_improving",  # course: the `persisting` question's answer in their words
+    "stops_activities",  # "kept me off work", "can't sit at my desk": item 16's impact
 })
 CONTEXTS: frozenset[str] = frozenset({
     "cast", "statin", "varicose", "smoker", "diabetes", "immunosuppressed", "pregnant",
@@ -284,7 +285,10 @@ def decide(
         value = case.answers[qid]
         return Answer(value) if value in ANSWER_WORDS else Answer("words", value)
     if qid == "persisting" and asks_only_worse(question_text):
-        return Answer("yes" if case.getting_worse else "no")
+        stopped = "activities" in question_text and (
+            "stops_activities" in case.findings or "persisting" in case.findings
+        )
+        return Answer("yes" if case.getting_worse or stopped else "no")
     if qid in covers:
         return Answer("yes" if case.findings & covers[qid] else "no")
     if qid in SYMPTOMS:  # a direct question about one sign heard in passing
