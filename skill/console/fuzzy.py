@@ -52,6 +52,7 @@ class Spot:
     words: tuple[str, ...]
     fills: dict[str, Filled]  # one reading per slot type ("calf": location and stretch)
     denied: bool = False
+    ago: bool = False  # a length followed by "ago": a moment, not how long
 
     @property
     def weight(self) -> float:
@@ -84,6 +85,8 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
             chosen.append(s)
             taken.update(range(s.start, s.end))
     chosen.sort(key=lambda s: s.start)
+    for s in chosen:  # "three weeks ago" says when something happened, not for how long
+        s.ago = toks[s.end : s.end + 1] == ["ago"]
     # Denied findings go to a denied slot; a denied cause ("I haven't been exercising")
     # is no cause at all.
     for kind in (FINDING, TRIGGER):
@@ -121,6 +124,7 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
     take the first and second such value."""
     lists: dict[str, list[Filled]] = {}
     slots: Slots = {}
+    origin: dict[str, Spot] = {}  # the spot each single slot was filled from
     weight = 0.0
     for s in spots:
         for name, slot_type in intent.slots:
@@ -136,13 +140,15 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
             if name in slots:
                 # "can't sit for ten minutes ... for three weeks now": how long it has gone
                 # on is the longer of two lengths.
-                if slot_type == DURATION and _days(fill) > _days(slots[name]):
-                    slots[name] = fill
+                if slot_type == DURATION and _lasting(fill, s) > _lasting(
+                    slots[name], origin[name]
+                ):
+                    slots[name], origin[name] = fill, s
                 continue
             # "red hot ... and a fever": the second SYMPTOM slot is for a different symptom.
             seen = {f.value for f in slots.values() if f.slot_type == slot_type and f.value}
             if fill.value is None or fill.value not in seen:
-                slots[name] = fill
+                slots[name], origin[name] = fill, s
                 weight += s.weight
             break
     for name, items in lists.items():
@@ -151,8 +157,9 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
     return slots, weight
 
 
-def _days(fill: Filled) -> float:
-    return iso_days(fill.heard) or 0.0
+def _lasting(fill: Filled, where: Spot) -> tuple[bool, float]:
+    """How well a length says how long it has gone on: not "... ago", then the longer."""
+    return (not where.ago, iso_days(fill.heard) or 0.0)
 
 
 def carrier(model: Model, intent: Intent, words: list[str]) -> float:
