@@ -249,7 +249,8 @@ def test_no_alert_for_a_doctor_outcome_in_triage(sqlite, lwa):
     mom.launch()
     mom.says(subject="mother", location="calf", trigger="walking")
     no_flags = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no", "compartment": "no",
-                "injury_signs": "no", "necrotising": "no", "sudden_severe": "no",
+                "injury_signs": "no", "necrotising": "no",
+                "unwell": "no", "both_legs": "no", "sudden_severe": "no",
                 "statin": "no", "claudication": "yes"}
     turn = mom.answer_until_outcome(no_flags)
     assert turn.disposition == "doctor"

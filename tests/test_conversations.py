@@ -10,7 +10,9 @@ from support import Conversation
 
 NO_RED_FLAGS = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no",
                 "cauda_equina": "no", "nerve_weakness": "no", "compartment": "no",
-                "necrotising": "no", "sudden_severe": "no", "statin": "no", "injury_signs": "no",
+                "necrotising": "no",
+                "unwell": "no", "both_legs": "no", "sudden_severe": "no", "statin": "no",
+                "injury_signs": "no",
                 "tear_signs": "no", "cramp_long": "no"}
 
 
@@ -93,7 +95,7 @@ def test_a_swollen_hot_calf_without_emergency_signs_is_urgent(chat):
     while turn.pending:
         asked.append(turn.pending)
         turn = convo.no()
-    assert asked == ["pe_signs", "limb_threat", "necrotising"], "every emergency check first"
+    assert asked == ["pe_signs", "limb_threat", "necrotising", "unwell"], "emergency checks first"
     assert turn.disposition == "urgent"
     assert "seen today" in turn.text
     assert "urgent care or the emergency department today" in turn.text

@@ -64,7 +64,8 @@ SETUP = {
     "checkin:flags": ["check in", "yes", "five"],
     "checkin:stretches": ["check in", "yes", "five", "no", "no"],
 }
-EMERGENCY_CHECKS = {"pe_signs", "limb_threat", "compartment", "necrotising", "cauda_equina",
+EMERGENCY_CHECKS = {"pe_signs", "limb_threat", "compartment", "necrotising", "unwell",
+                    "cauda_equina", "both_legs",
                     "sudden_severe", "bleeding_uncontrolled"}
 NOT_UNDERSTOOD = re.compile(r"didn't catch that|didn't recognise", re.I)
 CLAIMS_TO_CALL = re.compile(r"I'll call|I will call|I can call|I've called|calling (911|999)", re.I)

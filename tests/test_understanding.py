@@ -10,7 +10,8 @@ from support import Conversation
 
 NO_FLAGS = {"pe_signs": "no", "limb_threat": "no", "dvt_signs": "no", "compartment": "no",
             "injury_signs": "no",
-            "necrotising": "no", "sudden_severe": "no", "cauda_equina": "no",
+            "necrotising": "no",
+                "unwell": "no", "both_legs": "no", "sudden_severe": "no", "cauda_equina": "no",
             "nerve_weakness": "no", "statin": "no", "tear_signs": "no", "cramp_long": "no",
             "claudication": "no"}
 

@@ -28,7 +28,9 @@ Condition = dict[str, Any]
 
 PROTOCOL_PATH = Path(__file__).with_name("protocol.json")
 DISPOSITIONS = tuple(str(d) for d in Disposition)
-MAX_QUESTIONS = 13  # the longest: an opening not understood, a wound, no cause; most ask 4
+MAX_QUESTIONS = 15  # the longest: an opening not understood, a wound, no cause; most ask 4
+# (the questions ask one thing each: saddle and bladder apart from both legs, the skin
+# apart from feeling unwell)
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 # A finding said in passing ("feeling a bit blue", "the kids have colds") counts as said
 # for every rule, but an emergency is never given on it: its own direct question comes
