@@ -337,3 +337,16 @@ def test_days_are_named_in_the_devices_own_time_zone(store, clock):
     clock.advance(2 * DAY)  # Saturday evening local
     convo.launch()
     assert "The last one was Wednesday." in convo.intent("SummaryIntent").text
+
+
+def test_pain_jumping_from_five_to_ten_advises_a_doctor():
+    from skill.checkins.records import CheckIn
+    from skill.checkins.trends import trend
+
+    def at(pain: int, day: int) -> CheckIn:
+        return CheckIn(at=f"2026-11-{day:02d}T09:00:00+00:00", profile="self", pain=pain)
+
+    assert trend([at(5, 23)], at(10, 24)).escalate == "worsening"
+    assert trend([at(5, 23)], at(8, 24)).escalate == "worsening"
+    assert trend([at(5, 23)], at(7, 24)).escalate is None
+    assert trend([at(9, 23)], at(8, 24)).escalate is None

@@ -61,6 +61,7 @@ CUSTOM_INTENTS: dict[str, dict[str, str]] = {
     "EmergencyHelpIntent": {"subject": "PERSON"},
     "DontKnowIntent": {},
     "LouderIntent": {},
+    "StepHelpIntent": {},
     "ExplainIntent": {"symptom": "SYMPTOM"},
     "ScaredIntent": {},
     "DriveIntent": {},

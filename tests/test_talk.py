@@ -107,3 +107,30 @@ def test_should_i_drive_before_any_warning_gives_the_safety_net_and_the_question
     turn = talk.intent("DriveIntent")
     assert "don't drive yourself: call 911 now" in turn.text
     assert turn.text.endswith(asked.reprompt)
+
+
+def in_a_stretch(convo) -> Conversation:
+    talk = convo()
+    step = talk.intent("StretchIntent", stretch="calf")
+    assert "guide" in step.attributes
+    return talk
+
+
+def test_a_technique_question_inside_a_stretch_says_the_step_again(convo):
+    talk = in_a_stretch(convo)
+    step = talk.turns[-1]
+    turn = talk.intent("StepHelpIntent")  # "do I keep my heel on the floor?"
+    assert turn.text.startswith("Here's that step again.") and step.text in turn.text
+    assert "guide" in turn.attributes and turn.pending is None
+
+
+def test_naming_only_a_place_inside_a_stretch_does_not_stop_it(convo):
+    talk = in_a_stretch(convo)
+    turn = talk.says(location="heel")  # "my heel, on the floor?" heard as a statement
+    assert "guide" in turn.attributes and turn.pending is None
+
+
+def test_a_red_flag_inside_a_stretch_still_stops_it(convo):
+    talk = in_a_stretch(convo)
+    turn = talk.says(location="calf", symptom="swollen")
+    assert "guide" not in turn.attributes and turn.pending

@@ -82,6 +82,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     talk.ExplainHandler,
     talk.ScaredHandler,
     talk.AfterWarningHandler,
+    talk.StepHelpHandler,
     # Navigation and the session's frame.
     session.RepeatHandler,
     session.StartOverHandler,

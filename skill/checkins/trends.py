@@ -1,7 +1,8 @@
 """Compare check-ins and decide when to advise a doctor.
 
 Escalation rules (docs/clinical.md (b) safety-net timings): anything getting worse
-→ escalate, so pain that rose at each of the last two check-ins advises a doctor; and a
+→ escalate, so pain that rose at each of the last two check-ins, or by three points or
+more, or to eight or more, advises a doctor; and a
 strain not better in about two weeks → GP, so no improvement over 14 days or more does too.
 """
 
@@ -14,6 +15,8 @@ from skill.checkins.records import CheckIn
 
 NO_IMPROVEMENT_DAYS = 14
 WORSENING_RUN = 2  # consecutive rises
+JUMP = 3  # points up since the last check-in
+HIGH = 8  # a rise that reaches this is severe pain
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ def trend(earlier: list[CheckIn], current: CheckIn) -> Trend:
 
 
 def _escalation(scored: list[CheckIn], current: CheckIn) -> str | None:
+    previous = scored[-1].pain
+    assert previous is not None and current.pain is not None
+    rise = current.pain - previous
+    if rise >= JUMP or (rise > 0 and current.pain >= HIGH):
+        return "worsening"  # a sharp rise, or a rise to severe pain, is getting worse now
     series = [c.pain for c in scored[-WORSENING_RUN:]] + [current.pain]
     if len(series) == WORSENING_RUN + 1 and all(b > a for a, b in itertools.pairwise(series)):  # type: ignore[operator]
         return "worsening"

@@ -91,3 +91,23 @@ class AfterWarningHandler(IntentHandler):
         return back_to_where_they_were(
             handler_input, c.say("talk.drive_other" if drive else "talk.waiting_other")
         )
+
+
+class StepHelpHandler(IntentHandler):
+    """ "Do I keep my heel down?", "can I hold onto a chair?": inside a stretch or the desk
+    routine, the step again as it was given (its set-up answers these); elsewhere the
+    place the person was at."""
+
+    intents = ("StepHelpIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return step_again(handler_input)
+
+
+def step_again(handler_input: HandlerInput) -> Response:
+    c = content(handler_input)
+    state = conversation(handler_input)
+    if state.phase == Phase.GUIDE and state.last is not None:
+        speech = join(c.say("talk.step_again"), state.last.speech)
+        return reply(handler_input, speech, reprompt=state.last.reprompt, repeat=True)
+    return back_to_where_they_were(handler_input, c.say("talk.step_other"))
