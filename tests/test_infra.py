@@ -610,8 +610,10 @@ def test_manifest_endpoint_interfaces_permissions_and_events(manifest):
     assert all(arn.match(r["endpoint"]["uri"]) for r in custom["regions"].values())
     assert {"type": "ALEXA_PRESENTATION_APL"} in [
         {"type": i["type"]} for i in custom["interfaces"]]
+    # Per-voice profiles: Alexa sends context.System.person only with person_id:read.
     assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"},
-                                       {"name": "alexa::devices:all:notifications:write"}]
+                                       {"name": "alexa::devices:all:notifications:write"},
+                                       {"name": "alexa::person_id:read"}]
     events = manifest["events"]
     assert arn.match(events["endpoint"]["uri"])
     names = {s["eventName"] for s in events["subscriptions"]}
