@@ -24,7 +24,9 @@ _FUNCTION = "i me my a an the it is in on at of to and for her his one only any"
 FUNCTION_WORDS = frozenset(_FUNCTION.split())
 SPOT_WEIGHT, WEAK_SPOT_WEIGHT = 3.0, 0.5
 SPOTTED = ("AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.TIME")
-DURATION = "AMAZON.DURATION"
+DURATION, TIME = "AMAZON.DURATION", "AMAZON.TIME"
+# "every evening at half past seven": the clock time, in that part of the day.
+PARTS_OF_DAY = {"MO": 0, "AF": 12, "EV": 12, "NI": 12}
 MIN_COVERAGE = 0.5  # share of the (weighted) non-value words an intent must know
 UNHELD_PENALTY = 0.5  # per unit of weight of the values an intent cannot hold
 MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "it" is not)
@@ -144,6 +146,8 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
                     slots[name], origin[name]
                 ):
                     slots[name], origin[name] = fill, s
+                if slot_type == TIME:
+                    slots[name] = _clock_in_part_of_day(slots[name], fill)
                 continue
             # "red hot ... and a fever": the second SYMPTOM slot is for a different symptom.
             seen = {f.value for f in slots.values() if f.slot_type == slot_type and f.value}
@@ -155,6 +159,18 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
         heard = " and ".join(f.heard for f in items)
         slots[name] = Filled(items[0].slot_type, heard, None, tuple(items))
     return slots, weight
+
+
+def _clock_in_part_of_day(first: Filled, second: Filled) -> Filled:
+    """Two times in one sentence, a part of the day and a clock time: the clock time,
+    moved to the afternoon or evening where the part of the day says so."""
+    part, clock = (first, second) if first.heard in PARTS_OF_DAY else (second, first)
+    if part.heard not in PARTS_OF_DAY or ":" not in clock.heard:
+        return first
+    hour, minute = (int(x) for x in clock.heard.split(":"))
+    if hour < 12:
+        hour += PARTS_OF_DAY[part.heard]
+    return Filled(clock.slot_type, f"{hour:02d}:{minute:02d}", clock.value, clock.items)
 
 
 def _lasting(fill: Filled, where: Spot) -> tuple[bool, float]:

@@ -49,7 +49,12 @@ def numbers(toks: list[str], i: int) -> list[Reading]:
     if i >= len(toks):
         return []
     if toks[i].isdigit():
-        return [(i + 1, toks[i])]
+        # "8 6 8 3 2 4" typed as spoken digits is one number, as Alexa hears it.
+        j = i
+        while j < len(toks) and len(toks[j]) == 1 and toks[j].isdigit():
+            j += 1
+        runs = [(end, "".join(toks[i:end])) for end in range(i + 2, j + 1)]
+        return _longest_first([(i + 1, toks[i]), *runs])
     found: list[Reading] = []
     # Codes are read digit by digit: "one two three" is 123, not 1 then 2 then 3.
     j = i
@@ -186,7 +191,8 @@ def _clock(toks: list[str], i: int, bare: bool) -> list[Reading]:
         hour = int(value) if len(value) <= 2 else -1
         if not 0 <= hour <= 23:
             continue
-        readings = [(end, 0, bare)]
+        at = i > 0 and toks[i - 1] == "at"  # "every morning at 8": a time after "at"
+        readings = [(end, 0, bare or at)]
         if toks[end : end + 1] == ["o'clock"]:
             readings.append((end + 1, 0, True))
         readings += [
