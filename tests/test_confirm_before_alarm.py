@@ -145,3 +145,10 @@ def test_i_dont_know_at_a_check_in_warning_question_is_still_cautious(convo):
     talk.yes()
     talk.intent("PainScaleIntent", score="4")
     assert talk.dont_know().text.startswith("This could be serious")
+
+
+def test_stretches_talk_at_a_red_flag_question_is_no_answer(convo):
+    talk = convo()
+    talk.says(location="calf", trigger="none")
+    turn = talk.intent("StretchesDoneIntent")  # "she did most of them"
+    assert turn.disposition is None and turn.pending == "pe_signs"

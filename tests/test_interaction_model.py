@@ -62,6 +62,7 @@ CUSTOM_INTENTS: dict[str, dict[str, str]] = {
     "DontKnowIntent": {},
     "LouderIntent": {},
     "StepHelpIntent": {},
+    "StretchesDoneIntent": {"stretch": "STRETCH"},
     "ExplainIntent": {"symptom": "SYMPTOM"},
     "ScaredIntent": {},
     "DriveIntent": {},

@@ -34,11 +34,18 @@ class CheckInStartHandler(IntentHandler):
 class CheckInAnswerHandler(IntentHandler):
     """Answers during a check-in: yes / no / don't know, or a pain score."""
 
-    intents = (*ANSWERS, "PainScaleIntent")
+    intents = (*ANSWERS, "PainScaleIntent", "StretchesDoneIntent")
     phases = (Phase.CHECKIN,)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         name = get_intent_name(handler_input)
+        if name == "StretchesDoneIntent":
+            # "He did them this morning", "only the calf one": the stretches were done (at
+            # the stretches question; anywhere else in a check-in it answers nothing).
+            state = conversation(handler_input)
+            if state.checkin is not None and state.checkin.step == "stretches":
+                return checkin_flow.answer(handler_input, self.store, "yes")
+            return checkin_flow.ask_again(handler_input, self.store)
         if name == "PainScaleIntent":
             score = slots.number(slots.slot(handler_input.request_envelope.request.intent, "score"))
             value: str | int = score if score is not None else -1
