@@ -78,7 +78,10 @@ def _parameter(name: str) -> str:
 
 def _mac(purpose: str, value: str, length: int) -> str:
     key = _purpose_key(_secret(), purpose)
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:length]
+    # surrogatepass: an id with a lone surrogate ("\ud800", which JSON can carry but UTF-8
+    # cannot) still gets its own key instead of raising UnicodeEncodeError.
+    data = value.encode("utf-8", "surrogatepass")
+    return hmac.new(key, data, hashlib.sha256).hexdigest()[:length]
 
 
 @functools.lru_cache(maxsize=8)

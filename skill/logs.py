@@ -5,7 +5,8 @@ config says otherwise, so "skill" sets its own level. Records then propagate to 
 runtime's root handler; if no root handler would print them (none installed, or all
 set above our level), on Lambda we add our own stderr handler instead, so the request
 log never silently disappears. Outside Lambda nothing is added: the console's stdout
-carries JSON turns and must stay clean.
+carries JSON turns and must stay clean. Libraries that log bodies or URLs at DEBUG
+(botocore, boto3, urllib3, requests, s3transfer) are held at WARNING whatever the level.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from pathlib import Path
 PACKAGE = "skill"
 MAX_TEXT = 60  # characters of an exception's text (or of a name the request sent) logged
 _ROOT = Path(__file__).resolve().parent.parent
+# At DEBUG these log request and response bodies (raw user ids, share codes, pain
+# scores) and URLs with device ids, so they stay at WARNING whatever LOG_LEVEL says.
+THIRD_PARTY = ("botocore", "boto3", "urllib3", "requests", "s3transfer")
+THIRD_PARTY_LEVEL = logging.WARNING
 
 
 def describe(exc: BaseException) -> str:
@@ -63,6 +68,8 @@ def configure(level_name: str | None = None) -> logging.Logger:
         level = logging.INFO
     logger = logging.getLogger(PACKAGE)
     logger.setLevel(level)
+    for name in THIRD_PARTY:
+        logging.getLogger(name).setLevel(max(level, THIRD_PARTY_LEVEL))
     on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
     printed = any(h.level <= level for h in logging.getLogger().handlers)
     if on_lambda and not printed and not logger.handlers:

@@ -455,6 +455,53 @@ def test_events_url_takes_only_alexas_hosts():
         "http://127.0.0.1:9/v1/")
 
 
+SPOOFED_ENDPOINTS = (
+    "https://evil.example\\@api.amazonalexa.com",  # requests connects to evil.example
+    "https://[::1]\\@api.amazonalexa.com",
+    "https://evil.example@api.amazonalexa.com",
+    "https://api.amazonalexa.com@evil.example",
+    "https://[::1]", "https://127.0.0.1", "https://api.amazonalexa.com:8443",
+    "https://api.amazonalexa.com/#@evil.example", "https://api.amazonalexa.com /x",
+)
+
+
+def test_the_token_never_goes_to_a_host_hidden_behind_userinfo_or_a_backslash(sqlite, lwa, caplog):
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(mom))
+    carer.launch()
+    carer.api_endpoint = "https://evil.example\\@api.amazonalexa.com"  # stored with the opt-in
+    carer.intent("SendMeAlertsIntent")
+    carer.api_endpoint = None
+    alerts_on(mom)
+    with caplog.at_level(logging.WARNING):
+        check_in(mom, "mother", flags="emergency")
+    assert "alert failure: the API endpoint is not one of Alexa's" in caplog.text
+    assert events() == []
+
+
+@pytest.mark.parametrize("endpoint", SPOOFED_ENDPOINTS)
+def test_events_url_reads_the_host_the_way_the_http_client_connects(endpoint):
+    with pytest.raises(proactive.AlertFailed):
+        proactive.events_url(endpoint)
+    with pytest.raises(proactive.AlertFailed):
+        proactive.events_url(endpoint, allow_loopback=True)
+
+
+def test_the_api_client_refuses_urls_that_name_two_hosts():
+    from ask_sdk_core.exceptions import ApiClientException
+    from ask_sdk_model.services import ApiClientRequest
+
+    from skill.alexa.api_client import TimedApiClient
+
+    client = TimedApiClient(allow_loopback_http=True)
+    for url in ("https://evil.example\\@api.amazonalexa.com/v1/proactiveEvents",
+                "http://127.0.0.1:9@api.amazonalexa.com/v1", "http://127.0.0.1:9\\@x/v1"):
+        with pytest.raises(ApiClientException, match="URL"):
+            client.invoke(ApiClientRequest(url=url, method="POST", headers=[], body=None))
+
+
 # --- agreeing, and what is stored ---------------------------------------------------------
 
 

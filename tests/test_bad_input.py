@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import SKILL_ID, Conversation, check_response
+from support import SKILL_ID, Conversation, check_response, slot_json
 
 from skill.alexa.entry import RequestRejected, handle_event, respond
 from skill.alexa.skill import build_skill
@@ -299,3 +299,67 @@ def test_thousands_of_typed_texts_get_a_valid_answer(console_chat, text):
     check_response(turn.response)
     if turn.request["request"]["type"] in ("LaunchRequest", "IntentRequest"):
         assert spoken(turn.response), "every turn the person takes gets a spoken answer"
+
+
+# --- envelopes Alexa would not send, answered plainly (not as a bug) ------------------------
+
+
+def answered_plainly(convo: Conversation, event: dict[str, Any], caplog) -> str:
+    """The turn's speech, after checking it is a valid response, spoken, and no bug."""
+    with caplog.at_level(logging.WARNING):
+        result = respond(lambda: convo.skill, json.loads(json.dumps(event)))
+    text = json.dumps(result, allow_nan=False)  # valid JSON: no Infinity, no NaN
+    check_response(json.loads(text))
+    ssml = spoken(result)
+    assert ssml, "something is said"
+    assert "something went wrong" not in ssml
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+    return ssml
+
+
+def test_an_intent_request_with_no_intent_gets_a_clear_answer(convo, caplog):
+    event = convo.envelope({"type": "IntentRequest", "dialogState": "STARTED"})
+    assert "intent" not in event["request"]
+    answered_plainly(convo, event, caplog)
+
+
+def test_a_context_without_system_gets_a_clear_answer(convo, caplog):
+    event = convo.envelope({"type": "LaunchRequest"})
+    event["context"] = {}
+    answered_plainly(convo, event, caplog)
+    event = convo.envelope({"type": "IntentRequest", "dialogState": "STARTED", "intent": {
+        "name": "PainScaleIntent", "confirmationStatus": "NONE", "slots": {}}})
+    event["context"] = {"Viewport": {}}
+    answered_plainly(convo, event, caplog)
+
+
+def test_a_slot_resolution_with_an_empty_value_gets_a_clear_answer(convo, caplog):
+    event = convo.envelope({"type": "IntentRequest", "dialogState": "STARTED", "intent": {
+        "name": "DescribePainIntent", "confirmationStatus": "NONE",
+        "slots": {"location": slot_json("location", "calf")}}})
+    authority = event["request"]["intent"]["slots"]["location"]["resolutions"][
+        "resolutionsPerAuthority"][0]
+    authority["values"] = [{}]
+    answered_plainly(convo, event, caplog)
+    authority["values"] = [{"value": {}}]
+    answered_plainly(convo, event, caplog)
+
+
+def test_a_user_id_with_a_lone_surrogate_gets_a_clear_answer(tmp_path, caplog):
+    convo = Conversation(tmp_path / "s.sqlite3", user="\ud800")
+    answered_plainly(convo, convo.envelope({"type": "LaunchRequest"}), caplog)
+    event = convo.envelope({"type": "IntentRequest", "dialogState": "STARTED", "intent": {
+        "name": "PainScaleIntent", "confirmationStatus": "NONE",
+        "slots": {"score": slot_json("score", "6")}}})
+    answered_plainly(convo, event, caplog)
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1e999", "1e308", "nan", "Infinity"])
+def test_a_huge_number_slot_is_not_echoed_as_infinity(convo, caplog, value):
+    for name in ("PainScaleIntent", "DescribePainIntent"):
+        slot = "score" if name == "PainScaleIntent" else "age"
+        event = convo.envelope({"type": "IntentRequest", "dialogState": "STARTED", "intent": {
+            "name": name, "confirmationStatus": "NONE",
+            "slots": {slot: slot_json(slot, value)}}})
+        ssml = answered_plainly(convo, event, caplog)
+        assert "inf" not in ssml.lower() and "nan" not in ssml.lower()

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from aws_support import fake_aws
 from moto import mock_aws
+from stores import KINDS, make_store
 from support import Conversation
 
 from skill import keys
@@ -195,3 +196,52 @@ def test_exception_texts_are_cut_short_in_the_log(tmp_path, caplog, monkeypatch)
     assert len(line) < 400, len(line)
     assert "ValueError" in line and "triage" in line, "still says what and where"
     assert "x" * 100 not in caplog.text
+
+
+@pytest.fixture
+def debug_logs(monkeypatch, caplog):
+    """LOG_LEVEL=DEBUG, set up as the hosts do, every logger's records captured."""
+    from skill import logs
+
+    named = [logging.getLogger(n) for n in ("skill", *logs.THIRD_PARTY)]
+    levels = [(lg, lg.level) for lg in named]
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    caplog.set_level(logging.DEBUG)
+    logs.configure()
+    yield caplog
+    for lg, level in levels:
+        lg.setLevel(level)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_whole_conversation_at_debug_logs_no_id_code_or_score(kind, tmp_path, monkeypatch,
+                                                                  debug_logs):
+    store_iter = make_store(kind, tmp_path, monkeypatch)
+    store = next(store_iter)
+    try:
+        owner = Conversation(store=store, user="private-owner")
+        owner.launch()
+        turn = owner.intent("CheckInIntent")
+        if "Is that okay?" in turn.text:
+            owner.yes()
+        owner.intent("PainScaleIntent", score="7")
+        owner.no()
+        owner.no()
+        owner.launch()
+        turn = owner.intent("ShareIntent")
+        (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', turn.ssml))
+        carer = Conversation(store=store, user="private-carer")
+        carer.launch()
+        assert carer.intent("ConnectIntent", code=code).text.startswith("Connected.")
+        carer.says(subject="mother")
+        carer.launch()
+    finally:
+        store_iter.close()
+    texts = [logging.Formatter().format(r) for r in debug_logs.records]
+    assert any("request type=" in t for t in texts), "the request log is still there"
+    for text in texts:
+        assert "amzn1.ask.account" not in text, text[:300]
+        assert "private-owner" not in text and "private-carer" not in text, text[:300]
+        assert "amzn1.ask.device" not in text, text[:300]
+        assert code not in text, text[:300]
+        assert not re.search(r"(pain|score)\W{0,12}7", text, re.I), text[:300]

@@ -5,7 +5,8 @@ this one bounds each call's total time. requests' own timeouts bound connecting 
 read, but not looking the host name up (getaddrinfo blocks as long as the resolver takes),
 so the call runs on a worker thread and is abandoned at the deadline; the thread ends on
 its own when the lookup or its timeouts do. HTTPS only; tests may allow plain HTTP to
-127.0.0.1 for a local fake.
+127.0.0.1 for a local fake. URLs that could be read as two different hosts (userinfo, a
+backslash) are refused: split_url.
 """
 
 from __future__ import annotations
@@ -13,12 +14,41 @@ from __future__ import annotations
 import json
 import threading
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
 TOTAL_S = 1.5  # one call, everything included: name lookup, connecting, sending, reading
+
+
+class AmbiguousUrl(ValueError):
+    """A URL that parsers may read differently (userinfo, a backslash, a space)."""
+
+
+def split_url(url: str) -> SplitResult:
+    """`url` split as the HTTP client will connect to it, or AmbiguousUrl.
+
+    urllib.parse and requests (urllib3) disagree on some URLs: for
+    `https://evil.example\\@api.amazonalexa.com` urllib.parse sees the host
+    api.amazonalexa.com, requests connects to evil.example. Anything that could be read two
+    ways is refused: userinfo (@), backslashes, whitespace or control characters, and any
+    URL whose host urllib3 reads differently."""
+    from urllib3.util import parse_url
+
+    if not url or any(c == "\\" or c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise AmbiguousUrl("the URL has a backslash, a space or a control character")
+    try:
+        parts = urlsplit(url)
+        seen = parse_url(url)
+        port = parts.port
+    except ValueError as exc:
+        raise AmbiguousUrl("the URL cannot be parsed") from exc
+    if "@" in parts.netloc or seen.auth:
+        raise AmbiguousUrl("the URL has user information")
+    if (seen.host or "").lower() != (parts.hostname or "") or seen.port != port:
+        raise AmbiguousUrl("the URL's host is read two ways")
+    return parts
 
 
 class TimedApiClient(ApiClient):  # type: ignore[misc]
@@ -27,7 +57,10 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
         self.allow_loopback_http = allow_loopback_http
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
-        url = urlsplit(request.url or "")
+        try:
+            url = split_url(request.url or "")
+        except AmbiguousUrl as exc:
+            raise ApiClientException(str(exc)) from exc
         loopback = url.scheme == "http" and url.hostname == "127.0.0.1"
         if url.scheme != "https" and not (loopback and self.allow_loopback_http):
             raise ApiClientException("Alexa APIs are called over HTTPS only")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa.state import Phase, conversation
@@ -22,6 +22,14 @@ class Services:
 
     store: Store
     api_client: ApiClient | None = None
+
+
+def intent_name(handler_input: HandlerInput) -> str | None:
+    """The intent's name, or None for a request without one (get_intent_name would raise
+    AttributeError; entry.respond names such requests AMAZON.FallbackIntent)."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    name = getattr(intent, "name", None)
+    return name if isinstance(name, str) else None
 
 
 class Handler(AbstractRequestHandler):  # type: ignore[misc]
@@ -42,7 +50,7 @@ class IntentHandler(Handler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("IntentRequest")(handler_input):
             return False
-        if get_intent_name(handler_input) not in self.intents:
+        if intent_name(handler_input) not in self.intents:
             return False
         return self.phases is None or conversation(handler_input).phase in self.phases
 

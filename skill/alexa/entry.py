@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
+from ask_sdk_model import Intent, RequestEnvelope
 
 from skill import clock, logs
 from skill.store import budget
@@ -91,6 +91,9 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
             raise ValueError("envelope has no request")
         if envelope.context is None and envelope.session is None:
             raise ValueError("envelope has neither context nor session")
+        if getattr(envelope.context, "system", None) is None:
+            raise ValueError("envelope has no context.System")  # the SDK reads it first
+        _name_the_intent(envelope)
         _carry_persistence_status(event, envelope)
     except Exception as exc:  # noqa: BLE001 - any malformed input gets the same apology
         logger.warning("malformed request envelope: %s", type(exc).__name__)
@@ -104,6 +107,18 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
         logger.error("skill invocation failed: %s", logs.describe(exc))
         return _apology_response()
     return _serializer.serialize(response)  # type: ignore[no-any-return]
+
+
+def _name_the_intent(envelope: RequestEnvelope) -> None:
+    """An IntentRequest without an intent (or without a name) is heard as
+    AMAZON.FallbackIntent: the person is asked again instead of hearing an apology."""
+    request = envelope.request
+    if getattr(request, "object_type", None) != "IntentRequest":
+        return
+    intent = getattr(request, "intent", None)
+    if intent is None or not isinstance(getattr(intent, "name", None), str):
+        logger.warning("intent request without an intent name")
+        request.intent = Intent(name="AMAZON.FallbackIntent", slots={})
 
 
 def _timestamp(event: dict[str, Any]) -> object:

@@ -24,12 +24,14 @@ import json
 import os
 import threading
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_address
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
 from skill import clock, ssm
+from skill.alexa.api_client import AmbiguousUrl, split_url
 from skill.checkins.alerts import Recipient
 from skill.triage.levels import Disposition
 
@@ -83,15 +85,36 @@ def _stamp(when: datetime) -> str:
 
 
 def events_url(endpoint: str, allow_loopback: bool = False) -> str:
-    """Where to send events for a caregiver whose requests come from `endpoint`."""
-    parts = urlsplit(endpoint or "")
-    alexa = parts.scheme == "https" and parts.hostname in ALEXA_HOSTS and parts.port in (None, 443)
-    local = allow_loopback and parts.scheme == "http" and parts.hostname == "127.0.0.1"
-    if not (alexa or local):
+    """Where to send events for a caregiver whose requests come from `endpoint`: only
+    https to one of Alexa's API hosts, read the way the HTTP client will connect (no
+    userinfo, no backslash, no IP literal, no path or query tricks), or plain http to
+    127.0.0.1 when the client allows a local fake. Checked when each event is sent, since
+    the endpoint stored with a caregiver's opt-in is used much later."""
+    try:
+        parts = split_url(endpoint or "")
+    except AmbiguousUrl as exc:
+        raise AlertFailed("the API endpoint is not one of Alexa's") from exc
+    host = parts.hostname or ""
+    alexa = (
+        parts.scheme == "https"
+        and host in ALEXA_HOSTS
+        and parts.netloc.lower() in (host, f"{host}:443")
+        and not _ip_literal(host)
+    )
+    local = allow_loopback and parts.scheme == "http" and host == "127.0.0.1"
+    if not (alexa or local) or parts.query or parts.fragment or parts.path not in ("", "/"):
         raise AlertFailed("the API endpoint is not one of Alexa's")
     development = os.environ.get("ALEXA_EVENTS_STAGE", "").strip().lower() == "development"
     path = "/v1/proactiveEvents/stages/development" if development else "/v1/proactiveEvents"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _ip_literal(host: str) -> bool:
+    try:
+        ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def access_token(api_client: ApiClient) -> str:

@@ -52,8 +52,12 @@ def resolved_id(s: Slot | None) -> str | None:
 def _first_match(resolutions: Any) -> str | None:
     for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
         status = getattr(getattr(authority, "status", None), "code", None)
-        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
-            return str(authority.values[0].value.id)
+        if status != StatusCode.ER_SUCCESS_MATCH:
+            continue
+        for item in getattr(authority, "values", None) or []:  # `[{}]` is not a match
+            found = getattr(getattr(item, "value", None), "id", None)
+            if isinstance(found, str) and found:
+                return found
     return None
 
 

@@ -3,6 +3,10 @@
 Put a buffering, TLS-terminating reverse proxy in front: Alexa calls only HTTPS on port
 443, and a proxy is the place for per-client connection limits. The limits below keep
 one process answering when a few hundred connections are held open or dribbled.
+
+The server will not start on the published development key secret (anyone could
+recompute every table key and log tag from it): set USER_KEY_SECRET or
+USER_KEY_SECRET_PARAMETER, or say --dev-secret (or LEG_PAIN_DEV_SECRET=1) to mean it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import logging
 import os
 import resource
+import sys
 from typing import Any
 
 from flask import Flask
@@ -18,7 +23,7 @@ from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
-from skill import clock
+from skill import clock, keys
 
 # Worker threads. Requests are CPU work under one GIL (a cached one is about 1 ms), so
 # more threads only share the CPU more thinly: under a forged flood on 2 cores, 16 threads
@@ -41,6 +46,23 @@ CLEANUP_INTERVAL_S = 2
 # Alexa's headers are about 1 KB; 16 KB leaves room for a proxy's (waitress: 256 KB).
 MAX_HEADER_BYTES = 16 * 1024
 BACKLOG = 1024
+
+
+DEV_SECRET_ENV = "LEG_PAIN_DEV_SECRET"
+NO_SECRET = (
+    f"python -m skill serve: no key secret. Set {keys.SECRET_ENV} (or {keys.PARAMETER_ENV}, "
+    "the name of an SSM SecureString parameter); the published development secret would let "
+    "anyone recompute every table key and log tag. For local development only, pass "
+    f"--dev-secret (or set {DEV_SECRET_ENV}=1)."
+)
+
+
+def _has_secret() -> bool:
+    return any(os.environ.get(name, "").strip() for name in (keys.SECRET_ENV, keys.PARAMETER_ENV))
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class _Channel(HTTPChannel):  # type: ignore[misc]
@@ -126,7 +148,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="development only: accept unsigned requests (logged every time)",
     )
+    parser.add_argument(
+        "--dev-secret",
+        action="store_true",
+        help="development only: key the store with the published development secret "
+        f"when {keys.SECRET_ENV} and {keys.PARAMETER_ENV} are unset (or {DEV_SECRET_ENV}=1)",
+    )
     args = parser.parse_args(argv)
+    if not _has_secret() and not (args.dev_secret or _env_flag(DEV_SECRET_ENV)):
+        print(NO_SECRET, file=sys.stderr)
+        return 2
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     from skill.web.app import create_app
 
