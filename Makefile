@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: chat test test-e2e test-dates lint serve package bench models triage-report clean
+.PHONY: chat test test-e2e test-dates lint serve package bench models triage-report dialogues-report clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench: package
 # layer: exact match, emergencies caught, under/over-triage, first vs final level, questions.
 triage-report: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m vignettes.report $(ARGS)
+
+# The blind dialogue corpus in both hearings: false alarms, misses, loops (tests/dialogues).
+dialogues-report: $(STAMP)
+	PYTHONPATH=tests $(BIN)/python -m dialogues.report $(ARGS)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache .hypothesis
