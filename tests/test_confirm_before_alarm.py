@@ -80,10 +80,23 @@ def test_asking_for_help_warns_at_once(convo):
     assert turn.disposition == "emergency" and "Call 911 now" in turn.text.split(". ")[1]
 
 
-def test_not_sure_to_a_red_flag_question_stays_cautious(convo):
+def test_not_sure_to_a_red_flag_question_is_helped_to_check_then_stays_cautious(convo):
     talk = convo()
     talk.says(location="calf", trigger="none")
+    check = talk.dont_know()
+    assert check.text.startswith("Let's check") and "call 911 now" in check.text
+    assert check.pending == "pe_signs" and check.disposition is None
     assert talk.dont_know().disposition == "emergency"
+
+
+def test_after_the_check_a_no_carries_on(convo):
+    talk = convo()
+    talk.says(location="calf", trigger="none")
+    talk.no()
+    check = talk.dont_know()  # "I'm not sure" at the cold, pale leg question
+    assert "Touch both of your feet" in check.text
+    turn = talk.no()
+    assert turn.disposition is None and turn.pending not in (None, "limb_threat")
 
 
 def test_three_misheard_turns_at_a_red_flag_question_leave_it_unchecked_not_an_alarm(convo):

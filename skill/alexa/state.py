@@ -71,6 +71,7 @@ class TriageState:
     lowering: list[str] = field(default_factory=list)  # facts a correction sets to "no",
     # once the person confirms (lowering a red flag is confirmed first)
     wanted: GuideId | None = None  # a stretch asked for before the checks were done
+    checking: str | None = None  # the question the person is helped to check ("not sure")
 
     @property
     def subject(self) -> str | None:
@@ -103,6 +104,7 @@ class TriageState:
             last_answered=_str(raw.get("last_answered")),
             lowering=_strings(raw.get("lowering")),
             wanted=GuideId.parse(raw.get("wanted")),
+            checking=_str(raw.get("checking")),
         )
 
     def to_session(self) -> dict[str, Any]:
@@ -117,6 +119,7 @@ class TriageState:
             "last_answered": self.last_answered,
             "lowering": self.lowering or None,
             "wanted": str(self.wanted) if self.wanted else None,
+            "checking": self.checking,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         return out

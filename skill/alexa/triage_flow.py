@@ -361,6 +361,18 @@ def answer_pending(handler_input: HandlerInput, value: str) -> Response:
     question = pending_question(state)
     if question is None:
         return advance(handler_input)
+    c = content(handler_input)
+    if (
+        value == UNKNOWN
+        and state.triage.checking != question.id
+        and c.has(f"questions.check.{question.id}")
+    ):
+        # The person's own "not sure": first help them check ("touch both feet"), with the
+        # instruction in the question; a second "not sure" is the cautious rule's.
+        state.triage.checking = question.id
+        text = c.say(f"questions.check.{question.id}", state.triage.subject)
+        return reply(handler_input, text, reprompt=text)
+    state.triage.checking = None
     may_ask_again = not (state.missed_at == state.prompt_key and state.misses >= 1)
     if record_answer(state.triage.facts, question, value, may_ask_again):
         state.triage.last_answered = question.id
