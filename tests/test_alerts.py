@@ -363,6 +363,61 @@ def test_the_most_serious_advice_is_heard_since_it_was_first_given(sqlite, lwa, 
                             "call 911 now. Welcome back"), heard
 
 
+def four_people_then_an_emergency_and_three_urgent(store) -> Conversation:
+    """A caregiver who gets alerts about four people: gran's check-in says call 911, then
+    mom's, dad's and sister's (an hour apart, in that order) say be seen today."""
+    clock.set_clock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp())
+    carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
+    owners = {}
+    for label in ("grandmother", "mother", "father", "sister"):
+        owner = Conversation(store=store, user=label)
+        check_in(owner)
+        connect(carer, share(owner), call_them=label)
+        owners[label] = owner
+    wants_alerts(carer)
+    for owner in owners.values():
+        alerts_on(owner)
+    check_in(owners["grandmother"], flags="emergency")
+    for label in ("mother", "father", "sister"):
+        clock.advance(3600)
+        check_in(owners[label], flags="urgent")
+    assert len(items(store, carer, alerts.PREFIX)) == 4
+    return carer
+
+
+def waiting_about(store, carer: Conversation) -> list[str]:
+    return [a.label for a in alerts.waiting(store, keys.user_key(carer.user_id))]
+
+
+def test_an_emergency_is_heard_first_and_alerts_not_spoken_stay_until_yes_hears_them(
+        sqlite, lwa):
+    carer = four_people_then_an_emergency_and_three_urgent(sqlite)
+    turn = carer.launch()
+    said = [turn.text.index(f"your {who}'s check-in") for who in ("grandma", "sister", "dad")]
+    assert turn.text.startswith("Since ") and said == sorted(said), turn.text
+    assert "your grandma's check-in said she should call 911 now." in turn.text
+    assert "mom" not in turn.text, "at most three at once"
+    assert turn.text.endswith("You have one more. Want to hear it?"), turn.text
+    assert "Welcome" not in turn.text and not turn.ended
+    assert waiting_about(sqlite, carer) == ["mother"], "only the ones spoken are gone"
+    turn = carer.yes()
+    assert turn.text.startswith("Since "), turn.text
+    assert "your mom's check-in said she should be seen today." in turn.text
+    assert "Welcome back to Leg Pain Guide." in turn.text and not turn.ended
+    assert items(sqlite, carer, alerts.PREFIX) == [], "none remain once heard"
+    assert carer.launch().text.startswith("Welcome back")
+
+
+def test_no_to_hearing_more_alerts_carries_on_to_the_welcome_and_keeps_them(sqlite, lwa):
+    carer = four_people_then_an_emergency_and_three_urgent(sqlite)
+    carer.launch()
+    turn = carer.no()
+    assert turn.text.startswith("Welcome back to Leg Pain Guide."), turn.text
+    assert "Where is the pain" in turn.reprompt and not turn.ended
+    assert waiting_about(sqlite, carer) == ["mother"]
+    assert "your mom's check-in said she should be seen today." in carer.launch().text
+
+
 def test_alerts_expire_with_check_in_retention(sqlite, lwa, monkeypatch):
     clock.set_clock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp())
     mom, (carer,) = linked(sqlite)
