@@ -249,9 +249,17 @@ def _rank(alert: alerts.Alert) -> int:
 
 def _sentence(c: Content, alert: alerts.Alert, when: datetime, now: datetime) -> str:
     level = Disposition.parse(alert.level) or Disposition.URGENT
-    # The advice as it was given, with the emergency number of the place it was given in.
-    advice = for_locale(alert.locale or c.locale).say(f"alerts.advice.{level}")
+    # The advice as it was given, with the emergency number of the place it was given in;
+    # what the caregiver can do names that same number (the person is there).
+    there = for_locale(alert.locale or c.locale)
+    advice = there.say(f"alerts.advice.{level}")
     source = alert.source if alert.source in alerts.SOURCES else "checkin"
     named = alert.label not in (None, "other")
     key = f"alerts.heard.{source}" if named else f"alerts.heard_unnamed.{source}"
-    return c.say(key, alert.label, day=moment_phrase(c, when, now), outcome=advice)
+    heard = c.say(key, alert.label, day=moment_phrase(c, when, now), outcome=advice)
+    act = c.say(
+        f"alerts.act.{level}",
+        alert.label if named else "other",
+        emergency=there.params()["emergency"],
+    )
+    return join(heard, act)
