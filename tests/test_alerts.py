@@ -100,10 +100,11 @@ def alerts_on(owner: Conversation):
 
 
 def linked(store, owner: str = "owner", carers: tuple[str, ...] = ("carer",),
-           locale: str = "en-US") -> tuple[Conversation, list[Conversation]]:
+           locale: str = "en-US", owner_locale: str = "en-US",
+           ) -> tuple[Conversation, list[Conversation]]:
     """An owner who checks in for their mom and shares that, caregivers who connected and
     asked for alerts (with the notifications permission), and alerts on at the owner's."""
-    mom = Conversation(store=store, user=owner)
+    mom = Conversation(store=store, user=owner, locale=owner_locale)
     check_in(mom, "mother")
     found = []
     for name in carers:
@@ -267,7 +268,8 @@ def test_a_triage_about_a_shared_person_alerts_too_and_is_heard_as_such(store, l
     assert body["relevantAudience"]["payload"]["user"] == carer.user_id
     heard = carer.launch().text
     assert re.match(r"Since [a-z ]+, when your mom told me about her leg, I said she should "
-                    r"call 911 now\. Welcome back", heard), heard
+                    r"call 911 now\. If you can, call her or call 911 for her\. Welcome back",
+                    heard), heard
 
 
 def test_a_red_flag_said_during_a_check_in_is_that_check_ins(sqlite, lwa):
@@ -344,7 +346,7 @@ def test_the_caregiver_hears_who_when_and_the_advice_first_in_their_own_time(
     turn = carer.launch()
     assert turn.text.startswith(
         "Since yesterday evening, your mom's check-in said she should be seen today. "
-        "Welcome back to Leg Pain Guide."), turn.text
+        "If you can, call her. Welcome back to Leg Pain Guide."), turn.text
     assert not turn.ended and "Where is the pain" in turn.reprompt
     assert carer.launch().text.startswith("Welcome back"), "heard once"
 
@@ -360,7 +362,83 @@ def test_the_most_serious_advice_is_heard_since_it_was_first_given(sqlite, lwa, 
     clock.advance(4 * 86400)  # Friday
     heard = carer.launch().text
     assert heard.startswith("Since Monday afternoon, your mom's check-in said she should "
-                            "call 911 now. Welcome back"), heard
+                            "call 911 now. If you can, call her or call 911 for her. "
+                            "Welcome back"), heard
+
+
+WHAT_TO_DO = {
+    "emergency": "{mum}'s check-in said she should call {n} now. "
+                 "If you can, call her or call {n} for her.",
+    "urgent": "{mum}'s check-in said she should be seen today. If you can, call her.",
+}
+
+
+@pytest.mark.parametrize(("locale", "mum", "number"), [("en-GB", "your mum", "999"),
+                                                         ("en-US", "your mom", "911")])
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_the_caregiver_hears_the_advice_and_what_they_can_do_for_the_person(
+        sqlite, lwa, locale, mum, number, level):
+    mom, (carer,) = linked(sqlite, locale=locale, owner_locale=locale)
+    warning = check_in(mom, "mother", flags=level)
+    assert "If you can" not in warning.text, "the owner hears nothing extra"
+    heard = carer.launch().text
+    expected = WHAT_TO_DO[level].format(mum=mum, n=number)
+    assert re.match(rf"Since [a-z ]+, {re.escape(expected)} Welcome back", heard), heard
+
+
+def four_people_then_an_emergency_and_three_urgent(store) -> Conversation:
+    """A caregiver who gets alerts about four people: gran's check-in says call 911, then
+    mom's, dad's and sister's (an hour apart, in that order) say be seen today."""
+    clock.set_clock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp())
+    carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
+    owners = {}
+    for label in ("grandmother", "mother", "father", "sister"):
+        owner = Conversation(store=store, user=label)
+        check_in(owner)
+        connect(carer, share(owner), call_them=label)
+        owners[label] = owner
+    wants_alerts(carer)
+    for owner in owners.values():
+        alerts_on(owner)
+    check_in(owners["grandmother"], flags="emergency")
+    for label in ("mother", "father", "sister"):
+        clock.advance(3600)
+        check_in(owners[label], flags="urgent")
+    assert len(items(store, carer, alerts.PREFIX)) == 4
+    return carer
+
+
+def waiting_about(store, carer: Conversation) -> list[str]:
+    return [a.label for a in alerts.waiting(store, keys.user_key(carer.user_id))]
+
+
+def test_an_emergency_is_heard_first_and_alerts_not_spoken_stay_until_yes_hears_them(
+        sqlite, lwa):
+    carer = four_people_then_an_emergency_and_three_urgent(sqlite)
+    turn = carer.launch()
+    said = [turn.text.index(f"your {who}'s check-in") for who in ("grandma", "sister", "dad")]
+    assert turn.text.startswith("Since ") and said == sorted(said), turn.text
+    assert "your grandma's check-in said she should call 911 now." in turn.text
+    assert "mom" not in turn.text, "at most three at once"
+    assert turn.text.endswith("You have one more. Want to hear it?"), turn.text
+    assert "Welcome" not in turn.text and not turn.ended
+    assert waiting_about(sqlite, carer) == ["mother"], "only the ones spoken are gone"
+    turn = carer.yes()
+    assert turn.text.startswith("Since "), turn.text
+    assert "your mom's check-in said she should be seen today." in turn.text
+    assert "Welcome back to Leg Pain Guide." in turn.text and not turn.ended
+    assert items(sqlite, carer, alerts.PREFIX) == [], "none remain once heard"
+    assert carer.launch().text.startswith("Welcome back")
+
+
+def test_no_to_hearing_more_alerts_carries_on_to_the_welcome_and_keeps_them(sqlite, lwa):
+    carer = four_people_then_an_emergency_and_three_urgent(sqlite)
+    carer.launch()
+    turn = carer.no()
+    assert turn.text.startswith("Welcome back to Leg Pain Guide."), turn.text
+    assert "Where is the pain" in turn.reprompt and not turn.ended
+    assert waiting_about(sqlite, carer) == ["mother"]
+    assert "your mom's check-in said she should be seen today." in carer.launch().text
 
 
 def test_alerts_expire_with_check_in_retention(sqlite, lwa, monkeypatch):

@@ -121,4 +121,5 @@ def test_done_when_an_emergency_check_in_for_mom_alerts_her_caregiver(tmp_path):
     carer.leaves()
     print("\n" + "\n".join(transcript))
     assert re.match(r"Since (this|last|yesterday) [a-z]+, your mom's check-in said she should "
-                    r"call 911 now\. Welcome back to Leg Pain Guide\.", heard), heard
+                    r"call 911 now\. If you can, call her or call 911 for her\. "
+                    r"Welcome back to Leg Pain Guide\.", heard), heard

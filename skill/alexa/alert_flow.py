@@ -171,38 +171,74 @@ def _reason(exc: Exception) -> str:
 # --- what the caregiver hears --------------------------------------------------------------
 
 
-def announce(handler_input: HandlerInput, store: Store) -> str:
-    """At launch: the alerts waiting for this account, then they are gone. "" when none
-    (or when storage cannot say: the launch goes on)."""
+@dataclass(frozen=True)
+class Heard:
+    """What a launch says about alerts, and how many people's alerts still wait."""
+
+    text: str = ""
+    more: int = 0
+
+
+def announce(handler_input: HandlerInput, store: Store) -> Heard:
+    """At launch (or when a caregiver asks to hear more): the most serious alerts waiting
+    for this account, at most MAX_SPOKEN people's; only those spoken are gone, and `more`
+    counts the people still waiting. Nothing to say when none (or when storage cannot
+    say: the launch goes on)."""
     viewer = persistence.user_key(handler_input.request_envelope)
     if viewer is None:
-        return ""
+        return Heard()
     try:
         found = alerts.waiting(store, viewer)
     except Exception as exc:  # noqa: BLE001 - the launch goes on; they wait for next time
         logger.warning("storage failure: could not read alerts (%s)", type(exc).__name__)
-        return ""
+        return Heard()
     if not found:
-        return ""
-    text = spoken(handler_input, found)
+        return Heard()
+    people = ranked(found)
+    now, rest = people[:MAX_SPOKEN], people[MAX_SPOKEN:]
+    text = spoken(handler_input, [first for first, _ in now])
     try:
-        alerts.heard(store, viewer, found)
+        alerts.heard(store, viewer, [a for _, theirs in now for a in theirs])
     except Exception as exc:  # noqa: BLE001 - heard again next time, never lost
         logger.warning("storage failure: could not clear heard alerts (%s)", type(exc).__name__)
-    return text
+    return Heard(text, len(rest))
 
 
-def spoken(handler_input: HandlerInput, found: list[alerts.Alert]) -> str:
-    """One sentence per person: the most serious advice, since it was first given."""
+def ranked(found: list[alerts.Alert]) -> list[tuple[alerts.Alert, list[alerts.Alert]]]:
+    """One entry per person: the alert to speak (their most serious level, since it was
+    first given) and all their alerts (heard together). The most serious first, then the
+    newest at that level first."""
+    theirs: dict[tuple[str, str], list[alerts.Alert]] = {}
+    for alert in found:  # oldest first
+        theirs.setdefault((alert.owner, alert.profile), []).append(alert)
+    people = []
+    for group in theirs.values():
+        top = max(_rank(a) for a in group)
+        at_top = [a for a in group if _rank(a) == top]
+        people.append((at_top[0], group, at_top[-1].at))
+    people.sort(key=lambda p: (_rank(p[0]), p[2]), reverse=True)
+    return [(first, group) for first, group, _ in people]
+
+
+def more(handler_input: HandlerInput, count: int) -> str:
+    """ "You have two more. Want to hear them?" """
+    c = content(handler_input)
+    numbers = c.get("alerts.numbers")
+    word = numbers.get(str(count), str(count)) if isinstance(numbers, dict) else str(count)
+    return c.say("alerts.more.one" if count == 1 else "alerts.more.many", count=word)
+
+
+def more_prompt(handler_input: HandlerInput, count: int = 2) -> str:
+    c = content(handler_input)
+    return c.say("alerts.more_prompt.one" if count == 1 else "alerts.more_prompt.many")
+
+
+def spoken(handler_input: HandlerInput, chosen: list[alerts.Alert]) -> str:
+    """One sentence per person, in the order given: the most serious advice, since it was
+    first given."""
     c = content(handler_input)
     now = local_now(handler_input)
     zone = device_zone(handler_input)
-    worst: dict[tuple[str, str], alerts.Alert] = {}
-    for alert in found:  # oldest first, so the earliest at the highest level stays
-        key = (alert.owner, alert.profile)
-        if key not in worst or _rank(alert) > _rank(worst[key]):
-            worst[key] = alert
-    chosen = sorted(worst.values(), key=lambda a: a.at)[-MAX_SPOKEN:]
     return join(*(_sentence(c, a, a.at.astimezone(zone), now) for a in chosen))
 
 
@@ -213,9 +249,17 @@ def _rank(alert: alerts.Alert) -> int:
 
 def _sentence(c: Content, alert: alerts.Alert, when: datetime, now: datetime) -> str:
     level = Disposition.parse(alert.level) or Disposition.URGENT
-    # The advice as it was given, with the emergency number of the place it was given in.
-    advice = for_locale(alert.locale or c.locale).say(f"alerts.advice.{level}")
+    # The advice as it was given, with the emergency number of the place it was given in;
+    # what the caregiver can do names that same number (the person is there).
+    there = for_locale(alert.locale or c.locale)
+    advice = there.say(f"alerts.advice.{level}")
     source = alert.source if alert.source in alerts.SOURCES else "checkin"
     named = alert.label not in (None, "other")
     key = f"alerts.heard.{source}" if named else f"alerts.heard_unnamed.{source}"
-    return c.say(key, alert.label, day=moment_phrase(c, when, now), outcome=advice)
+    heard = c.say(key, alert.label, day=moment_phrase(c, when, now), outcome=advice)
+    act = c.say(
+        f"alerts.act.{level}",
+        alert.label if named else "other",
+        emergency=there.params()["emergency"],
+    )
+    return join(heard, act)

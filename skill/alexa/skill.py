@@ -43,6 +43,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     # Answers that belong to the phase the person is in.
     triage.ConfirmLoweringHandler,
     alerts.ConfirmAlertsHandler,
+    alerts.MoreAlertsHandler,
     account.ConfirmDeleteHandler,
     account.CheckInAnswerHandler,
     guides.GuideTalkHandler,

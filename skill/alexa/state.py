@@ -6,7 +6,8 @@ came back (repairing junk rather than failing), `to_session` writes the same sha
 `triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, last_answered,
 lowering, wanted}, `misses`/`missed_at` (turns not understood in a row),
 `guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`
-("delete", or "alerts": the owner was asked whether to alert their caregivers),
+("delete"; "alerts": the owner was asked whether to alert their caregivers;
+"more_alerts": a caregiver was asked whether to hear the alerts not yet spoken),
 `naming` (the caregiver was just asked who a shared person is to them), `last` {speech,
 reprompt}. `sessionAttributes.triage.disposition` is a public contract.
 
@@ -29,14 +30,14 @@ from skill.speech.ssml import plausible
 from skill.triage.levels import Disposition
 
 CheckinStep = Literal["consent", "pain", "flags_emergency", "flags_urgent", "stretches"]
-Confirming = Literal["delete", "alerts"]
+Confirming = Literal["delete", "alerts", "more_alerts"]
 _MAX_FACTS = 64  # a session never needs more; junk sent back is cut, not trusted
 
 
 class Phase(StrEnum):
     """Where the person is; decides what a bare "yes", "no" or "help" means."""
 
-    CONFIRM = "confirm"  # confirming a deletion, or alerts for caregivers
+    CONFIRM = "confirm"  # confirming a deletion, alerts for caregivers, or hearing more
     CORRECT = "correct"  # confirming a correction that lowers a red flag
     CHECKIN = "checkin"  # in a daily check-in
     GUIDE = "guide"  # following RICE or a stretch step by step

@@ -439,7 +439,11 @@ def current_prompt(handler_input: HandlerInput) -> str:
     if phase == Phase.GUIDE:
         return c.say("guides.cues.prompt")
     if phase == Phase.CONFIRM:
-        return c.say("alerts.owner_confirm" if state.confirm == "alerts" else "deletion.confirm")
+        return c.say(
+            {"alerts": "alerts.owner_confirm", "more_alerts": "alerts.more_prompt.many"}.get(
+                state.confirm or "", "deletion.confirm"
+            )
+        )
     if phase == Phase.CORRECT:
         findings = [
             f for fact in state.triage.lowering for f in load_protocol().covers(fact) or (fact,)

@@ -82,6 +82,7 @@ class Content:
             "He": _cap(person["he"]),
             "his": person["his"],
             "His": _cap(person["his"]),
+            "him": person.get("him", person["whom"]),
             "disclaimer": self.words["disclaimer"],
         }
         values.update({k: v for k, v in self.overlay.items() if isinstance(v, str)})

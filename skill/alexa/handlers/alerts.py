@@ -13,9 +13,10 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill.alexa import ask_for, persistence, proactive
+from skill.alexa import alert_flow, ask_for, persistence, proactive
 from skill.alexa.base import ANSWERS, Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
+from skill.alexa.handlers.session import welcome
 from skill.alexa.respond import content, empty, join, reply
 from skill.alexa.state import Phase, conversation
 from skill.checkins import alerts, people, sharing
@@ -68,6 +69,38 @@ class ConfirmAlertsHandler(IntentHandler):
             connected = True
         key = "alerts.owner_on" if connected else "alerts.owner_on_nobody"
         return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
+
+
+class MoreAlertsHandler(IntentHandler):
+    """A caregiver's launch had more alerts than it reads at once: yes reads the next
+    ones (the same way, and offers any still left); no carries on to the welcome."""
+
+    intents = (*ANSWERS, "AMAZON.CancelIntent", "AMAZON.StopIntent")
+    phases = (Phase.CONFIRM,)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            super().can_handle(handler_input)
+            and conversation(handler_input).confirm == "more_alerts"
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        state = conversation(handler_input)
+        state.confirm = None
+        name = get_intent_name(handler_input)
+        if name in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
+            return reply(handler_input, c.say("goodbye"), end=True)
+        heard = alert_flow.Heard()  # no (or "I don't know"): the rest wait for next time
+        if name == "AMAZON.YesIntent":
+            heard = alert_flow.announce(handler_input, self.store)
+        if heard.more:
+            state.confirm = "more_alerts"
+            offer = alert_flow.more(handler_input, heard.more)
+            prompt = alert_flow.more_prompt(handler_input, heard.more)
+            return reply(handler_input, join(heard.text, offer), reprompt=prompt)
+        speech, reprompt = welcome(handler_input)
+        return reply(handler_input, join(heard.text, speech), reprompt=reprompt)
 
 
 class SendMeAlertsHandler(IntentHandler):

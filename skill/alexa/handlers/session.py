@@ -23,19 +23,33 @@ class LaunchHandler(Handler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
         attrs = persistence.load(handler_input)
         visits = int(attrs.get("visits", 0)) + 1
         attrs["visits"] = visits
         persistence.save(handler_input)
-        # A caregiver hears what happened first (alerts waiting for them), then as usual.
+        # A caregiver hears what happened first (the most serious alerts waiting for
+        # them); if more wait, they are offered, and the welcome comes after.
         heard = alert_flow.announce(handler_input, self.store)
-        saved = guide_flow.resumable(handler_input)
-        if saved:
-            speech = c.say("launch.resume", guide=guide_flow.label(handler_input, saved.id))
-            return reply(handler_input, join(heard, speech), reprompt=c.say("launch.reprompt"))
-        key = "launch.first" if visits == 1 else "launch.returning"
-        return reply(handler_input, join(heard, c.say(key)), reprompt=c.say("launch.reprompt"))
+        if heard.more:
+            conversation(handler_input).confirm = "more_alerts"
+            offer = alert_flow.more(handler_input, heard.more)
+            prompt = alert_flow.more_prompt(handler_input, heard.more)
+            return reply(handler_input, join(heard.text, offer), reprompt=prompt)
+        speech, reprompt = welcome(handler_input, visits)
+        return reply(handler_input, join(heard.text, speech), reprompt=reprompt)
+
+
+def welcome(handler_input: HandlerInput, visits: int | None = None) -> tuple[str, str]:
+    """The launch's own words (a guide to resume, or the welcome) and its reprompt."""
+    c = content(handler_input)
+    saved = guide_flow.resumable(handler_input)
+    if saved:
+        speech = c.say("launch.resume", guide=guide_flow.label(handler_input, saved.id))
+        return speech, c.say("launch.reprompt")
+    if visits is None:
+        visits = int(persistence.load(handler_input).get("visits", 0) or 0)
+    key = "launch.first" if visits <= 1 else "launch.returning"
+    return c.say(key), c.say("launch.reprompt")
 
 
 def phase_reply(handler_input: HandlerInput, table: str) -> Response:
@@ -46,8 +60,11 @@ def phase_reply(handler_input: HandlerInput, table: str) -> Response:
     prompt = triage_flow.current_prompt(handler_input)
     question = triage_flow.current_question(handler_input)
     hint = answer_hint(c, question) if question else ""
-    # Two questions share the confirm phase: deleting data, and alerting caregivers.
-    which = "confirm_alerts" if state.confirm == "alerts" else str(state.phase)
+    # Three questions share the confirm phase: deleting data, alerting caregivers, and
+    # hearing the rest of a caregiver's alerts.
+    which = {"alerts": "confirm_alerts", "more_alerts": "confirm_more_alerts"}.get(
+        state.confirm or "", str(state.phase)
+    )
     text = c.say(
         f"{table}.{which}",
         state.triage.subject,
