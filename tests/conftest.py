@@ -71,3 +71,17 @@ def frozen_clock():
             clock.set_clock(when)
 
     return Frozen()
+
+
+@pytest.fixture
+def launched(tmp_path):
+    """A person who has just opened the skill (in a locale), on their own SQLite file."""
+
+    def make(locale: str = "en-US"):
+        from support import Conversation
+
+        talk = Conversation(tmp_path / "store.sqlite3", locale=locale)
+        talk.launch()
+        return talk
+
+    return make

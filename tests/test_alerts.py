@@ -506,13 +506,17 @@ def test_without_client_credentials_the_alert_waits_for_launch(sqlite, monkeypat
     assert "your mom's check-in said" in carer.launch().text
 
 
-def test_the_token_never_goes_outside_alexas_api_hosts(sqlite, lwa, caplog):
+@pytest.mark.parametrize("endpoint", [
+    "https://api.attacker.example",  # a forged apiEndpoint
+    "https://evil.example\\@api.amazonalexa.com",  # requests would connect to evil.example
+])
+def test_the_token_never_goes_outside_alexas_api_hosts(sqlite, lwa, caplog, endpoint):
     mom = Conversation(store=sqlite, user="owner")
     check_in(mom, "mother")
     carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
     connect(carer, share(mom))
     carer.launch()
-    carer.api_endpoint = "https://api.attacker.example"  # a forged apiEndpoint
+    carer.api_endpoint = endpoint  # stored with the caregiver's opt-in
     carer.intent("SendMeAlertsIntent")
     carer.api_endpoint = None
     alerts_on(mom)
@@ -541,22 +545,6 @@ SPOOFED_ENDPOINTS = (
     "https://[::1]", "https://127.0.0.1", "https://api.amazonalexa.com:8443",
     "https://api.amazonalexa.com/#@evil.example", "https://api.amazonalexa.com /x",
 )
-
-
-def test_the_token_never_goes_to_a_host_hidden_behind_userinfo_or_a_backslash(sqlite, lwa, caplog):
-    mom = Conversation(store=sqlite, user="owner")
-    check_in(mom, "mother")
-    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
-    connect(carer, share(mom))
-    carer.launch()
-    carer.api_endpoint = "https://evil.example\\@api.amazonalexa.com"  # stored with the opt-in
-    carer.intent("SendMeAlertsIntent")
-    carer.api_endpoint = None
-    alerts_on(mom)
-    with caplog.at_level(logging.WARNING):
-        check_in(mom, "mother", flags="emergency")
-    assert "alert failure: the API endpoint is not one of Alexa's" in caplog.text
-    assert events() == []
 
 
 @pytest.mark.parametrize("endpoint", SPOOFED_ENDPOINTS)

@@ -5,25 +5,15 @@ no prompt is said three times in a row."""
 from __future__ import annotations
 
 import pytest
-from support import Conversation
-
-
-@pytest.fixture
-def convo(tmp_path):
-    def make(locale: str = "en-US") -> Conversation:
-        talk = Conversation(tmp_path / "store.sqlite3", locale=locale)
-        talk.launch()
-        return talk
-    return make
 
 
 def first_sentence(text: str) -> str:
     return text.split(". ")[0]
 
 
-def test_feeling_blue_after_pulling_a_calf_asks_about_the_leg_and_carries_on_when_denied(convo):
+def test_feeling_blue_after_pulling_a_calf_asks_about_the_leg_and_carries_on_when_denied(launched):
     # "I slipped on the icy steps and pulled my calf, and I've been feeling a bit blue"
-    talk = convo()
+    talk = launched()
     turn = talk.says(location="calf", trigger="injury", symptom="cold_pale")
     assert turn.disposition is None and not turn.ended
     assert turn.confirming == "cold_pale"
@@ -34,8 +24,8 @@ def test_feeling_blue_after_pulling_a_calf_asks_about_the_leg_and_carries_on_whe
     assert "911 now" not in turn.text
 
 
-def test_a_cold_pale_leg_confirmed_gets_the_full_warning(convo):
-    talk = convo()
+def test_a_cold_pale_leg_confirmed_gets_the_full_warning(launched):
+    talk = launched()
     talk.says(location="calf", symptom="cold_pale")
     turn = talk.yes()
     assert turn.disposition == "emergency" and turn.text.startswith("This could be serious")
@@ -46,13 +36,13 @@ def test_a_cold_pale_leg_confirmed_gets_the_full_warning(convo):
     ("en-IN", "112"),
 ])
 def test_the_locales_number_is_in_the_first_sentence_after_a_red_flag_is_named(
-        convo, locale, number):
-    turn = convo(locale).says(symptom="breathless")
+        launched, locale, number):
+    turn = launched(locale).says(symptom="breathless")
     assert number in first_sentence(turn.text)
 
 
-def test_a_red_flag_stated_in_answer_to_its_own_question_warns_at_once(convo):
-    talk = convo()
+def test_a_red_flag_stated_in_answer_to_its_own_question_warns_at_once(launched):
+    talk = launched()
     talk.says(location="calf", trigger="none")
     turn = talk.turns[-1]
     assert turn.pending == "pe_signs"
@@ -60,28 +50,28 @@ def test_a_red_flag_stated_in_answer_to_its_own_question_warns_at_once(convo):
     assert turn.disposition == "emergency"
 
 
-def test_a_red_flag_said_at_another_question_is_confirmed_first(convo):
-    talk = convo()
+def test_a_red_flag_said_at_another_question_is_confirmed_first(launched):
+    talk = launched()
     talk.says(location="calf", trigger="none")
     turn = talk.says(symptom="cold_pale")  # at the breathlessness question
     assert turn.confirming == "cold_pale" and turn.disposition is None
     assert talk.yes().disposition == "emergency"
 
 
-def test_a_heard_red_flag_that_is_denied_is_no_finding(convo):
-    talk = convo()
+def test_a_heard_red_flag_that_is_denied_is_no_finding(launched):
+    talk = launched()
     talk.says(location="calf", symptom="cold_pale")
     turn = talk.says(denied="cold_pale")  # "no, it's not cold, just achy"
     assert turn.disposition is None and not turn.confirming
 
 
-def test_asking_for_help_warns_at_once(convo):
-    turn = convo().intent("EmergencyHelpIntent")
+def test_asking_for_help_warns_at_once(launched):
+    turn = launched().intent("EmergencyHelpIntent")
     assert turn.disposition == "emergency" and "Call 911 now" in turn.text.split(". ")[1]
 
 
-def test_not_sure_to_a_red_flag_question_is_helped_to_check_then_stays_cautious(convo):
-    talk = convo()
+def test_not_sure_to_a_red_flag_question_is_helped_to_check_then_stays_cautious(launched):
+    talk = launched()
     talk.says(location="calf", trigger="none")
     check = talk.dont_know()
     assert check.text.startswith("Let's check") and "call 911 now" in check.text
@@ -89,8 +79,8 @@ def test_not_sure_to_a_red_flag_question_is_helped_to_check_then_stays_cautious(
     assert talk.dont_know().disposition == "emergency"
 
 
-def test_after_the_check_a_no_carries_on(convo):
-    talk = convo()
+def test_after_the_check_a_no_carries_on(launched):
+    talk = launched()
     talk.says(location="calf", trigger="none")
     talk.no()
     check = talk.dont_know()  # "I'm not sure" at the cold, pale leg question
@@ -99,8 +89,8 @@ def test_after_the_check_a_no_carries_on(convo):
     assert turn.disposition is None and turn.pending not in (None, "limb_threat")
 
 
-def test_three_misheard_turns_at_a_red_flag_question_leave_it_unchecked_not_an_alarm(convo):
-    talk = convo()
+def test_three_misheard_turns_at_a_red_flag_question_leave_it_unchecked_not_an_alarm(launched):
+    talk = launched()
     talk.says(location="calf", trigger="none")
     asked = talk.turns[-1].pending
     first = talk.intent("AMAZON.FallbackIntent")
@@ -118,8 +108,8 @@ def test_three_misheard_turns_at_a_red_flag_question_leave_it_unchecked_not_an_a
     assert "I couldn't check shortness of breath" in outcome.text
 
 
-def test_a_duration_said_again_and_again_never_gets_the_same_prompt_three_times(convo):
-    talk = convo()
+def test_a_duration_said_again_and_again_never_gets_the_same_prompt_three_times(launched):
+    talk = launched()
     talk.says(location="hamstring", trigger="exercise")
     for answer in ("no",) * 12:
         if talk.turns[-1].pending in (None, "persisting"):
@@ -135,8 +125,8 @@ def test_a_duration_said_again_and_again_never_gets_the_same_prompt_three_times(
     assert not any(a == b == c for a, b, c in triples), prompts
 
 
-def test_three_misheard_turns_at_a_check_in_warning_question_leave_it_unchecked(convo):
-    talk = convo()
+def test_three_misheard_turns_at_a_check_in_warning_question_leave_it_unchecked(launched):
+    talk = launched()
     talk.intent("CheckInIntent")
     talk.yes()  # keep check-ins
     talk.intent("PainScaleIntent", score="4")
@@ -152,16 +142,16 @@ def test_three_misheard_turns_at_a_check_in_warning_question_leave_it_unchecked(
     assert first.attributes["checkin"]["step"] == "flags_emergency"
 
 
-def test_i_dont_know_at_a_check_in_warning_question_is_still_cautious(convo):
-    talk = convo()
+def test_i_dont_know_at_a_check_in_warning_question_is_still_cautious(launched):
+    talk = launched()
     talk.intent("CheckInIntent")
     talk.yes()
     talk.intent("PainScaleIntent", score="4")
     assert talk.dont_know().text.startswith("This could be serious")
 
 
-def test_stretches_talk_at_a_red_flag_question_is_no_answer(convo):
-    talk = convo()
+def test_stretches_talk_at_a_red_flag_question_is_no_answer(launched):
+    talk = launched()
     talk.says(location="calf", trigger="none")
     turn = talk.intent("StretchesDoneIntent")  # "she did most of them"
     assert turn.disposition is None and turn.pending == "pe_signs"

@@ -8,15 +8,6 @@ import pytest
 from support import Conversation
 
 
-@pytest.fixture
-def convo(tmp_path):
-    def make(locale: str = "en-US") -> Conversation:
-        talk = Conversation(tmp_path / "store.sqlite3", locale=locale)
-        talk.launch()
-        return talk
-    return make
-
-
 def at_the_limb_question(talk: Conversation):
     talk.says(location="calf", trigger="none")
     talk.no()
@@ -24,8 +15,8 @@ def at_the_limb_question(talk: Conversation):
     return talk.turns[-1]
 
 
-def test_what_do_you_mean_by_blotchy_explains_and_asks_again_without_a_finding(convo):
-    talk = convo()
+def test_what_do_you_mean_by_blotchy_explains_and_asks_again_without_a_finding(launched):
+    talk = launched()
     asked = at_the_limb_question(talk)
     turn = talk.intent("ExplainIntent", symptom="cold_pale")
     assert turn.text.startswith("I mean a leg or foot that looks pale")
@@ -34,8 +25,8 @@ def test_what_do_you_mean_by_blotchy_explains_and_asks_again_without_a_finding(c
     assert "cold_pale" not in turn.attributes["triage"]["facts"]
 
 
-def test_asking_what_a_word_means_twice_is_not_a_loop_or_a_miss(convo):
-    talk = convo()
+def test_asking_what_a_word_means_twice_is_not_a_loop_or_a_miss(launched):
+    talk = launched()
     at_the_limb_question(talk)
     for _ in range(3):
         turn = talk.intent("ExplainIntent", symptom="cold_pale")
@@ -46,8 +37,8 @@ def test_asking_what_a_word_means_twice_is_not_a_loop_or_a_miss(convo):
 @pytest.mark.parametrize(("intent", "attribute"), [("SlowerIntent", 'rate="85%"'),
                                                    ("LouderIntent", 'volume="x-loud"')])
 def test_slow_down_or_speak_up_repeats_at_that_pace_for_the_rest_of_the_session(
-        convo, intent, attribute):
-    talk = convo()
+        launched, intent, attribute):
+    talk = launched()
     asked = at_the_limb_question(talk)
     turn = talk.intent(intent)
     assert attribute in turn.ssml and asked.text in turn.text
@@ -56,81 +47,81 @@ def test_slow_down_or_speak_up_repeats_at_that_pace_for_the_rest_of_the_session(
     assert attribute in later.ssml, "the pace is kept"
 
 
-def test_im_scared_gets_one_calm_sentence_and_the_question_again(convo):
-    talk = convo()
+def test_im_scared_gets_one_calm_sentence_and_the_question_again(launched):
+    talk = launched()
     asked = at_the_limb_question(talk)
     turn = talk.intent("ScaredIntent")
     assert turn.text.startswith("It's okay to feel scared.")
     assert turn.text.endswith(asked.reprompt) and turn.disposition is None
 
 
-def warned(convo, locale: str = "en-US") -> Conversation:
-    talk = convo(locale)
+def warned(launched, locale: str = "en-US") -> Conversation:
+    talk = launched(locale)
     talk.says(location="calf", symptom="cold_pale")
     assert talk.yes().disposition == "emergency"
     return talk
 
 
-def test_the_warning_keeps_the_session_open_a_while_with_the_number_as_reprompt(convo):
-    talk = warned(convo)
+def test_the_warning_keeps_the_session_open_a_while_with_the_number_as_reprompt(launched):
+    talk = warned(launched)
     turn = talk.turns[-1]
     assert not turn.ended and "call 911 now" in turn.reprompt
 
 
 @pytest.mark.parametrize(("locale", "number"), [("en-US", "911"), ("en-GB", "999"),
                                                 ("en-AU", "triple zero"), ("en-IN", "112")])
-def test_after_a_warning_whats_the_number_gets_it_again(convo, locale, number):
-    turn = warned(convo, locale).intent("EmergencyHelpIntent")
+def test_after_a_warning_whats_the_number_gets_it_again(launched, locale, number):
+    turn = warned(launched, locale).intent("EmergencyHelpIntent")
     assert f"Call {number}" in turn.text and not turn.ended
 
 
-def test_after_a_warning_should_i_drive_myself_is_answered_with_the_number(convo):
-    turn = warned(convo).intent("DriveIntent")
+def test_after_a_warning_should_i_drive_myself_is_answered_with_the_number(launched):
+    turn = warned(launched).intent("DriveIntent")
     assert turn.text.startswith("Please don't drive. Call 911 now")
     assert "I can't call for you" in turn.text and not turn.ended
 
 
-def test_after_a_warning_what_do_i_do_while_i_wait(convo):
-    turn = warned(convo).intent("WhileWaitingIntent")
+def test_after_a_warning_what_do_i_do_while_i_wait(launched):
+    turn = warned(launched).intent("WhileWaitingIntent")
     assert "911 call handler" in turn.text and "unlock the door" in turn.text
     assert not turn.ended
 
 
-def test_after_a_warning_stop_ends_the_session(convo):
-    turn = warned(convo).intent("AMAZON.StopIntent")
+def test_after_a_warning_stop_ends_the_session(launched):
+    turn = warned(launched).intent("AMAZON.StopIntent")
     assert turn.ended
 
 
-def test_should_i_drive_before_any_warning_gives_the_safety_net_and_the_question(convo):
-    talk = convo()
+def test_should_i_drive_before_any_warning_gives_the_safety_net_and_the_question(launched):
+    talk = launched()
     asked = at_the_limb_question(talk)
     turn = talk.intent("DriveIntent")
     assert "don't drive yourself: call 911 now" in turn.text
     assert turn.text.endswith(asked.reprompt)
 
 
-def in_a_stretch(convo) -> Conversation:
-    talk = convo()
+def in_a_stretch(launched) -> Conversation:
+    talk = launched()
     step = talk.intent("StretchIntent", stretch="calf")
     assert "guide" in step.attributes
     return talk
 
 
-def test_a_technique_question_inside_a_stretch_says_the_step_again(convo):
-    talk = in_a_stretch(convo)
+def test_a_technique_question_inside_a_stretch_says_the_step_again(launched):
+    talk = in_a_stretch(launched)
     step = talk.turns[-1]
     turn = talk.intent("StepHelpIntent")  # "do I keep my heel on the floor?"
     assert turn.text.startswith("Here's that step again.") and step.text in turn.text
     assert "guide" in turn.attributes and turn.pending is None
 
 
-def test_naming_only_a_place_inside_a_stretch_does_not_stop_it(convo):
-    talk = in_a_stretch(convo)
+def test_naming_only_a_place_inside_a_stretch_does_not_stop_it(launched):
+    talk = in_a_stretch(launched)
     turn = talk.says(location="heel")  # "my heel, on the floor?" heard as a statement
     assert "guide" in turn.attributes and turn.pending is None
 
 
-def test_a_red_flag_inside_a_stretch_still_stops_it(convo):
-    talk = in_a_stretch(convo)
+def test_a_red_flag_inside_a_stretch_still_stops_it(launched):
+    talk = in_a_stretch(launched)
     turn = talk.says(location="calf", symptom="swollen")
     assert "guide" not in turn.attributes and turn.pending

@@ -11,6 +11,7 @@ from ask_sdk_model import Response
 
 from skill.alexa import guide_flow, slots, triage_flow
 from skill.alexa.base import IntentHandler
+from skill.alexa.handlers.questions import first_said
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import Phase, conversation
 from skill.triage.levels import Disposition
@@ -53,14 +54,11 @@ class ExplainHandler(IntentHandler):
     intents = ("ExplainIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
         finding = slots.resolved_id(
             slots.slot(handler_input.request_envelope.request.intent, "symptom")
         )
-        key = f"talk.explain.{finding}"
-        return back_to_where_they_were(
-            handler_input, c.say(key if c.has(key) else "talk.explain.any")
-        )
+        said = first_said(content(handler_input), f"talk.explain.{finding}", "talk.explain.any")
+        return back_to_where_they_were(handler_input, said)
 
 
 class ScaredHandler(IntentHandler):
