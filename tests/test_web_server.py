@@ -82,10 +82,12 @@ def test_requests_that_never_finish_arriving_are_cut_at_the_deadline(app):
             keep_alive = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             keep_alive.request("GET", "/health")
             assert keep_alive.getresponse().read()
-            # Deadline 1 s, checked every second: closed by about 2 s.
-            assert closed_by_server(idle, within_s=3.5)
-            assert closed_by_server(half, within_s=1)
-            assert closed_by_server(dribbler, within_s=1)
+            # Deadline 1 s, checked every second: closed by about 2 s after each opened.
+            # Generous margins (a loaded CI machine sweeps late); the behaviour is that
+            # they are cut at all, while the keep-alive connection below is not.
+            assert closed_by_server(idle, within_s=5)
+            assert closed_by_server(half, within_s=3)
+            assert closed_by_server(dribbler, within_s=3)
             # A keep-alive connection between requests is not cut by the deadline.
             assert not closed_by_server(keep_alive.sock, within_s=0.5)
             keep_alive.request("GET", "/health")
