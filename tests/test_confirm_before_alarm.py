@@ -105,7 +105,8 @@ def test_three_misheard_turns_at_a_red_flag_question_leave_it_unchecked_not_an_a
         talk.no()
     outcome = talk.turns[-1]
     assert outcome.disposition not in (None, "emergency")
-    assert "I couldn't check shortness of breath" in outcome.text
+    assert "I couldn't check breathing or the chest" in outcome.text
+    assert len(outcome.text.split()) <= 60, "an outcome's first reply stays short"
 
 
 def test_a_duration_said_again_and_again_never_gets_the_same_prompt_three_times(launched):

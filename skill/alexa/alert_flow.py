@@ -44,7 +44,6 @@ ALERT_S = 0.7  # all an alert may add to a warning: storage and network together
 MAX_SPOKEN = 3  # people whose alerts are read at one launch
 FAILURE = "alert failure"  # every failed alert logs a line starting so (metric filter)
 _PENDING = "leg_pain_guide.alert"  # this module's slots in request attributes
-_FROM_CHECKIN = "leg_pain_guide.alert_from_checkin"
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def note(handler_input: HandlerInput, level: Disposition, profile: str, source: 
     if not level.alerts_caregivers:
         return
     attrs = handler_input.attributes_manager.request_attributes
-    if attrs.get(_FROM_CHECKIN) or conversation(handler_input).triage.facts.get(VIA) == "checkin":
+    if conversation(handler_input).triage.facts.get(VIA) == "checkin":
         source = "checkin"
     attrs[_PENDING] = Pending(profile, level, source, clock.monotonic())
 
@@ -72,7 +71,6 @@ VIA = "via"  # a triage fact: "checkin" when it began with a sign said in a chec
 def from_checkin(handler_input: HandlerInput) -> None:
     """A warning sign said in the middle of a check-in: the outcome it leads to (this turn,
     or once the sign is confirmed) is that check-in's."""
-    handler_input.attributes_manager.request_attributes[_FROM_CHECKIN] = True
     conversation(handler_input).triage.facts[VIA] = "checkin"
 
 

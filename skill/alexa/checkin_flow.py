@@ -16,7 +16,7 @@ from ask_sdk_model import Response
 from skill import keys
 from skill.alexa import alert_flow, persistence
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import CheckinState, conversation
+from skill.alexa.state import GIVE_UP_AT, JUST_YES_NO_AT, CheckinState, conversation
 from skill.alexa.timezone import device_zone, local_now
 from skill.checkins import account, records, rules
 from skill.checkins.trends import Trend, trend
@@ -90,7 +90,7 @@ def ask_again(handler_input: HandlerInput, store: Store) -> Response:
     if record.step in rules.WARNING_STEPS:
         # A misheard turn is never an answer to a warning sign: a hint, then "just yes or
         # no", then the safety net spoken and the step left unchecked.
-        if misses >= 3:
+        if misses >= GIVE_UP_AT:
             said = (
                 "repair.unchecked"
                 if record.step == "flags_emergency"
@@ -98,7 +98,7 @@ def ask_again(handler_input: HandlerInput, store: Store) -> Response:
             )
             record.step = "stretches" if record.step == "flags_urgent" else "flags_urgent"
             return ask_step(handler_input, c.say(said))
-        if misses == 2:
+        if misses == JUST_YES_NO_AT:
             return ask_step(handler_input, c.say("repair.just_yes_no"))
     elif misses >= 2:
         return answer(handler_input, store, UNCLEAR_MEANS[record.step], repaired=True)

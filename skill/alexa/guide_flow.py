@@ -7,9 +7,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, Response
 
 from skill import clock
-from skill.alexa import persistence, slots
+from skill.alexa import persistence, slots, triage_flow
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import GuideId, GuideState, conversation
+from skill.alexa.state import GuideId, GuideState, Phase, conversation
 from skill.content import Content
 from skill.speech.guides import build_steps, guide_name, step_speech
 from skill.speech.ssml import to_text
@@ -152,3 +152,15 @@ def talk(c: Content, guide: GuideId, intent_name: str) -> str:
         "OtherLegIntent": "guide_talk.other_leg_two" if sides > 1 else "guide_talk.other_leg_one",
     }.get(intent_name, "guide_talk.slower")
     return c.say(key, **numbers)
+
+
+def step_again(handler_input: HandlerInput) -> Response:
+    """A question about the step ("do I keep my heel down?"): inside a guide, the step
+    again as it was given; elsewhere the prompt the person was at."""
+    c = content(handler_input)
+    state = conversation(handler_input)
+    if state.phase == Phase.GUIDE and state.last is not None:
+        speech = join(c.say("talk.step_again"), state.last.speech)
+        return reply(handler_input, speech, reprompt=state.last.reprompt, repeat=True)
+    prompt = triage_flow.current_prompt(handler_input)
+    return reply(handler_input, join(c.say("talk.step_other"), prompt), reprompt=prompt)

@@ -47,6 +47,10 @@ class Phase(StrEnum):
 
 
 PACES = ("slow", "loud")  # how the person asked to be spoken to
+# A warning-sign question not understood is never answered by the miss: the first miss
+# gets a hint, the second "just yes or no", the third the safety net, and the sign is left
+# unchecked. The one ladder for triage and check-ins.
+JUST_YES_NO_AT, GIVE_UP_AT = 2, 3
 WHY = "why"  # the offer to explain an outcome
 CHECK = "check"  # the offer to run the red-flag checks (after a stretch hurt)
 Offer = GuideId | Literal["why", "check"]

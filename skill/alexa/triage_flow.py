@@ -9,7 +9,15 @@ from ask_sdk_model import Intent, Response
 
 from skill.alexa import alert_flow, checkin_flow, slots
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import WHY, ConversationState, Phase, conversation, parse_offer
+from skill.alexa.state import (
+    GIVE_UP_AT,
+    JUST_YES_NO_AT,
+    WHY,
+    ConversationState,
+    Phase,
+    conversation,
+    parse_offer,
+)
 from skill.alexa.timezone import local_now
 from skill.content import Content
 from skill.speech.render import (
@@ -29,6 +37,7 @@ from skill.triage.engine import (
     YES,
     Outcome,
     Question,
+    confirm_question,
     confirming,
     is_red_flag,
     load_protocol,
@@ -231,7 +240,7 @@ def pending_question(state: ConversationState) -> Question | None:
     if pending in load_protocol().questions:
         return load_protocol().question(pending)
     if state.triage.facts.get(pending) == HEARD:  # confirming what was heard in passing
-        return Question(pending, "yes_no", True, None, "confirm")
+        return confirm_question(pending)
     return None
 
 
@@ -253,9 +262,9 @@ def advance(handler_input: HandlerInput, *prefix: str) -> Response:
 def ask(
     handler_input: HandlerInput, question: Question, *prefix: str, repairing: bool = False
 ) -> Response:
-    triage = conversation(handler_input).triage
-    c = content(handler_input)
     state = conversation(handler_input)
+    triage = state.triage
+    c = content(handler_input)
     text = question_text(c, question, triage.subject)
     if triage.pending == question.id and not repairing and state.repeating(text):
         # The same question a third time in a row, whatever came in between: repair as
@@ -281,11 +290,11 @@ def ask_again(handler_input: HandlerInput, question: Question, *prefix: str) -> 
     if question.red_flag:
         # A misheard turn is never an answer: a hint, then "just yes or no", then the
         # safety net spoken and the sign left unchecked (named again with the outcome).
-        if misses >= 3:
+        if misses >= GIVE_UP_AT:
             state.triage.facts[question.id] = UNCHECKED
             state.triage.last_answered = question.id
             return advance(handler_input, *prefix, c.say("repair.unchecked"))
-        if misses == 2:
+        if misses == JUST_YES_NO_AT:
             return ask(
                 handler_input, question, *prefix, c.say("repair.just_yes_no"), repairing=True
             )
@@ -344,15 +353,15 @@ def unchecked_note(c: Content, facts: dict[str, object], level: Disposition) -> 
     do if one of them is so."""
     if level == Disposition.EMERGENCY:
         return ""
-    findings = [
-        f
-        for fact, value in facts.items()
-        if value == UNCHECKED
-        for f in load_protocol().covers(fact) or (fact,)
-    ]
-    if not findings:
+    unchecked = [fact for fact, value in facts.items() if value == UNCHECKED]
+    if not unchecked:
         return ""
-    return c.say("outcomes.unchecked", items=finding_list(c, list(dict.fromkeys(findings))))
+    labels = c.get("outcomes.unchecked_labels")
+    items = [
+        labels.get(fact) or finding_list(c, list(load_protocol().covers(fact)))
+        for fact in unchecked
+    ]
+    return c.say("outcomes.unchecked", items=" or ".join(i for i in items if i) or "everything")
 
 
 def answer_pending(handler_input: HandlerInput, value: str) -> Response:
@@ -393,8 +402,7 @@ def details(handler_input: HandlerInput) -> Response:
     outcome = Outcome(str(triage.disposition), triage.reason, triage.cause)
     rendered = render_outcome(c, outcome, triage.facts)
     if rendered.end_session:
-        again = c.say("outcomes.emergency.reprompt")
-        return reply(handler_input, rendered.details, reprompt=again)
+        return reply(handler_input, rendered.details, reprompt=after_outcome(handler_input))
     prompt = offer_text(c, triage.offer, triage.subject) or after_outcome(handler_input)
     return reply(handler_input, join(rendered.details, prompt), reprompt=prompt)
 
@@ -410,10 +418,8 @@ def why(handler_input: HandlerInput) -> Response:
         return reply(handler_input, c.say("launch.reprompt"))
     text = why_text(c, triage.evidence, triage.reason, str(triage.disposition), subject)
     if triage.disposition == Disposition.EMERGENCY:
-        again = c.say("outcomes.emergency.reprompt")
-        return reply(
-            handler_input, join(text, c.say("outcomes.emergency.close", subject)), reprompt=again
-        )
+        close = c.say("outcomes.emergency.close", subject)
+        return reply(handler_input, join(text, close), reprompt=after_outcome(handler_input))
     if triage.offer == WHY:
         triage.offer = None
     prompt = offer_text(c, triage.offer, subject) or after_outcome(handler_input)

@@ -231,7 +231,7 @@ def _next_step(raw: Facts, protocol: Protocol) -> Question | Outcome:
             return Outcome("emergency", flag["id"], flag["cause"], confirmed.evidence(used))
         to_confirm = to_confirm or sorted(resting_on, key=_priority(protocol))
     if to_confirm:
-        return Question(to_confirm[0], "yes_no", True, None, CONFIRM)
+        return confirm_question(to_confirm[0])
 
     # 2. Urgent red flags, once the emergency checks they name have been asked.
     for flag in (f for f in flags if f["disposition"] == "urgent"):
@@ -279,6 +279,11 @@ def _finding_order(protocol: Protocol) -> list[str]:
     return list(
         dict.fromkeys(f for spec in protocol.questions.values() for f in spec.get("covers", ()))
     )
+
+
+def confirm_question(finding: str) -> Question:
+    """The direct question about one finding heard in passing."""
+    return Question(finding, "yes_no", True, None, CONFIRM)
 
 
 def confirming(question: Question) -> bool:

@@ -99,13 +99,4 @@ class StepHelpHandler(IntentHandler):
     intents = ("StepHelpIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return step_again(handler_input)
-
-
-def step_again(handler_input: HandlerInput) -> Response:
-    c = content(handler_input)
-    state = conversation(handler_input)
-    if state.phase == Phase.GUIDE and state.last is not None:
-        speech = join(c.say("talk.step_again"), state.last.speech)
-        return reply(handler_input, speech, reprompt=state.last.reprompt, repeat=True)
-    return back_to_where_they_were(handler_input, c.say("talk.step_other"))
+        return guide_flow.step_again(handler_input)

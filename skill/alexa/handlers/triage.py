@@ -12,7 +12,6 @@ from ask_sdk_model import Response
 
 from skill.alexa import alert_flow, checkin_flow, guide_flow, slots, triage_flow
 from skill.alexa.base import ANSWERS, IntentHandler
-from skill.alexa.handlers import talk
 from skill.alexa.handlers.account import slot_id
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import CHECK, WHY, Phase, conversation
@@ -61,7 +60,7 @@ class StatementHandler(IntentHandler):
         if phase == Phase.GUIDE and not stated and not triage_flow.denied_in(intent):
             # "Do I keep my heel on the floor?" heard as a statement naming only a place or
             # a cause: a question about the step, not a reason to stop the stretch.
-            return talk.step_again(handler_input)
+            return guide_flow.step_again(handler_input)
         prefix = c.say("guide_talk.stopped") if phase == Phase.GUIDE else ""
         checked_in_for = state.checkin.profile if state.checkin else None
         state.interrupt()  # symptoms come before stretching, check-ins or confirmations
