@@ -97,6 +97,9 @@ class Turn:
     @property
     def confirming(self) -> str | None:
         """The red flag heard in passing that the skill is asking about directly."""
+        checkin = self.attributes.get("checkin") or {}
+        if checkin.get("step") == "confirm":  # asked inside a check-in
+            return checkin.get("finding")
         pending = self.pending
         return pending if pending and pending not in load_protocol().questions else None
 

@@ -273,14 +273,16 @@ def test_a_triage_about_a_shared_person_alerts_too_and_is_heard_as_such(store, l
 
 
 def test_a_red_flag_said_during_a_check_in_is_that_check_ins(sqlite, lwa):
-    """ "Her leg has gone cold and blue" at the pain question: a statement, heard at once,
-    about the person checked in for, and alerted as their check-in."""
+    """ "Her leg has gone cold and blue" at the pain question: a statement about the person
+    checked in for, asked about directly inside the check-in, and alerted as her check-in."""
     mom, (carer,) = linked(sqlite)
     mom.launch()
     mom.intent("CheckInIntent", subject="mother")
-    mom.intent("RedFlagIntent", location="whole_leg", symptom="cold_pale")
+    asked = mom.intent("RedFlagIntent", location="whole_leg", symptom="cold_pale")
+    assert asked.text.startswith("If your mom's leg or foot is cold, pale or blue, call 911 now.")
+    assert events() == []  # nothing is alerted on the words alone
     turn = mom.confirms()
-    assert turn.disposition == "emergency" and turn.text.startswith("This could be serious.")
+    assert turn.text.startswith("This could be serious.") and not turn.ended
     assert len(events()) == 1
     assert "your mom's check-in said she should call 911 now." in carer.launch().text
 

@@ -109,7 +109,7 @@ def test_a_warning_sign_in_a_check_in_goes_straight_to_the_warning_and_is_stored
     convo.intent("PainScaleIntent", score="5")
     turn = convo.yes()  # breathless or a cold leg since last time
     assert turn.text.startswith("This could be serious. Call 999 now.")
-    assert turn.ended
+    assert not turn.ended  # open a while, as after any warning: "what's the number?"
     saved = records.history(store, user_hash(convo), "self")
     assert saved[-1].disposition == "emergency" and saved[-1].red_flags == ("emergency",)
 
@@ -350,3 +350,95 @@ def test_pain_jumping_from_five_to_ten_advises_a_doctor():
     assert trend([at(5, 23)], at(8, 24)).escalate == "worsening"
     assert trend([at(5, 23)], at(7, 24)).escalate is None
     assert trend([at(9, 23)], at(8, 24)).escalate is None
+
+
+# --- a warning sign said in passing, inside the check-in (issue 18) ----------------------
+
+
+def started(convo: Conversation, subject: str | None = None) -> None:
+    convo.launch()
+    turn = convo.intent("CheckInIntent", **({"subject": subject} if subject else {}))
+    if "Is that okay?" in turn.text:
+        convo.yes()
+
+
+def test_a_swollen_red_calf_said_at_the_emergency_question_is_asked_about_in_the_check_in(
+    store, clock
+):
+    """ "Yes, since morning my calf is swollen and a little red" at "any breathlessness or a
+    cold leg?": its own question next, then the breathlessness question still answered, then
+    the warning, all in the check-in and stored as one."""
+    convo = Conversation(store=store)
+    started(convo)
+    convo.intent("PainScaleIntent", score="5")
+    turn = convo.intent("RedFlagIntent", location="calf", symptom="swollen")
+    assert turn.text == "Any new swelling, warmth or redness in a calf or thigh, or new numbness?"
+    turn = convo.yes()
+    assert turn.text.startswith("Since the last check-in, any breathlessness or chest pain")
+    turn = convo.no()
+    assert turn.text.startswith("You should be seen today.")
+    assert not turn.ended
+    saved = records.history(store, user_hash(convo), "self")
+    assert saved[-1].disposition == "urgent" and saved[-1].pain == 5
+
+
+def test_a_cold_foot_heard_at_the_pain_question_is_confirmed_and_a_no_carries_on(store, clock):
+    convo = Conversation(store=store)
+    started(convo, subject="mother")
+    turn = convo.intent("RedFlagIntent", location="foot", symptom="cold_pale")
+    assert turn.text == "If your mom's leg or foot is cold, pale or blue, call 911 now. Is it?"
+    turn = convo.no()
+    assert "how bad is your mom's pain today?" in turn.text
+    convo.intent("PainScaleIntent", score="3")
+    convo.no()
+    convo.no()
+    turn = convo.yes()
+    assert "Keep going with the home care" in turn.text
+    assert records.history(store, user_hash(convo), "mother")[-1].red_flags == ()
+
+
+def test_a_confirmed_sign_warns_and_why_then_says_what_the_check_in_heard(store, clock):
+    convo = Conversation(store=store)
+    started(convo)
+    convo.intent("PainScaleIntent", score="6")
+    convo.no()  # nothing at the emergency question
+    convo.intent("RedFlagIntent", symptom="breathless")
+    turn = convo.yes()
+    assert turn.text.startswith("This could be serious. Call 911 now.") and not turn.ended
+    turn = convo.intent("WhyIntent")
+    assert turn.text.startswith("Breathlessness or chest pain with a painful leg")
+    turn = convo.intent("DriveIntent")
+    assert turn.text.startswith("Please don't drive. Call 911 now")
+    assert records.history(store, user_hash(convo), "self")[-1].disposition == "emergency"
+
+
+def test_a_direct_question_misheard_three_times_gives_the_safety_net_and_moves_on(store, clock):
+    convo = Conversation(store=store)
+    started(convo)
+    convo.intent("RedFlagIntent", symptom="cold_pale")  # at the pain question
+    convo.intent("AMAZON.FallbackIntent")
+    turn = convo.intent("AMAZON.FallbackIntent")
+    assert turn.text.startswith("Just yes or no, please. If your leg or foot is cold")
+    turn = convo.intent("AMAZON.FallbackIntent")
+    assert turn.text.startswith("I'll move on. If any of that is so, call 911 now.")
+    assert turn.text.endswith("how bad is your pain today?")
+    assert turn.disposition is None
+
+
+def test_what_do_you_keep_at_the_consent_question_is_answered_and_asked_again(store, clock):
+    convo = Conversation(store=store)
+    convo.launch()
+    convo.intent("CheckInIntent")
+    turn = convo.intent("PrivacyIntent")
+    assert turn.text.startswith("I keep only the pain score, any warning signs")
+    assert turn.text.endswith("Is it okay to keep check-ins?")
+    turn = convo.yes()
+    assert "scale of zero to ten" in turn.text
+
+
+def test_a_junk_sign_sent_back_in_the_session_is_never_spoken(store, clock):
+    convo = Conversation(store=store)
+    started(convo)
+    convo.attributes["checkin"].update(step="confirm", finding="<audio src='x'/> pwned")
+    turn = convo.intent("AMAZON.RepeatIntent")
+    assert "pwned" not in turn.text

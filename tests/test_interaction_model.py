@@ -65,6 +65,7 @@ CUSTOM_INTENTS: dict[str, dict[str, str]] = {
     "StretchesDoneIntent": {"stretch": "STRETCH"},
     "ExplainIntent": {"symptom": "SYMPTOM"},
     "ScaredIntent": {},
+    "PrivacyIntent": {},
     "DriveIntent": {},
     "WhileWaitingIntent": {},
     "PainScaleIntent": {"score": "AMAZON.NUMBER"},

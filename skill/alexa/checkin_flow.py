@@ -1,6 +1,8 @@
 """The daily check-in conversation: consent first, then pain 0-10, warning signs since
 last time (a yes goes straight to the warning), stretches; then the trend and, when the
-rules say so, advice to see a doctor. Storage failures never hide a warning, and a warning
+rules say so, advice to see a doctor. A warning sign said in passing ("her foot's gone
+cold") is asked about directly inside the check-in before anything is warned.
+Storage failures never hide a warning, and a warning
 never waits on storage: nothing is read before it, and its save gets a small budget of its
 own (skill.store.budget.tight); whatever was not saved is said.
 Clinical rules live in skill.checkins.rules; this module only sequences the talk."""
@@ -16,12 +18,20 @@ from ask_sdk_model import Response
 from skill import keys
 from skill.alexa import alert_flow, persistence
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import GIVE_UP_AT, JUST_YES_NO_AT, CheckinState, conversation
+from skill.alexa.state import (
+    GIVE_UP_AT,
+    JUST_YES_NO_AT,
+    CheckinState,
+    CheckinStep,
+    conversation,
+)
 from skill.alexa.timezone import device_zone, local_now
 from skill.checkins import account, records, rules
 from skill.checkins.trends import Trend, trend
 from skill.speech.dates import day_phrase
+from skill.speech.render import question_text
 from skill.store import Store, budget
+from skill.triage.engine import confirm_question, level_alone, most_serious
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
@@ -33,6 +43,13 @@ UNCLEAR_MEANS: dict[str, str | None] = {
     "pain": None,
     "stretches": "unknown",
 }
+ORDER: tuple[CheckinStep, ...] = (
+    "consent",
+    "pain",
+    "flags_emergency",
+    "flags_urgent",
+    "stretches",
+)
 
 
 def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
@@ -61,6 +78,7 @@ def start(handler_input: HandlerInput, subject: str | None) -> Response:
         profile=profile_for(handler_input, subject),
         step="consent" if consent is None else "pain",
         save=consent is True,
+        answered=[] if consent is None else ["consent"],
     )
     return ask_step(handler_input)
 
@@ -69,9 +87,35 @@ def question(handler_input: HandlerInput) -> str:
     """The check-in question being asked now."""
     record = conversation(handler_input).checkin
     assert record is not None
-    return content(handler_input).say(
+    c = content(handler_input)
+    if record.step == "confirm" and record.finding:
+        return question_text(c, confirm_question(record.finding), subject_of(record.profile))
+    return c.say(
         f"checkin.{record.step}", subject_of(record.profile), retention=records.RETENTION_DAYS
     )
+
+
+def heard(handler_input: HandlerInput, store: Store, stated: list[str]) -> Response | None:
+    """A warning sign said in passing during a check-in ("since this morning her calf is
+    swollen and a bit red"). Said in answer to the question that names it, it is that
+    answer; otherwise its own direct question comes next, inside the check-in, and nothing
+    is warned on the words alone. None: no sign the check-in asks about (a new injury, say),
+    which the triage takes instead."""
+    record = conversation(handler_input).checkin
+    assert record is not None
+    finding = most_serious(stated)
+    if finding is None:
+        return None
+    named = rules.step_naming(finding)
+    if named is not None and named == record.step:
+        return answer(handler_input, store, "yes")
+    if level_alone(finding) == Disposition.EMERGENCY:
+        record.step, record.finding = "confirm", finding
+        return ask_step(handler_input)
+    if named is not None and named not in record.answered:
+        record.step = named
+        return ask_step(handler_input)
+    return None
 
 
 def ask_step(handler_input: HandlerInput, *prefix: str) -> Response:
@@ -87,17 +131,16 @@ def ask_again(handler_input: HandlerInput, store: Store) -> Response:
     record = state.checkin
     assert record is not None
     misses = state.missed()
-    if record.step in rules.WARNING_STEPS:
+    if record.step in rules.WARNING_STEPS or record.step == "confirm":
         # A misheard turn is never an answer to a warning sign: a hint, then "just yes or
         # no", then the safety net spoken and the step left unchecked.
         if misses >= GIVE_UP_AT:
             said = (
-                "repair.unchecked"
-                if record.step == "flags_emergency"
-                else "checkin.unchecked_urgent"
+                "checkin.unchecked_urgent"
+                if record.step == "flags_urgent"
+                else "repair.unchecked"
             )
-            record.step = "stretches" if record.step == "flags_urgent" else "flags_urgent"
-            return ask_step(handler_input, c.say(said))
+            return proceed(handler_input, store, c.say(said))
         if misses == JUST_YES_NO_AT:
             return ask_step(handler_input, c.say("repair.just_yes_no"))
     elif misses >= 2:
@@ -120,30 +163,47 @@ def answer(
         persistence.load(handler_input)["consent"] = value == "yes"
         kept = persistence.save(handler_input)
         record.save = value == "yes"
-        record.step = "pain"
         said = "checkin.consent_given" if value == "yes" else "checkin.consent_declined"
         if value == "yes" and not kept:
             said = "checkin.consent_unsaved"
-        return ask_step(handler_input, c.say(said))
+        return proceed(handler_input, store, c.say(said))
     if step == "pain":
         if not repaired and (
             value in ("yes", "no") or (isinstance(value, int) and not 0 <= value <= 10)
         ):
             return ask_again(handler_input, store)
         record.pain = value if isinstance(value, int) else None
-        record.step = "flags_emergency"
-        return ask_step(handler_input)
-    if step in rules.WARNING_STEPS:
+        return proceed(handler_input, store)
+    if step in rules.WARNING_STEPS or step == "confirm":
         if value not in ("yes", "no", "unknown"):
             return ask_again(handler_input, store)
         level = rules.warning_level(step, str(value))
         if level:
             record.flags.append(str(level))
-            return finish(handler_input, store, level)
-        record.step = "stretches" if step == "flags_urgent" else "flags_urgent"
-        return ask_step(handler_input)
+        return proceed(handler_input, store)
     record.stretches = {"yes": True, "no": False}.get(str(value))
-    return finish(handler_input, store)
+    return proceed(handler_input, store)
+
+
+def proceed(handler_input: HandlerInput, store: Store, *prefix: str) -> Response:
+    """The step just asked is done: on to the next one not yet done. Once a warning sign
+    is reported only the other warning-sign question is left (an emergency one first,
+    then the warning); with none, the check-in ends after the stretches."""
+    record = conversation(handler_input).checkin
+    assert record is not None
+    if record.step != "confirm":
+        record.answered.append(record.step)
+    record.finding = None
+    levels = [Disposition(f) for f in record.flags if f in Disposition.__members__.values()]
+    if Disposition.EMERGENCY in levels:
+        return finish(handler_input, store, Disposition.EMERGENCY)
+    todo = [s for s in ORDER if s not in record.answered]
+    if levels:
+        todo = [s for s in todo if s in rules.WARNING_STEPS]
+    if not todo:
+        return finish(handler_input, store, levels[0] if levels else None)
+    record.step = todo[0]
+    return ask_step(handler_input, *prefix)
 
 
 def finish(
@@ -174,11 +234,19 @@ def finish(
         with budget.tight():
             saved = save(store, user, current, record.save, request_id)
         note = "" if saved or not record.save else c.say("storage_failed")
+        again = "outcomes.after"
+        if warning_level == Disposition.EMERGENCY:
+            # Stay open a while, as after any warning: "what's the number?", "should I
+            # drive her?" are answered, and "why?" says what the check-in heard.
+            state.triage.disposition, state.triage.reason = warning_level, "checkin"
+            state.triage.pending = None
+            if subject:
+                state.triage.facts.setdefault("subject", subject)
+            again = "outcomes.emergency.reprompt"
         return reply(
             handler_input,
             join(speech, note),
-            end=warning_level == Disposition.EMERGENCY,
-            reprompt=c.say("outcomes.after"),
+            reprompt=c.say(again),
             card=(c.say("checkin.card_title"), speech),
         )
     earlier: list[records.CheckIn] = []

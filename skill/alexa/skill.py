@@ -84,6 +84,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     talk.ScaredHandler,
     talk.AfterWarningHandler,
     talk.StepHelpHandler,
+    talk.PrivacyHandler,
     # Navigation and the session's frame.
     session.RepeatHandler,
     session.StartOverHandler,

@@ -27,9 +27,13 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill.content.guide_id import GuideId
 from skill.speech.ssml import plausible
+from skill.triage.engine import raises_level
 from skill.triage.levels import Disposition
 
-CheckinStep = Literal["consent", "pain", "flags_emergency", "flags_urgent", "stretches"]
+# "confirm": the direct question about a warning sign heard in passing during a check-in.
+CheckinStep = Literal[
+    "consent", "pain", "flags_emergency", "flags_urgent", "stretches", "confirm"
+]
 Confirming = Literal["delete", "alerts", "more_alerts"]
 _MAX_FACTS = 64  # a session never needs more; junk sent back is cut, not trusted
 
@@ -154,6 +158,8 @@ class CheckinState:
     flags: list[str] = field(default_factory=list)  # warning-sign levels reported
     stretches: bool | None = None
     save: bool = False  # the person agreed to keep check-ins
+    finding: str | None = None  # the sign heard in passing, while step is "confirm"
+    answered: list[str] = field(default_factory=list)  # the steps done, in any order
 
     @classmethod
     def from_session(cls, raw: object) -> CheckinState | None:
@@ -161,13 +167,20 @@ class CheckinState:
             return None
         pain = raw.get("pain")
         stretches = raw.get("stretches")
+        step = cast(CheckinStep, raw["step"])
+        finding = _str(raw.get("finding"))
+        if step == "confirm" and not (finding and raises_level(finding)):
+            # Only a warning sign is ever asked about: anything else sent back is junk.
+            step, finding = "flags_emergency", None
         return cls(
             profile=_str(raw.get("profile")) or "self",
-            step=cast(CheckinStep, raw["step"]),
+            step=step,
             pain=pain if isinstance(pain, int) and not isinstance(pain, bool) else None,
             flags=_strings(raw.get("flags")),
             stretches=stretches if isinstance(stretches, bool) else None,
             save=raw.get("save") is True,
+            finding=finding if step == "confirm" else None,
+            answered=[s for s in _strings(raw.get("answered")) if s in get_args(CheckinStep)],
         )
 
     def to_session(self) -> dict[str, Any]:
@@ -178,6 +191,8 @@ class CheckinState:
             "flags": self.flags,
             "stretches": self.stretches,
             "save": self.save,
+            "finding": self.finding,
+            "answered": self.answered,
         }
 
 

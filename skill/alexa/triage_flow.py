@@ -392,6 +392,13 @@ def answer_pending(handler_input: HandlerInput, value: str) -> Response:
     )
 
 
+# Warnings no triage outcome explains, and what "tell me more" or "why" says after them.
+SPOKEN_REASONS = {
+    "asked_for_help": "help_request.speech",
+    "checkin": "checkin.reason_emergency",
+}
+
+
 def details(handler_input: HandlerInput) -> Response:
     """ "Tell me more" / "what should I do?": the fuller advice for the outcome given."""
     c = content(handler_input)
@@ -399,12 +406,24 @@ def details(handler_input: HandlerInput) -> Response:
     if not triage.disposition or not triage.reason:
         prompt = current_prompt(handler_input)
         return reply(handler_input, prompt, reprompt=prompt)
+    if triage.reason in SPOKEN_REASONS:  # the fuller advice there is what to do meanwhile
+        return reply(handler_input, c.say("talk.waiting"), reprompt=after_outcome(handler_input))
     outcome = Outcome(str(triage.disposition), triage.reason, triage.cause)
     rendered = render_outcome(c, outcome, triage.facts)
     if rendered.end_session:
         return reply(handler_input, rendered.details, reprompt=after_outcome(handler_input))
     prompt = offer_text(c, triage.offer, triage.subject) or after_outcome(handler_input)
     return reply(handler_input, join(rendered.details, prompt), reprompt=prompt)
+
+
+def spoken_reason(handler_input: HandlerInput) -> Response:
+    """After a call for help or a check-in's warning: why, and the number again."""
+    c = content(handler_input)
+    triage = conversation(handler_input).triage
+    text = c.say(SPOKEN_REASONS[str(triage.reason)], triage.subject)
+    if triage.reason != "asked_for_help":  # that one already says to call
+        text = join(text, c.say("outcomes.emergency.close", triage.subject))
+    return reply(handler_input, text, reprompt=after_outcome(handler_input))
 
 
 def why(handler_input: HandlerInput) -> Response:
@@ -416,6 +435,8 @@ def why(handler_input: HandlerInput) -> Response:
         if question:
             return ask(handler_input, question, c.say("why.nothing_yet"))
         return reply(handler_input, c.say("launch.reprompt"))
+    if triage.reason in SPOKEN_REASONS:
+        return spoken_reason(handler_input)
     text = why_text(c, triage.evidence, triage.reason, str(triage.disposition), subject)
     if triage.disposition == Disposition.EMERGENCY:
         close = c.say("outcomes.emergency.close", subject)

@@ -16,13 +16,28 @@ WARNING_STEPS: dict[str, Disposition] = {
     "flags_urgent": Disposition.URGENT,
 }
 CAUTIOUS_ANSWERS = ("yes", "unknown")
+# The findings each warning-sign question names (content: checkin.flags_*). A sign said in
+# passing that one of them names is that question answered yes when it is the question
+# asked, and is what that question confirms when it is not.
+NAMES: dict[str, tuple[str, ...]] = {
+    "flags_emergency": ("breathless", "chest_pain", "cold_pale", "discoloured"),
+    "flags_urgent": ("swollen", "hot_red", "dvt_signs"),
+}
 
 
 def warning_level(step: str, answer: str) -> Disposition | None:
-    """The level a warning-sign answer calls for, or None when it is reassuring."""
-    if step in WARNING_STEPS and answer in CAUTIOUS_ANSWERS:
-        return WARNING_STEPS[step]
-    return None
+    """The level a warning-sign answer calls for, or None when it is reassuring. Step
+    "confirm" is the direct question about an emergency sign said in passing."""
+    if answer not in CAUTIOUS_ANSWERS:
+        return None
+    if step == "confirm":  # a sign heard in passing: only emergency signs are asked so
+        return Disposition.EMERGENCY
+    return WARNING_STEPS.get(step)
+
+
+def step_naming(finding: str) -> str | None:
+    """The warning-sign question that names this finding, if one does."""
+    return next((step for step, names in NAMES.items() if finding in names), None)
 
 
 def outcome(trend: Trend) -> Disposition:

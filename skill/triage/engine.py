@@ -358,16 +358,31 @@ def lowered_by(facts: Facts, denied: list[str], protocol: Protocol | None = None
 
 
 @lru_cache(maxsize=256)
-def raises_level(finding: str) -> bool:
-    """Whether this finding on its own, with "no" to every question, ends at emergency
-    or urgent ("breathless" does; "severe", an intensity word, does not)."""
+def level_alone(finding: str) -> Disposition:
+    """The level this finding leads to on its own, with "no" to every question asked
+    ("breathless" is an emergency, "swollen" urgent, "severe" on its own is not)."""
     facts: Facts = {finding: YES}
     for _ in range(MAX_QUESTIONS + 1):
         step = next_step(facts)
         if isinstance(step, Outcome):
-            return Disposition(step.disposition).blocks_self_care
+            return Disposition(step.disposition)
         facts[step.id] = NO if step.answers == "yes_no" else UNKNOWN
-    return True  # never reached: the walk tests bound every path
+    return Disposition.EMERGENCY  # never reached: the walk tests bound every path
+
+
+def raises_level(finding: str) -> bool:
+    """Whether this finding on its own ends at emergency or urgent."""
+    return level_alone(finding).blocks_self_care
+
+
+def most_serious(findings: list[str], protocol: Protocol | None = None) -> str | None:
+    """Of these findings, the one to ask about first: the highest level, then the
+    protocol's own order of findings."""
+    raising = [f for f in findings if raises_level(f)]
+    if not raising:
+        return None
+    order = _priority(protocol or load_protocol())
+    return min(raising, key=lambda f: (level_alone(f) != Disposition.EMERGENCY, order(f)))
 
 
 def is_red_flag(fact: str, protocol: Protocol | None = None) -> bool:

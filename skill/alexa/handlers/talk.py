@@ -14,6 +14,7 @@ from skill.alexa.base import IntentHandler
 from skill.alexa.handlers.questions import first_said
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import Phase, conversation
+from skill.checkins import records
 from skill.triage.levels import Disposition
 
 
@@ -100,3 +101,19 @@ class StepHelpHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return guide_flow.step_again(handler_input)
+
+
+class PrivacyHandler(IntentHandler):
+    """ "What do you keep?", "who can see it?": what is kept and for how long, then where the
+    person was (at the consent question, the short question again)."""
+
+    intents = ("PrivacyIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        said = c.say("checkin.what_we_keep", retention=records.RETENTION_DAYS)
+        record = conversation(handler_input).checkin
+        if record is not None and record.step == "consent":
+            prompt = c.say("checkin.consent_again")
+            return reply(handler_input, join(said, prompt), reprompt=prompt)
+        return back_to_where_they_were(handler_input, said)

@@ -36,8 +36,10 @@ class EmergencyHelpHandler(IntentHandler):
         if state.triage.disposition != Disposition.EMERGENCY:
             profile = checkin_flow.profile_for(handler_input, subject)
             alert_flow.note(handler_input, Disposition.EMERGENCY, profile, "triage")
+            # After a warning the reason stays: "why?" still says what it was about.
+            state.triage.reason = "asked_for_help"
         state.triage.disposition = Disposition.EMERGENCY
-        state.triage.reason, state.triage.pending = "asked_for_help", None
+        state.triage.pending = None
         card = (c.say("help_request.card_title"), c.say("help_request.card"))
         again = c.say("outcomes.emergency.reprompt")  # open a while: "what's the number?"
         return reply(handler_input, c.say("help_request.speech"), reprompt=again, card=card)
@@ -54,9 +56,14 @@ class StatementHandler(IntentHandler):
         state = conversation(handler_input)
         phase = state.phase
         stated = triage_flow.stated_in(intent)
-        if phase == Phase.CHECKIN and not any(raises_level(f) for f in stated):
-            # "It's really bad" at the pain question is not a red flag: ask for the number.
-            return checkin_flow.ask_again(handler_input, self.store)
+        if phase == Phase.CHECKIN:
+            # A warning sign is asked about inside the check-in; "it's really bad" at the
+            # pain question is not one: ask for the number.
+            inside = checkin_flow.heard(handler_input, self.store, stated)
+            if inside is not None:
+                return inside
+            if not any(raises_level(f) for f in stated):
+                return checkin_flow.ask_again(handler_input, self.store)
         if phase == Phase.GUIDE and not stated and not triage_flow.denied_in(intent):
             # "Do I keep my heel on the floor?" heard as a statement naming only a place or
             # a cause: a question about the step, not a reason to stop the stretch.
