@@ -66,6 +66,8 @@ CUSTOM_INTENTS: dict[str, dict[str, str]] = {
     "ExplainIntent": {"symptom": "SYMPTOM"},
     "ScaredIntent": {},
     "PrivacyIntent": {},
+    "NoIceIntent": {},
+    "ReceiveShareIntent": {"subject": "PERSON"},
     "DriveIntent": {},
     "WhileWaitingIntent": {},
     "PainScaleIntent": {"score": "AMAZON.NUMBER"},

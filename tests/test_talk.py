@@ -125,3 +125,56 @@ def test_a_red_flag_inside_a_stretch_still_stops_it(launched):
     talk = in_a_stretch(launched)
     turn = talk.says(location="calf", symptom="swollen")
     assert "guide" not in turn.attributes and turn.pending
+
+
+def in_the_desk_routine(launched) -> Conversation:
+    talk = launched()
+    step = talk.intent("StretchIntent", stretch="desk_routine")
+    assert step.text.startswith("Step 1 of 6.")
+    return talk
+
+
+def test_how_many_of_those_inside_the_desk_routine_stays_in_it(launched):
+    talk = in_the_desk_routine(launched)
+    turn = talk.intent("RepsIntent")
+    assert "guide" in turn.attributes and turn.text.endswith("Say next when you're ready.")
+
+
+def test_i_dont_have_an_ice_pack_is_answered_not_taken_as_a_no(launched):
+    talk = in_the_desk_routine(launched)
+    turn = talk.intent("NoIceIntent")
+    assert turn.text.startswith("A bag of frozen peas wrapped in a tea towel works too.")
+    assert "guide" in turn.attributes and not turn.ended
+
+
+def test_what_can_i_do_in_the_meantime_inside_a_routine_is_the_home_care(launched):
+    talk = in_the_desk_routine(launched)
+    turn = talk.intent("WhileWaitingIntent")
+    assert turn.text.startswith("Keep moving gently, and break up sitting")
+    assert "call 911" not in turn.text and "guide" in turn.attributes
+
+
+def test_a_technique_question_after_another_answer_says_the_step_not_the_answer(launched):
+    talk = in_the_desk_routine(launched)
+    step = talk.turns[-1]
+    talk.intent("NoIceIntent")
+    turn = talk.intent("StepHelpIntent")  # "can I hold onto a chair?"
+    assert turn.text.startswith("Here's that step again.") and "frozen peas" not in turn.text
+    assert to_step(step.text) in turn.text
+
+
+def to_step(text: str) -> str:
+    return text.removeprefix("Step 1 of 6. ").split(" Say next")[0]
+
+
+def test_can_my_dad_share_his_progress_explains_how_and_reads_no_code(launched):
+    talk = launched()
+    turn = talk.intent("ReceiveShareIntent", subject="father")
+    assert turn.text.startswith("To hear how your dad is doing, he says share my check-ins")
+    assert "sharing code is" not in turn.text and "code" not in turn.attributes
+
+
+def test_a_stretch_id_the_model_does_not_have_asks_which_stretch(launched):
+    talk = launched()
+    turn = talk.intent("StretchIntent", stretch="desk")  # a stale or forged id
+    assert "guide" not in turn.attributes and "went wrong" not in turn.text

@@ -136,9 +136,7 @@ def ask_again(handler_input: HandlerInput, store: Store) -> Response:
         # no", then the safety net spoken and the step left unchecked.
         if misses >= GIVE_UP_AT:
             said = (
-                "checkin.unchecked_urgent"
-                if record.step == "flags_urgent"
-                else "repair.unchecked"
+                "checkin.unchecked_urgent" if record.step == "flags_urgent" else "repair.unchecked"
             )
             return proceed(handler_input, store, c.say(said))
         if misses == JUST_YES_NO_AT:

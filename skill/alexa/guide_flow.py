@@ -3,6 +3,8 @@ position so the person can resume within the hour."""
 
 from __future__ import annotations
 
+import logging
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, Response
 
@@ -16,6 +18,8 @@ from skill.speech.ssml import to_text
 from skill.triage.engine import Outcome, offer_for
 
 RESUME_WINDOW_S = 3600
+
+logger = logging.getLogger(__name__)
 
 
 def start(handler_input: HandlerInput, guide: GuideId, *prefix: str) -> Response:
@@ -119,10 +123,12 @@ def chosen(handler_input: HandlerInput, intent: Intent | None) -> GuideId | None
     """The stretch asked for: by name ("the calf one"), or by its place in the menu the
     skill reads out ("the first one", "any")."""
     stretch = slots.resolved_id(slots.slot(intent, "stretch"))
-    if stretch:
-        return GuideId(stretch)
-    choice = slots.resolved_id(slots.slot(intent, "choice"))
     menu = list(content(handler_input).guides["stretches"])
+    if stretch in menu:
+        return GuideId(stretch)
+    if stretch:  # an id the model does not have (a stale or forged request)
+        logger.warning("unknown stretch id")
+    choice = slots.resolved_id(slots.slot(intent, "choice"))
     if choice in ORDINALS:
         return GuideId(menu[ORDINALS[choice]])
     if choice == "any":
@@ -159,8 +165,8 @@ def step_again(handler_input: HandlerInput) -> Response:
     again as it was given; elsewhere the prompt the person was at."""
     c = content(handler_input)
     state = conversation(handler_input)
-    if state.phase == Phase.GUIDE and state.last is not None:
-        speech = join(c.say("talk.step_again"), state.last.speech)
-        return reply(handler_input, speech, reprompt=state.last.reprompt, repeat=True)
+    if state.phase == Phase.GUIDE:
+        # The step itself, not the last reply: that may have answered another question.
+        return speak_step(handler_input, c.say("talk.step_again"))
     prompt = triage_flow.current_prompt(handler_input)
     return reply(handler_input, join(c.say("talk.step_other"), prompt), reprompt=prompt)

@@ -59,6 +59,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     caregivers.SummaryHandler,
     caregivers.ShareHandler,
     caregivers.ConnectHandler,
+    caregivers.ReceiveShareHandler,
     caregivers.StopSharingHandler,
     alerts.AlertCaregiversHandler,
     alerts.SendMeAlertsHandler,
@@ -85,6 +86,7 @@ HANDLERS: tuple[type[Handler], ...] = (
     talk.AfterWarningHandler,
     talk.StepHelpHandler,
     talk.PrivacyHandler,
+    talk.NoIceHandler,
     # Navigation and the session's frame.
     session.RepeatHandler,
     session.StartOverHandler,

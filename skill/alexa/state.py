@@ -31,9 +31,7 @@ from skill.triage.engine import raises_level
 from skill.triage.levels import Disposition
 
 # "confirm": the direct question about a warning sign heard in passing during a check-in.
-CheckinStep = Literal[
-    "consent", "pain", "flags_emergency", "flags_urgent", "stretches", "confirm"
-]
+CheckinStep = Literal["consent", "pain", "flags_emergency", "flags_urgent", "stretches", "confirm"]
 Confirming = Literal["delete", "alerts", "more_alerts"]
 _MAX_FACTS = 64  # a session never needs more; junk sent back is cut, not trusted
 

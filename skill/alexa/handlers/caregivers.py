@@ -214,3 +214,20 @@ class StopSharingHandler(IntentHandler):
             return reply(handler_input, join(c.say("sharing.stop_failed"), prompt), prompt)
         key = "sharing.stopped" if count else "sharing.nothing_to_stop"
         return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
+
+
+class ReceiveShareHandler(IntentHandler):
+    """ "Can my dad share his progress with me?": how the other person gives a code, never
+    this account's own code (that would share the speaker's check-ins the wrong way)."""
+
+    intents = ("ReceiveShareIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        subject = slot_id(handler_input, "subject")
+        prompt = c.say("checkin.next")
+        if subject in (None, "self", "other"):
+            said = c.say("sharing.how_to_receive_any")
+        else:
+            said = c.say("sharing.how_to_receive", subject)
+        return reply(handler_input, join(said, prompt), reprompt=prompt)

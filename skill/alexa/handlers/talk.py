@@ -87,6 +87,12 @@ class AfterWarningHandler(IntentHandler):
             text = c.say("talk.drive_emergency" if drive else "talk.waiting")
             again = c.say("outcomes.emergency.reprompt")
             return reply(handler_input, text, reprompt=again)
+        guide = conversation(handler_input).guide
+        if guide is not None and not drive:
+            # "What can I do in the meantime?" inside RICE or a stretch: the home care.
+            key = "talk.meantime_rice" if guide.id.stretch is None else "talk.meantime_stretch"
+            prompt = c.say("guide_talk.prompt")
+            return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
         return back_to_where_they_were(
             handler_input, c.say("talk.drive_other" if drive else "talk.waiting_other")
         )
@@ -117,3 +123,17 @@ class PrivacyHandler(IntentHandler):
             prompt = c.say("checkin.consent_again")
             return reply(handler_input, join(said, prompt), reprompt=prompt)
         return back_to_where_they_were(handler_input, said)
+
+
+class NoIceHandler(IntentHandler):
+    """ "I don't have an ice pack": what works instead (clinical.md, RICE), then where the
+    person was. Never a "no" to the question or step at hand."""
+
+    intents = ("NoIceIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        c = content(handler_input)
+        if conversation(handler_input).guide is not None:
+            prompt = c.say("guide_talk.prompt")
+            return reply(handler_input, join(c.say("talk.no_ice"), prompt), reprompt=prompt)
+        return back_to_where_they_were(handler_input, c.say("talk.no_ice"))
