@@ -156,3 +156,49 @@ def test_stretches_talk_at_a_red_flag_question_is_no_answer(launched):
     talk.says(location="calf", trigger="none")
     turn = talk.intent("StretchesDoneIntent")  # "she did most of them"
     assert turn.disposition is None and turn.pending == "pe_signs"
+
+
+def test_a_sign_said_both_ways_at_its_own_question_is_asked_about_directly(launched):
+    # "his leg looks kinda blue, oh wait, no, that's the dye from his new jeans"
+    talk = launched()
+    talk.says(location="calf", trigger="exercise")
+    talk.no()
+    assert talk.turns[-1].pending == "limb_threat"
+    turn = talk.intent("RedFlagIntent", symptom="cold_pale", denied="cold_pale")
+    assert turn.confirming == "cold_pale" and turn.disposition is None
+    assert turn.text.startswith("If your leg or foot is cold, pale or blue, call 911 now.")
+    assert talk.no().disposition is None
+
+
+def test_a_side_request_during_a_red_flag_question_asks_that_question_again(launched):
+    # "send me alerts about papa" at the breathlessness question, then "yes"
+    talk = launched()
+    talk.says(location="calf", trigger="none")
+    asked = talk.turns[-1]
+    turn = talk.intent("SendMeAlertsIntent", subject="father")
+    assert turn.text.endswith(asked.reprompt) and "anything else" not in turn.text
+    assert turn.pending == asked.pending
+
+
+def test_naming_only_who_it_is_for_asks_about_their_pain_before_any_checks(launched):
+    talk = launched()
+    turn = talk.says(subject="father")  # "papa, my father"
+    assert turn.text == (
+        "Okay, I'll ask about your dad. Where is your dad's pain, and what brought it on?"
+    )
+    assert turn.pending is None
+
+
+def test_a_lost_opening_with_no_cause_asks_how_severe_the_pain_is(launched):
+    # Strict hearing lost "suddenly a terrible pain in my calf while watching TV" twice.
+    talk = launched()
+    talk.intent("AMAZON.FallbackIntent")
+    turn = talk.intent("AMAZON.FallbackIntent")
+    asked = []
+    for _ in range(15):
+        if turn.pending is None:
+            break
+        asked.append(turn.pending)
+        turn = talk.intent("DontKnowIntent") if turn.pending in ("location", "trigger", "onset") \
+            else talk.no()
+    assert "sudden_severe" in asked

@@ -339,3 +339,18 @@ WORDS = ["my", "calf", "swollen", "and", "or", "no", "not", "hot", "red", "breat
 def test_any_text_in_any_mode_gets_an_intent(text, locale, nlu):
     match = understand(text, load(locale), nlu=nlu)
     assert match.kind == "launch" or match.intent
+
+
+@pytest.mark.parametrize("said", [
+    "his leg looks kinda blue, oh wait, no, that's the dye from his new jeans",
+    "my feet are cold yes, but the AC is on full blast in this room",
+])
+def test_generous_hears_a_sign_taken_back_in_one_breath_both_ways(said):
+    found = ids(hear(said))
+    stated = set(found.get("symptom", [])) | set(found.get("other_symptom", []))
+    assert stated and stated <= set(found.get("denied", []))
+
+
+def test_generous_keeps_a_plain_statement_of_a_sign_as_stated():
+    found = ids(hear("his foot has gone cold and blue"))
+    assert "cold_pale" in found.get("symptom", []) and not found.get("denied")

@@ -67,6 +67,8 @@ SETUP = {
 EMERGENCY_CHECKS = {"pe_signs", "limb_threat", "compartment", "necrotising", "unwell",
                     "cauda_equina", "both_legs",
                     "sudden_severe", "bleeding_uncontrolled"}
+# A check-in asks about a sign said in passing with its own question, inside the check-in.
+CHECKIN_DIRECT = {"flags_emergency", "flags_urgent", "confirm"}
 NOT_UNDERSTOOD = re.compile(r"didn't catch that|didn't recognise", re.I)
 CLAIMS_TO_CALL = re.compile(r"I'll call|I will call|I can call|I've called|calling (911|999)", re.I)
 
@@ -174,7 +176,9 @@ def check_behaviour(line: dict, before: Seen, after: Seen) -> list[str]:
         if after.level != "emergency" and not asked_directly:
             problems.append(f"no emergency warning (level {after.level}, asked {after.pending})")
     elif expected == "urgent":
-        if after.level not in ("urgent", "emergency") and after.pending not in EMERGENCY_CHECKS:
+        asked_in_checkin = after.checkin in CHECKIN_DIRECT and before.checkin != after.checkin
+        if after.level not in ("urgent", "emergency") and after.pending not in EMERGENCY_CHECKS \
+                and not asked_in_checkin:
             problems.append("neither urgent nor the emergency checks that come first")
     elif expected == "stopped":
         if after.guide:
@@ -218,6 +222,7 @@ def check_always(line: dict, before: Seen, after: Seen, understood: bool) -> lis
         if raising and before.level is None and not (
             after.level in ("emergency", "urgent") or after.pending in EMERGENCY_CHECKS
             or after.pending or "Just to check" in after.text
+            or (after.checkin in CHECKIN_DIRECT and after.text.endswith("?"))
         ):
             problems.append(f"stated red flag {raising} passed over")
         if denied_findings(line) and not stated_findings(line) and before.level is None \

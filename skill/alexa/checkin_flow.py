@@ -232,14 +232,14 @@ def finish(
         with budget.tight():
             saved = save(store, user, current, record.save, request_id)
         note = "" if saved or not record.save else c.say("storage_failed")
+        # Stay open a while, as after any warning: "what's the number?", "should I drive
+        # her?" are answered, and "why?" says what the check-in heard.
+        state.triage.disposition, state.triage.reason = warning_level, "checkin"
+        state.triage.pending = None
+        if subject:
+            state.triage.facts.setdefault("subject", subject)
         again = "outcomes.after"
         if warning_level == Disposition.EMERGENCY:
-            # Stay open a while, as after any warning: "what's the number?", "should I
-            # drive her?" are answered, and "why?" says what the check-in heard.
-            state.triage.disposition, state.triage.reason = warning_level, "checkin"
-            state.triage.pending = None
-            if subject:
-                state.triage.facts.setdefault("subject", subject)
             again = "outcomes.emergency.reprompt"
         return reply(
             handler_input,

@@ -87,10 +87,14 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
             facts[fact] = value
     stated = stated_in(intent)
     asked_about = asked_findings(state)
+    both_ways = set(stated) & set(denied_in(intent))
     for finding in stated:
         # Said in answer to its own question, it counts; said in passing, it is heard,
-        # and an emergency resting on it asks about it first.
-        value = YES if finding in asked_about or facts.get(finding) == YES else HEARD
+        # and an emergency resting on it asks about it first. So does one said both ways
+        # in one breath, even at its own question ("his leg looks blue, oh wait, no,
+        # that's his jeans"): the direct question sorts it out.
+        answered = finding in asked_about and finding not in both_ways
+        value = YES if answered or facts.get(finding) == YES else HEARD
         state_finding(facts, finding, value)
     for finding in denied_in(intent):
         # Heard both ways in one breath ("swollen, well no, not swollen... yes swollen"):
@@ -166,6 +170,10 @@ def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) 
     learned, caregiver = take_statement(handler_input, intent)
     if lowering:
         return confirm_lowering(handler_input, lowering)
+    if caregiver and not state.triage.described and not state.triage.asked:
+        # Only who it is for ("papa, my father"): ask about their pain, as at the start.
+        text = c.say("caregiver_opening", state.triage.subject)
+        return reply(handler_input, join(*prefix, text), reprompt=text)
     if caregiver:
         prefix = (*prefix, c.say("caregiver_ack", state.triage.subject))
     if not learned and before is not None:
@@ -393,10 +401,7 @@ def answer_pending(handler_input: HandlerInput, value: str) -> Response:
 
 
 # Warnings no triage outcome explains, and what "tell me more" or "why" says after them.
-SPOKEN_REASONS = {
-    "asked_for_help": "help_request.speech",
-    "checkin": "checkin.reason_emergency",
-}
+SPOKEN_REASONS = ("asked_for_help", "checkin")
 
 
 def details(handler_input: HandlerInput) -> Response:
@@ -406,7 +411,14 @@ def details(handler_input: HandlerInput) -> Response:
     if not triage.disposition or not triage.reason:
         prompt = current_prompt(handler_input)
         return reply(handler_input, prompt, reprompt=prompt)
-    if triage.reason in SPOKEN_REASONS:  # the fuller advice there is what to do meanwhile
+    if triage.reason in SPOKEN_REASONS:
+        if triage.disposition != Disposition.EMERGENCY:  # a check-in's "be seen today"
+            text = join(
+                c.say("checkin.reason_urgent", triage.subject),
+                c.say("outcomes.urgent_escalate", triage.subject),
+            )
+            return reply(handler_input, text, reprompt=after_outcome(handler_input))
+        # After an emergency warning the fuller advice is what to do meanwhile.
         return reply(handler_input, c.say("talk.waiting"), reprompt=after_outcome(handler_input))
     outcome = Outcome(str(triage.disposition), triage.reason, triage.cause)
     rendered = render_outcome(c, outcome, triage.facts)
@@ -420,9 +432,13 @@ def spoken_reason(handler_input: HandlerInput) -> Response:
     """After a call for help or a check-in's warning: why, and the number again."""
     c = content(handler_input)
     triage = conversation(handler_input).triage
-    text = c.say(SPOKEN_REASONS[str(triage.reason)], triage.subject)
-    if triage.reason != "asked_for_help":  # that one already says to call
-        text = join(text, c.say("outcomes.emergency.close", triage.subject))
+    if triage.reason == "asked_for_help":  # it already says to call
+        text = c.say("help_request.speech")
+    elif triage.disposition == Disposition.EMERGENCY:
+        reason = c.say("checkin.reason_emergency", triage.subject)
+        text = join(reason, c.say("outcomes.emergency.close", triage.subject))
+    else:
+        text = c.say("checkin.reason_urgent", triage.subject)
     return reply(handler_input, text, reprompt=after_outcome(handler_input))
 
 
@@ -456,6 +472,15 @@ def after_outcome(handler_input: HandlerInput) -> str:
     if level and level != Disposition.SELF_CARE:
         return c.say("outcomes.after")
     return c.say("guides.cues.end_offer")
+
+
+def next_prompt(handler_input: HandlerInput) -> str:
+    """What to ask after answering something on the side (a summary, alerts, sharing):
+    the question still waiting for its answer, so the next "yes" answers it knowingly;
+    otherwise "anything else?"."""
+    if conversation(handler_input).phase in (Phase.QUESTION, Phase.CHECKIN, Phase.CORRECT):
+        return current_prompt(handler_input)
+    return content(handler_input).say("checkin.next")
 
 
 def current_prompt(handler_input: HandlerInput) -> str:

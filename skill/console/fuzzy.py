@@ -10,6 +10,7 @@ fine") to `fine`. A multiple-value slot takes every value of its kind.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from skill.console.builtins import LEADING_FILLERS, TRAILING_FILLERS
@@ -95,7 +96,20 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
         spots = [s for s in chosen if kind in s.fills]
         for n in denied_spans(toks, [(s.start, s.end) for s in spots]):
             spots[n].denied = True
+    # Taken back in the same breath ("his leg looks blue, oh wait, no, that's his jeans"):
+    # the finding is heard both ways, stated and denied, and the skill asks about it.
+    for s in [s for s in chosen if FINDING in s.fills and not s.denied]:
+        if _RETRACTION.search(" " + " ".join(toks[s.end :]) + " "):
+            chosen.append(Spot(s.start, s.end, s.words, s.fills, denied=True))
     return chosen
+
+
+# Words that take back what was just said, or put it down to something else.
+_RETRACTION = re.compile(
+    r" (oh wait|wait no|no wait|actually no|no no|no that's|no it's just|that's just the"
+    r"|it's just the|that's only the|that's the|that's from|it's from the|because of the"
+    r"|but that's|but the \w+ (is|are|was|were)) "
+)
 
 
 def _readings(model: Model, slot_type: str, toks: list[str], i: int) -> list[tuple[int, Filled]]:

@@ -94,6 +94,26 @@ def _case(d: dict[str, Any]) -> Case:
     )
 
 
+# What each check-in question names (docs/clinical.md: the check-in's warning signs).
+CHECKIN_NAMES = {
+    "flags_emergency": {"breathless", "chest_pain", "cold_pale", "discoloured"},
+    "flags_urgent": {"swollen", "hot_red", "numb_tingling"},
+}
+
+
+def checkin_answer(case: Case, pending: str) -> str:
+    """A truthful answer to a check-in question: consent and stretches yes, a middling pain
+    score, and the warning-sign questions from the dialogue's findings."""
+    _, step, finding = pending.split(":", 2)
+    if step == "pain":
+        return "five"
+    if step == "confirm":
+        return "yes" if finding in case.findings else "no"
+    if step in CHECKIN_NAMES:
+        return "yes" if CHECKIN_NAMES[step] & case.findings else "no"
+    return "yes"  # consent, stretches
+
+
 def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any) -> Outcome:
     out = Outcome(dialogue, nlu)
     case = _case(dialogue)
@@ -105,10 +125,15 @@ def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any) -> Outcome:
 
     def record(utterance: str, turn: Any) -> Said:
         body = turn.response.get("response") or {}
-        attrs = (turn.response.get("sessionAttributes") or {}).get("triage") or {}
+        session = turn.response.get("sessionAttributes") or {}
+        attrs = session.get("triage") or {}
+        checkin = session.get("checkin") or {}
+        pending = attrs.get("pending")
+        if checkin.get("step"):  # a check-in question is pending (its own direct ones too)
+            pending = f"checkin:{checkin['step']}:{checkin.get('finding') or ''}"
         said = Said(
             utterance, to_text((body.get("outputSpeech") or {}).get("ssml", "")),
-            attrs.get("pending"), attrs.get("disposition"), attrs.get("reason"),
+            pending, attrs.get("disposition"), attrs.get("reason"),
             bool(body.get("shouldEndSession")),
         )
         out.said.append(said)
@@ -129,6 +154,8 @@ def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any) -> Outcome:
             retold.append(dialogue["turns"][0] if not retold else "I'm not sure")
             return retold[-1]
         qid = last.pending
+        if qid.startswith("checkin:"):
+            return checkin_answer(case, qid)
         answer = decide(case, qid, covers, last.speech)
         if not answer.placed and qid in SYMPTOMS:
             answer = decide(case, qid, {qid: frozenset({qid})}, last.speech)

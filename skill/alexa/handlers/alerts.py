@@ -13,7 +13,7 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill.alexa import alert_flow, ask_for, persistence, proactive
+from skill.alexa import alert_flow, ask_for, persistence, proactive, triage_flow
 from skill.alexa.base import ANSWERS, Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.handlers.session import welcome
@@ -50,7 +50,7 @@ class ConfirmAlertsHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         conversation(handler_input).confirm = None
-        prompt = c.say("checkin.next")
+        prompt = triage_flow.next_prompt(handler_input)
         name = get_intent_name(handler_input)
         if name in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
             return reply(handler_input, c.say("alerts.owner_declined"), end=True)
@@ -136,7 +136,7 @@ def receive(
     """The caregiver agrees: check they can hear someone (that person, if named), get the
     notifications permission, then keep their user id for the Unicast audience."""
     c = content(handler_input)
-    prompt = c.say("checkin.next")
+    prompt = triage_flow.next_prompt(handler_input)
     envelope = handler_input.request_envelope
     viewer, user_id = user_of(handler_input), persistence.user_id(envelope)
     try:
@@ -189,7 +189,7 @@ class StopAlertsHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        prompt = c.say("checkin.next")
+        prompt = triage_flow.next_prompt(handler_input)
         user = user_of(handler_input)
         try:
             if user is None:

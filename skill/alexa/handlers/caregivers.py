@@ -12,7 +12,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.dialog import ElicitSlotDirective
 
 from skill import clock
-from skill.alexa import checkin_flow, slots
+from skill.alexa import checkin_flow, slots, triage_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.respond import content, join, reply
@@ -37,7 +37,7 @@ class SummaryHandler(IntentHandler):
 
 def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) -> Response:
     c = content(handler_input)
-    prompt = c.say("checkin.next")
+    prompt = triage_flow.next_prompt(handler_input)
     user = user_of(handler_input)
     me = checkin_flow.profile_for(handler_input, None)
     try:
@@ -125,7 +125,7 @@ class ConnectHandler(IntentHandler):
         intent = handler_input.request_envelope.request.intent
         raw = getattr(slots.slot(intent, "code"), "value", None) or ""
         code = "".join(ch for ch in str(raw) if ch.isdigit())
-        prompt = c.say("checkin.next")
+        prompt = triage_flow.next_prompt(handler_input)
         if len(code) != 6:
             # One slot missing: ask for it, and Alexa listens for the number next.
             text = c.say("sharing.ask_code")
@@ -189,11 +189,11 @@ class NameHandler(Handler):
             logger.warning(
                 "storage failure: could not name a shared person (%s)", type(exc).__name__
             )
-            prompt = c.say("checkin.next")
+            prompt = triage_flow.next_prompt(handler_input)
             return reply(handler_input, join(c.say("sharing.failed"), prompt), reprompt=prompt)
         if get_intent_name(handler_input) == "SummaryIntent":
             return summary(handler_input, self, label)
-        prompt = c.say("checkin.next")
+        prompt = triage_flow.next_prompt(handler_input)
         text = c.say("sharing.named" if named else "sharing.nobody_to_name", label)
         return reply(handler_input, join(text, prompt), reprompt=prompt)
 
@@ -203,7 +203,7 @@ class StopSharingHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        prompt = c.say("checkin.next")
+        prompt = triage_flow.next_prompt(handler_input)
         user = user_of(handler_input)
         try:
             if user is None:
@@ -225,7 +225,7 @@ class ReceiveShareHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         subject = slot_id(handler_input, "subject")
-        prompt = c.say("checkin.next")
+        prompt = triage_flow.next_prompt(handler_input)
         if subject in (None, "self", "other"):
             said = c.say("sharing.how_to_receive_any")
         else:
