@@ -25,7 +25,7 @@ import base64
 import binascii
 import json
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -103,12 +103,25 @@ class Verifier:
     def __post_init__(self) -> None:
         self._chains = ChainCache(self._load, self.clock, self.limits)
 
-    def verify(self, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    def verify(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         """Check one request; returns the parsed body when every rule passes."""
+        url, signature = self._credentials(headers)
+        event = json_object(body)
+        self._check(url, signature, body, event)
+        return event
+
+    def verify_parsed(self, headers: Mapping[str, str], body: bytes, event: dict[str, Any]) -> None:
+        """The same rules for a body already parsed into `event` (the SDK's adapter parses
+        before its verifiers run). The signature is still checked over the raw `body`."""
+        url, signature = self._credentials(headers)
+        self._check(url, signature, body, event)
+
+    def _credentials(self, headers: Mapping[str, str]) -> tuple[str, bytes]:
         url = _header(headers, "SignatureCertChainUrl")
         signature = _signature(_header(headers, "Signature-256"))
-        url = self.url_rule(url)
-        event = _json_object(body)
+        return self.url_rule(url), signature
+
+    def _check(self, url: str, signature: bytes, body: bytes, event: dict[str, Any]) -> None:
         self.check_timestamp(event)
         if application_id(event) != self.skill_id:
             raise VerificationError("application id is not this skill's")
@@ -118,7 +131,6 @@ class Verifier:
             chain.key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature as exc:
             raise VerificationError("signature does not match the body") from exc
-        return event
 
     def cache_info(self) -> CacheInfo:
         """Sizes and counters of the chain cache (for tests and diagnostics)."""
@@ -172,7 +184,7 @@ class Verifier:
             raise VerificationError("timestamp is too far from now")
 
 
-def _header(headers: dict[str, str], name: str) -> str:
+def _header(headers: Mapping[str, str], name: str) -> str:
     for key, value in headers.items():
         if key.lower() == name.lower() and value:
             return value
@@ -191,7 +203,8 @@ def _signature(text: str) -> bytes:
     return raw
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
+def json_object(body: bytes | str) -> dict[str, Any]:
+    """The body as a JSON object, or VerificationError (never a RecursionError or a 500)."""
     try:
         event = json.loads(body)
     except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nesting
