@@ -54,7 +54,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     refusals = RefusalLog(logger)
-    adapter = sdk.adapt(app, handler, verifier if verify else None, refusals)
+    adapter = sdk.adapt(app, handler, verifier if verify else None)
 
     def refuse(reason: str, status: int = 400) -> tuple[Response, int]:
         refusals.refused(reason)
@@ -78,13 +78,13 @@ def create_app(
             return refuse("body is not JSON")
         if not verify:
             logger.warning("request verification is OFF (development only)")
-        return adapter.dispatch_request()
+        try:
+            return adapter.dispatch_request()
+        except sdk.Refused as refused:
+            return refuse(refused.reason)
 
     @app.errorhandler(400)
-    def bad_request(exc: Exception) -> tuple[Response, int]:
-        # The adapter raises BadRequest for a refusal; sdk.Refused logged it already.
-        if isinstance(exc.__context__, sdk.Refused):
-            return jsonify(error="bad request"), 400
+    def bad_request(_: Exception) -> tuple[Response, int]:
         return refuse("bad request")
 
     @app.errorhandler(413)

@@ -46,6 +46,8 @@ from skill.web.errors import VerificationError
 __all__ = ["Limits", "VerificationError", "Verifier", "cert_url_rule", "check_cert_url"]
 
 ALEXA_SAN = "echo-api.amazon.com"
+URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_HEADER = "Signature-256"
 MAX_SKEW_S = 150
 EVENT_MAX_SKEW_S = 3600
 FETCH_TIMEOUT_S = 3.0
@@ -117,8 +119,8 @@ class Verifier:
         self._check(url, signature, body, event)
 
     def _credentials(self, headers: Mapping[str, str]) -> tuple[str, bytes]:
-        url = _header(headers, "SignatureCertChainUrl")
-        signature = _signature(_header(headers, "Signature-256"))
+        url = _header(headers, URL_HEADER)
+        signature = _signature(_header(headers, SIGNATURE_HEADER))
         return self.url_rule(url), signature
 
     def _check(self, url: str, signature: bytes, body: bytes, event: dict[str, Any]) -> None:
