@@ -75,7 +75,7 @@ def record_line(path: str, data: bytes) -> str:
     return f"{path},sha256={digest},{len(data)}"
 
 
-def test_the_install_check_names_a_file_another_oscrypto_overwrote(tmp_path):
+def test_the_install_check_names_overwritten_missing_and_unreviewed_files(tmp_path):
     from importlib.metadata import PathDistribution
 
     info = tmp_path / "elements_oscrypto-1.4.0b1.dist-info"
@@ -89,11 +89,16 @@ def test_the_install_check_names_a_file_another_oscrypto_overwrote(tmp_path):
         record_line("oscrypto/gone.py", b"x\n"),
         "elements_oscrypto-1.4.0b1.dist-info/RECORD,,",
     ]))
-    problems = install_check.oscrypto_problems(PathDistribution(info))
-    assert problems == [
+    dist = PathDistribution(info)
+    reviewed = install_check.record_digest(
+        [f for f in dist.files if str(f).startswith("oscrypto/") and f.hash])
+    assert install_check.oscrypto_problems(dist, reviewed=reviewed) == [
         "oscrypto/_ffi.py is not elements-oscrypto's (another oscrypto overwrote it)",
         "oscrypto/gone.py is missing",
     ]
+    # The same files are not the elements-oscrypto 1.4.0b1 that was reviewed.
+    assert install_check.oscrypto_problems(dist)[0] == (
+        "elements-oscrypto's files are not the ones reviewed")
 
 
 def test_the_pins_and_the_makefile_install_elements_oscrypto_last():

@@ -22,13 +22,21 @@ MODULE = "oscrypto/"
 FIX = f".venv/bin/pip install --no-deps --force-reinstall -c constraints.txt {DISTRIBUTION}"
 
 
+# sha256 over the sorted "path mode=hash" lines of the oscrypto/ files in elements-oscrypto
+# 1.4.0b1's RECORD: the files reviewed (docs/web-verification.md: identical to oscrypto's
+# upstream main). Another upload with other files fails the check even at this version.
+REVIEWED = "b78d68f71f2ee3601a10f781b3cda3fc598ffd1cae963609e3f9563154af231b"
+
+
 class BrokenInstall(ImportError):
     """flask-ask-sdk could not be imported; the message says what to run."""
 
 
-def oscrypto_problems(dist: metadata.Distribution | None = None) -> list[str]:
+def oscrypto_problems(
+    dist: metadata.Distribution | None = None, reviewed: str = REVIEWED
+) -> list[str]:
     """What is wrong with the installed oscrypto module; empty when every file of it is
-    the one `dist` (elements-oscrypto by default) installed."""
+    the one `dist` (elements-oscrypto by default) installed, and those are the reviewed."""
     if dist is None:
         try:
             dist = metadata.distribution(DISTRIBUTION)
@@ -38,6 +46,8 @@ def oscrypto_problems(dist: metadata.Distribution | None = None) -> list[str]:
     if not files:
         return [f"{DISTRIBUTION}'s RECORD lists no {MODULE} files"]
     problems = []
+    if record_digest(files) != reviewed:
+        problems.append(f"{DISTRIBUTION}'s files are not the ones reviewed")
     for file in files:
         try:
             data = file.locate().read_bytes()
@@ -48,6 +58,11 @@ def oscrypto_problems(dist: metadata.Distribution | None = None) -> list[str]:
         if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != file.hash.value:  # type: ignore[union-attr]
             problems.append(f"{file} is not {DISTRIBUTION}'s (another oscrypto overwrote it)")
     return problems
+
+
+def record_digest(files: list[metadata.PackagePath]) -> str:
+    lines = sorted(f"{f} {f.hash.mode}={f.hash.value}" for f in files if f.hash is not None)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def main() -> int:
