@@ -208,6 +208,7 @@ def test_a_fault_in_dispatch_stays_a_logged_500(app, pki, chains, monkeypatch, c
     assert [r.getMessage() for r in caplog.records if r.exc_info] == ["Skill dispatch exception"]
 
 
+@pytest.mark.e2e
 def test_serve_on_a_broken_oscrypto_says_what_to_run_instead_of_a_traceback(tmp_path):
     # A stand-in for oscrypto 1.3.0 on OpenSSL 3: flask_ask_sdk's import fails the same way.
     import os

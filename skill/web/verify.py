@@ -1,7 +1,8 @@
 """Alexa request verification for self-hosted endpoints, on `cryptography`.
 
-flask-ask-sdk's verifier stack (certvalidator → oscrypto) cannot be imported on current
-OpenSSL 3 (wbond/oscrypto#75, #78), so the rules Alexa documents are implemented here.
+The endpoint runs on flask-ask-sdk's SkillAdapter with this verifier in its verifier slot
+(sdk.ProjectVerifier); the SDK's own RequestVerifier is off, for the reasons compared in
+docs/web-verification.md (unbounded fetches and cache, no timeout, 500s, system roots).
 Every check that costs nothing runs first, so a forged request that fails one never
 causes an outbound fetch:
 
