@@ -7,7 +7,7 @@ VerificationException becomes a 400 after an ERROR log with a traceback; any oth
 AskSdkException a 500. What is plugged in here, and why:
 
 - the verifier is the project's (`ProjectVerifier`, on `cryptography`: verify.py), and the
-  SDK's own RequestVerifier and TimestampVerifier are switched off. The SDK's fetches any
+  SDK's own RequestVerifier and TimestampVerifier are switched off. The SDK's verifier fetches any
   URL its loose rule passes (queries included) with no timeout and no redirect limit,
   before the timestamp is looked at, into a cache with no bound; it trusts only the
   system's roots; a fetch error escapes as a 500. docs/web-verification.md has the whole
@@ -21,7 +21,7 @@ AskSdkException a 500. What is plugged in here, and why:
   adapter untouched and the app logs it once through its RefusalLog (one line per reason
   per 10 s). A VerificationException the adapter logs itself, at ERROR with a traceback,
   for every request: under a forged flood a line per request (what the RefusalLog exists
-  to avoid) and, measured, about 40 us more CPU per forged request with Flask's error
+  to avoid) and, measured, about 30-50 us more CPU per forged request with Flask's error
   handling, time the genuine requests beside it wait for.
 
 Importing flask_ask_sdk imports certvalidator, and so oscrypto: the released oscrypto
@@ -52,6 +52,8 @@ try:
         VERIFY_TIMESTAMP_APP_CONFIG,
         SkillAdapter,
     )
+except ModuleNotFoundError as exc:
+    raise BrokenInstall(f"flask-ask-sdk is not installed ({exc}): run `make`") from exc
 except Exception as exc:  # oscrypto.errors.LibraryNotFoundError, raised at import time
     raise BrokenInstall(
         f"flask-ask-sdk cannot be imported ({type(exc).__name__}: {exc}): the installed "
