@@ -7,10 +7,16 @@ PORT ?= 8080
 
 .PHONY: chat test test-e2e test-dates lint serve package bench models triage-report dialogues-report clean
 
+# The oscrypto module must be elements-oscrypto's, not the broken oscrypto 1.3.0 that
+# certvalidator (under flask-ask-sdk) pulls in: both write the same files, so it goes in
+# last, and the stamp is not touched unless the files and the flask-ask-sdk import check
+# out (skill/web/install_check.py; docs/web-verification.md).
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps --force-reinstall -c constraints.txt elements-oscrypto
+	$(BIN)/python -m skill.web.install_check
 	touch $(STAMP)
 
 chat: $(STAMP)

@@ -1,5 +1,10 @@
 """The self-hosted endpoint: POST / answers Alexa like the Lambda handler; GET /health.
 
+POST / is served by the SDK's Flask adapter (flask-ask-sdk's SkillAdapter, wired in
+sdk.py) with the project's verifier in its verifier slot. This view keeps what the adapter
+does not: the content type, the size limit, and text that is UTF-8 (the adapter decodes it
+with no error handling, so anything else would be a 500).
+
 Verification is on by default. The development switch ALEXA_VERIFY_REQUESTS=off (or
 create_app(verify=False)) turns it off and logs a warning on every request while off.
 Bad input gets 400 (413 when too big), never 500.
@@ -7,7 +12,6 @@ Bad input gets 400 (413 when too big), never 500.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Callable
@@ -15,8 +19,9 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from skill.web import sdk
 from skill.web.refusals import RefusalLog
-from skill.web.verify import VerificationError, Verifier
+from skill.web.verify import Verifier
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 128 * 1024
@@ -49,6 +54,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     refusals = RefusalLog(logger)
+    adapter = sdk.adapt(app, handler, verifier if verify else None)
 
     def refuse(reason: str, status: int = 400) -> tuple[Response, int]:
         refusals.refused(reason)
@@ -59,32 +65,27 @@ def create_app(
         return jsonify(status="ok")
 
     @app.post("/")
-    def alexa() -> tuple[Response, int]:
+    def alexa() -> Response | tuple[Response, int]:
         if request.mimetype != "application/json":
             return refuse("content type is not application/json")
-        body = request.get_data(cache=False)
+        # Cached: the adapter reads the same bytes again through request.data.
+        body = request.get_data()
         if len(body) > MAX_BODY_BYTES:
             return refuse("body too large", 413)
-        if verify:
-            assert verifier is not None
-            try:
-                event = verifier.verify(dict(request.headers), body)
-            except VerificationError as exc:
-                return refuse(str(exc))
-        else:
-            logger.warning("request verification is OFF (development only)")
-            try:
-                event = json.loads(body)
-            except (ValueError, RecursionError):  # RecursionError: "[[[[..." nesting
-                return refuse("body is not JSON")
-            if not isinstance(event, dict):
-                return refuse("body is not a JSON object")
-        from skill.alexa.entry import RequestRejected
-
         try:
-            return jsonify(handler(event)), 200
-        except RequestRejected:
-            return refuse("request is for another skill")
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return refuse("body is not JSON")
+        if not verify:
+            logger.warning("request verification is OFF (development only)")
+        try:
+            return adapter.dispatch_request()
+        except sdk.Refused as refused:
+            return refuse(refused.reason)
+
+    @app.errorhandler(400)
+    def bad_request(_: Exception) -> tuple[Response, int]:
+        return refuse("bad request")
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> tuple[Response, int]:

@@ -159,7 +159,13 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_SECRET, file=sys.stderr)
         return 2
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
-    from skill.web.app import create_app
+    from skill.web.install_check import BrokenInstall
+
+    try:
+        from skill.web.app import create_app
+    except BrokenInstall as exc:
+        print(f"python -m skill serve: {exc}", file=sys.stderr)
+        return 2
 
     app = create_app(verify=False if args.no_verify else None)
     server = make_server(app, args.host, args.port)

@@ -1,7 +1,8 @@
 """Alexa request verification for self-hosted endpoints, on `cryptography`.
 
-flask-ask-sdk's verifier stack (certvalidator → oscrypto) cannot be imported on current
-OpenSSL 3 (wbond/oscrypto#75, #78), so the rules Alexa documents are implemented here.
+The endpoint runs on flask-ask-sdk's SkillAdapter with this verifier in its verifier slot
+(sdk.ProjectVerifier); the SDK's own RequestVerifier is off, for the reasons compared in
+docs/web-verification.md (unbounded fetches and cache, no timeout, 500s, system roots).
 Every check that costs nothing runs first, so a forged request that fails one never
 causes an outbound fetch:
 
@@ -25,7 +26,7 @@ import base64
 import binascii
 import json
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,8 @@ from skill.web.errors import VerificationError
 __all__ = ["Limits", "VerificationError", "Verifier", "cert_url_rule", "check_cert_url"]
 
 ALEXA_SAN = "echo-api.amazon.com"
+URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_HEADER = "Signature-256"
 MAX_SKEW_S = 150
 EVENT_MAX_SKEW_S = 3600
 FETCH_TIMEOUT_S = 3.0
@@ -103,12 +106,25 @@ class Verifier:
     def __post_init__(self) -> None:
         self._chains = ChainCache(self._load, self.clock, self.limits)
 
-    def verify(self, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    def verify(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         """Check one request; returns the parsed body when every rule passes."""
-        url = _header(headers, "SignatureCertChainUrl")
-        signature = _signature(_header(headers, "Signature-256"))
-        url = self.url_rule(url)
-        event = _json_object(body)
+        url, signature = self._credentials(headers)
+        event = json_object(body)
+        self._check(url, signature, body, event)
+        return event
+
+    def verify_parsed(self, headers: Mapping[str, str], body: bytes, event: dict[str, Any]) -> None:
+        """The same rules for a body already parsed into `event` (the SDK's adapter parses
+        before its verifiers run). The signature is still checked over the raw `body`."""
+        url, signature = self._credentials(headers)
+        self._check(url, signature, body, event)
+
+    def _credentials(self, headers: Mapping[str, str]) -> tuple[str, bytes]:
+        url = _header(headers, URL_HEADER)
+        signature = _signature(_header(headers, SIGNATURE_HEADER))
+        return self.url_rule(url), signature
+
+    def _check(self, url: str, signature: bytes, body: bytes, event: dict[str, Any]) -> None:
         self.check_timestamp(event)
         if application_id(event) != self.skill_id:
             raise VerificationError("application id is not this skill's")
@@ -118,7 +134,6 @@ class Verifier:
             chain.key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature as exc:
             raise VerificationError("signature does not match the body") from exc
-        return event
 
     def cache_info(self) -> CacheInfo:
         """Sizes and counters of the chain cache (for tests and diagnostics)."""
@@ -172,7 +187,7 @@ class Verifier:
             raise VerificationError("timestamp is too far from now")
 
 
-def _header(headers: dict[str, str], name: str) -> str:
+def _header(headers: Mapping[str, str], name: str) -> str:
     for key, value in headers.items():
         if key.lower() == name.lower() and value:
             return value
@@ -191,7 +206,8 @@ def _signature(text: str) -> bytes:
     return raw
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
+def json_object(body: bytes | str) -> dict[str, Any]:
+    """The body as a JSON object, or VerificationError (never a RecursionError or a 500)."""
     try:
         event = json.loads(body)
     except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nesting
