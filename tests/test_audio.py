@@ -63,3 +63,15 @@ def test_each_stretch_step_holds_for_real_and_fits_one_response(guide, index, st
 def test_every_stretch_has_a_timed_step():
     stretches = {g for g, _, _ in HOLD_STEPS}
     assert stretches == {g for g in guide_ids(CONTENT) if not g.is_rice}
+
+
+def test_the_emergency_number_is_heard_within_five_seconds_for_every_sign_and_locale():
+    """Issue 18: after an opening that names an emergency sign, the skill's first sentence
+    holds the locale's number, and it is heard within 5 s of speech."""
+    from number_timing import LIMIT_S, timings
+
+    rows = timings()
+    assert len(rows) >= 5 * 10
+    late = [(locale, sign, round(s, 2)) for locale, sign, _, s in rows if s >= LIMIT_S]
+    missing = [(locale, sign) for locale, sign, in_first, _ in rows if not in_first]
+    assert not late and not missing
