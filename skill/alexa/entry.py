@@ -55,18 +55,32 @@ def application_id(event: dict[str, Any]) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _skill() -> Any:
-    from skill.alexa.skill import build_skill
+def _store() -> Any:
     from skill.store import open_store
 
-    return build_skill(open_store())
+    return open_store()
+
+
+@lru_cache(maxsize=1)
+def _skill() -> Any:
+    from skill.alexa.skill import build_skill
+
+    return build_skill(_store())
 
 
 def prepare() -> None:
-    """Build the skill and read the key secret now (Lambda calls this at import, so cold
-    starts pay it once, before the first turn's clock starts)."""
-    from skill import keys
+    """Everything a cold start can do before the first request, done once at init
+    (Lambda calls this at import): the AWS clients (one botocore session; the DynamoDB
+    clients when TABLE_NAME is set, the SSM client when a secret parameter is named),
+    the key secret, and the skill. No connection is opened except the secret's read."""
+    from skill import keys, ssm
 
+    store = _store()
+    warm = getattr(store, "prepare", None)
+    if callable(warm):
+        warm()
+    if os.environ.get(keys.PARAMETER_ENV):
+        ssm.prepare()
     keys.load()
     _skill()
 
