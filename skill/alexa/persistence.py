@@ -15,7 +15,6 @@ the profile, or creates it for a new account, in one call (`open_profile`).
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from typing import Any
@@ -112,7 +111,7 @@ def _carried(request_envelope: RequestEnvelope) -> account.Profile | None:
     version, data = found.get("rev"), found.get("data")
     if not isinstance(version, str) or not version or not isinstance(data, dict):
         return None
-    return account.Profile(copy.deepcopy(data), version)
+    return account.Profile(_copy(data), version)
 
 
 def _remember(handler_input: HandlerInput, attrs: dict[str, Any]) -> None:
@@ -122,9 +121,15 @@ def _remember(handler_input: HandlerInput, attrs: dict[str, Any]) -> None:
     if not isinstance(version, str):
         slot[_SNAPSHOT] = _DROP
         return
-    snapshot = {"rev": version, "data": copy.deepcopy(dict(attrs))}
-    too_big = len(json.dumps(snapshot, separators=(",", ":"))) > MAX_SNAPSHOT_CHARS
-    slot[_SNAPSHOT] = _DROP if too_big else snapshot
+    text = json.dumps(attrs, separators=(",", ":"))
+    # A copy (the turn may go on changing `attrs`), made through JSON: the profile is JSON.
+    slot[_SNAPSHOT] = (
+        _DROP if len(text) > MAX_SNAPSHOT_CHARS else {"rev": version, "data": json.loads(text)}
+    )
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(data))  # type: ignore[no-any-return]
 
 
 def snapshot(handler_input: HandlerInput, carried: object) -> dict[str, Any] | None:
