@@ -107,3 +107,27 @@ def _key(talk: Conversation) -> str:
     from skill import keys
 
     return keys.user_key(talk.user_id)
+
+
+def test_the_session_carries_the_profile_as_last_written(counted):
+    _, store = counted
+    talk = Conversation(store=store, user="carried")
+    talk.launch()
+    first = talk.attributes["profile"]
+    assert first["data"] == {"visits": 1} and first["rev"]
+    talk.intent("StretchIntent", stretch="calf")
+    after = talk.attributes["profile"]
+    assert after["rev"] != first["rev"]
+    assert after["data"]["guide"]["step"] == 0
+    assert store.get_versioned(user_pk(_key(talk)), "PROFILE").version == after["rev"]
+
+
+@pytest.mark.parametrize("junk", [{"rev": 5, "data": {}}, {"rev": "x", "data": "text"},
+                                  "profile", {"data": {"consent": True}}])
+def test_a_malformed_profile_copy_is_not_trusted_the_profile_is_read(counted, junk):
+    counter, store = counted
+    talk = Conversation(store=store, user="forged")
+    talk.launch()
+    talk.attributes["profile"] = junk
+    calls = counter.during(lambda: talk.intent("StretchIntent", stretch="calf"))
+    assert calls == ["GetItem", "PutItem"]
