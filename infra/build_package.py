@@ -43,8 +43,18 @@ SKIP_SUFFIXES = {".pyo", ".pyi"}
 # Parts of the skill package Lambda never imports: the terminal console and the
 # self-hosted web endpoint (tests prove the packaged handler runs without them).
 NOT_FOR_LAMBDA = ("skill/console", "skill/web")
-# Never shipped even if something pulls them in: the runtime has its own boto3.
-EXCLUDED_DISTS = ("boto3", "botocore", "s3transfer", "jmespath")
+# Never shipped even if something pulls them in: the runtime has its own boto3; requests
+# (and what only it needs) comes with ask-sdk-core for a DefaultApiClient the skill never
+# imports (skill.alexa.api_client uses urllib3 and certifi).
+EXCLUDED_DISTS = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "requests",
+    "charset_normalizer",
+    "idna",
+)
 
 
 def function_target(template: Path = TEMPLATE) -> tuple[str, str]:

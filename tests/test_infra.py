@@ -506,7 +506,8 @@ def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     for required in ["skill/__init__.py", "skill/alexa/entry.py", "skill/store/dynamodb.py",
                      "skill/triage/protocol.json", "skill/content/en.json",
                      "ask_sdk_core/__init__.py", "ask_sdk_model/__init__.py",
-                     "dateutil/__init__.py", "requests/__init__.py", "six.py"]:
+                     "dateutil/__init__.py", "urllib3/__init__.py", "certifi/cacert.pem",
+                     "six.py"]:
         assert required in names, required
     sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "skill").rglob("*")
                if p.suffix in {".py", ".json"} and "__pycache__" not in p.parts}
@@ -516,7 +517,7 @@ def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     assert not [n for n in names if n.startswith(("skill/console/", "skill/web/"))]
     tops = {n.split("/")[0] for n in names}
     for banned in ["boto3", "botocore", "s3transfer", "flask", "waitress", "cryptography",
-                   "moto", "pytest", "lambda"]:
+                   "moto", "pytest", "lambda", "requests", "charset_normalizer", "idna"]:
         assert not any(t.split("-")[0].lower() == banned for t in tops), banned
     # Bytecode only for the runtime's Python, each file beside its source (when the build
     # found a Python 3.13: infra/build_package.py).
