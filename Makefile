@@ -55,12 +55,15 @@ models: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python -m skill serve --port $(PORT)
 
-# dist/lambda.zip for AWS Lambda (python3.13, arm64); reproducible. Needs PyPI access.
+# dist/lambda.zip for AWS Lambda (runtime and architecture from infra/template.yaml), with
+# bytecode for the runtime's Python when one is found (LAMBDA_PYTHON, python3.13, pyenv);
+# reproducible. Needs PyPI access.
 package: $(STAMP)
 	$(BIN)/python infra/build_package.py
 
-# Cold start, warm turn, peak RSS and package size beside ask-sdk baselines, replies as
-# heard, and signed-request latency beside a forged flood.
+# The production path timed beside ask-sdk baselines: cold start on DynamoDB (a moto server
+# the bench starts, real calls) and with the secret from SSM, peak RSS, warm turn, calls per
+# turn, package size, replies as heard, signed requests beside a forged flood.
 bench: package
 	$(BIN)/python infra/bench.py
 

@@ -2,18 +2,28 @@
 
 Contents: `lambda_function.py` at the root, the `skill` package (Python sources and its
 JSON data), and the runtime dependencies pinned in pyproject.toml (versions fixed by
-constraints.txt) as wheels for the Lambda platform: Python 3.13 on arm64 (manylinux2014
-aarch64). boto3/botocore are not bundled: the Lambda runtime provides them, and they are
-imported only when TABLE_NAME is set.
+constraints.txt) as wheels for the function's platform, read from infra/template.yaml
+(Runtime python3.13, Architectures arm64 → manylinux2014 aarch64). boto3/botocore are not
+bundled: the Lambda runtime provides botocore, imported only when AWS is used.
+
+Bytecode for the runtime's Python is shipped beside the sources (`__pycache__/*.cpython-
+313.pyc`): Lambda's /var/task is read-only, so without it every cold start compiles
+every module it imports (and prints the libraries' SyntaxWarnings). It is compiled by a
+Python of the runtime's version (LAMBDA_PYTHON, else python3.13 on PATH, else a pyenv
+3.13), with --invalidation-mode unchecked-hash (no timestamps: reproducible; the sources
+in the zip never change) and file names as Lambda sees them (/var/task/...). Without such
+an interpreter the zip is built without bytecode, and the build says so.
 
 Same sources + same pins → byte-identical zip: entries sorted, timestamps fixed, file
-modes normalised, no bytecode.
+modes normalised.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,16 +33,67 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM = "manylinux2014_aarch64"
-PYTHON_VERSION = "3.13"
+TEMPLATE = ROOT / "infra" / "template.yaml"
+PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+TASK_ROOT = "/var/task"  # where Lambda unpacks the zip
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
-SKIP_DIRS = {"__pycache__", "bin"}  # bin/: console scripts pip writes; useless in Lambda
-SKIP_SUFFIXES = {".pyc", ".pyo"}
+SKIP_DIRS = {"bin"}  # bin/: console scripts pip writes; useless in Lambda
+# Not used by the function at run time: type stubs, the dependencies' own tests.
+SKIP_SUFFIXES = {".pyo", ".pyi"}
 # Parts of the skill package Lambda never imports: the terminal console and the
 # self-hosted web endpoint (tests prove the packaged handler runs without them).
 NOT_FOR_LAMBDA = ("skill/console", "skill/web")
-# Never shipped even if something pulls them in: the runtime has its own boto3.
-EXCLUDED_DISTS = ("boto3", "botocore", "s3transfer", "jmespath")
+# Never shipped even if something pulls them in: the runtime has its own boto3; requests
+# (and what only it needs) comes with ask-sdk-core for a DefaultApiClient the skill never
+# imports (skill.alexa.api_client uses urllib3 and certifi).
+EXCLUDED_DISTS = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "requests",
+    "charset_normalizer",
+    "idna",
+)
+
+
+def function_target(template: Path = TEMPLATE) -> tuple[str, str]:
+    """(Python version, pip platform) of the function in the SAM template: "python3.13"
+    and ["arm64"] → ("3.13", "manylinux2014_aarch64")."""
+    text = template.read_text()
+    runtime = re.search(r"^\s+Runtime:\s*python(\d+\.\d+)\s*$", text, re.M)
+    arch = re.search(r"^\s+Architectures:\s*\n\s+-\s*(\w+)\s*$", text, re.M)
+    if runtime is None or arch is None:
+        raise SystemExit(f"{template}: no python Runtime or Architectures for the function")
+    return runtime.group(1), PLATFORMS[arch.group(1)]
+
+
+def bytecode_python(version: str) -> str | None:
+    """An interpreter of the runtime's Python version, or None."""
+    candidates = [os.environ.get("LAMBDA_PYTHON") or "", shutil.which(f"python{version}") or ""]
+    home = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates += sorted(glob.glob(str(home / "versions" / f"{version}.*" / "bin" / "python3")))
+    for candidate in candidates:
+        if not candidate:
+            continue
+        out = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+        )
+        if out.returncode == 0 and out.stdout.strip() == version:
+            return candidate
+    return None
+
+
+def compile_bytecode(build: Path, python: str) -> None:
+    """Every .py as __pycache__/<name>.cpython-3XX.pyc, checked-free and path-stable."""
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "-j", "1", "--invalidation-mode", "unchecked-hash",
+         "-s", str(build), "-p", TASK_ROOT, str(build)],
+        check=False,  # a dependency's file that does not compile stays source-only
+        capture_output=True,
+    )
 
 
 def runtime_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
@@ -41,7 +102,9 @@ def runtime_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]
         return list(tomllib.load(fh)["project"]["dependencies"])
 
 
-def install_dependencies(target: Path, requirements: list[str], constraints: Path) -> None:
+def install_dependencies(
+    target: Path, requirements: list[str], constraints: Path, version: str, platform: str
+) -> None:
     cmd = [
         sys.executable,
         "-m",
@@ -52,9 +115,9 @@ def install_dependencies(target: Path, requirements: list[str], constraints: Pat
         "--no-compile",
         "--only-binary=:all:",
         "--platform",
-        PLATFORM,
+        platform,
         "--python-version",
-        PYTHON_VERSION,
+        version,
         "--implementation",
         "cp",
         "--target",
@@ -79,21 +142,23 @@ def copy_sources(build: Path) -> None:
         shutil.copy2(path, dest)
 
 
-def _files(build: Path) -> Iterator[Path]:
+def _files(build: Path, tag: str | None) -> Iterator[Path]:
     for path in build.rglob("*"):
         rel = path.relative_to(build)
         if not path.is_file() or SKIP_DIRS.intersection(rel.parts[:-1]):
             continue
         if path.suffix in SKIP_SUFFIXES:
             continue
+        if path.suffix == ".pyc" and (tag is None or not path.name.endswith(f".{tag}.pyc")):
+            continue  # only the runtime's own bytecode
         if rel.parts[0].split("-")[0].lower() in EXCLUDED_DISTS:
             continue
         yield path
 
 
-def write_zip(build: Path, out: Path) -> None:
+def write_zip(build: Path, out: Path, tag: str | None = None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    names = sorted(path.relative_to(build).as_posix() for path in _files(build))
+    names = sorted(path.relative_to(build).as_posix() for path in _files(build, tag))
     tmp = out.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name in names:
@@ -109,9 +174,21 @@ def build(out: Path, build_dir: Path, constraints: Path = ROOT / "constraints.tx
     if build_dir.exists():
         shutil.rmtree(build_dir)
     build_dir.mkdir(parents=True)
-    install_dependencies(build_dir, runtime_requirements(), constraints)
+    version, platform = function_target()
+    install_dependencies(build_dir, runtime_requirements(), constraints, version, platform)
     copy_sources(build_dir)
-    write_zip(build_dir, out)
+    python = bytecode_python(version)
+    tag = None
+    if python is None:
+        print(
+            f"warning: no Python {version} found (LAMBDA_PYTHON, python{version}, pyenv): "
+            "the package has no bytecode, and every cold start will compile its modules",
+            file=sys.stderr,
+        )
+    else:
+        compile_bytecode(build_dir, python)
+        tag = "cpython-" + version.replace(".", "")
+    write_zip(build_dir, out, tag)
     return out
 
 

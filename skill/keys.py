@@ -77,7 +77,14 @@ def _parameter(name: str) -> str:
 
 
 def _mac(purpose: str, value: str, length: int) -> str:
-    key = _purpose_key(_secret(), purpose)
+    return _mac_with(_secret(), purpose, value, length)
+
+
+@functools.lru_cache(maxsize=256)
+def _mac_with(secret: bytes, purpose: str, value: str, length: int) -> str:
+    """Kept for the ids of recent turns: a turn asks for the same keys several times (the
+    request log's tag, the profile's key, the check-in's), and a session for them again."""
+    key = _purpose_key(secret, purpose)
     # surrogatepass: an id with a lone surrogate ("\ud800", which JSON can carry but UTF-8
     # cannot) still gets its own key instead of raising UnicodeEncodeError.
     data = value.encode("utf-8", "surrogatepass")

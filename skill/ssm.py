@@ -1,20 +1,36 @@
 """Secrets kept in SSM Parameter Store, read once per process: the user-key secret
 (skill.keys) and the Alexa client secret for caregiver alerts (skill.alexa.proactive).
 
-boto3 is imported only here, and only when a parameter is configured (on Lambda the store
-has usually imported it already). A read is one attempt within short timeouts, sized to
-fit one turn; a failure is not remembered, so the next turn tries again.
+The client is a low-level one from the process's botocore session (skill.aws), made once
+(at Lambda's init when a parameter is configured: `prepare`), and only then is botocore
+imported. A read is one attempt within short timeouts, sized to fit one turn; a failure
+is not remembered, so the next turn tries again.
 """
 
 from __future__ import annotations
 
-import os
 import threading
+from typing import Any
 
 CONNECT_S, READ_S = 0.3, 0.7
 
 _lock = threading.Lock()
 _values: dict[str, str] = {}  # parameter name -> value
+_clients: list[object] = []  # the one SSM client, once made
+
+
+def prepare() -> None:
+    """Create the client now (Lambda's init); it connects on its first call."""
+    _client()
+
+
+def _client() -> object:
+    with _lock:
+        if not _clients:
+            from skill import aws
+
+            _clients.append(aws.client("ssm", CONNECT_S, READ_S))
+        return _clients[0]
 
 
 class SecretUnavailable(Exception):
@@ -30,16 +46,7 @@ def read(name: str) -> str:
         if name in _values:
             return _values[name]
     try:
-        import boto3
-        from botocore.config import Config
-
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        config = Config(
-            connect_timeout=CONNECT_S,
-            read_timeout=READ_S,
-            retries={"total_max_attempts": 1, "mode": "standard"},
-        )
-        client = boto3.client("ssm", region_name=region, config=config)
+        client: Any = _client()
         value = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
     except Exception as exc:  # any failure: the caller says what is missing
         raise SecretUnavailable(error_code(exc)) from exc
@@ -51,9 +58,10 @@ def read(name: str) -> str:
 
 
 def forget() -> None:
-    """Drop what was read (tests; a rotated secret)."""
+    """Drop what was read, and the client (tests; a rotated secret)."""
     with _lock:
         _values.clear()
+        _clients.clear()
 
 
 def error_code(exc: Exception) -> str:

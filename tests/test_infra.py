@@ -506,7 +506,8 @@ def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     for required in ["skill/__init__.py", "skill/alexa/entry.py", "skill/store/dynamodb.py",
                      "skill/triage/protocol.json", "skill/content/en.json",
                      "ask_sdk_core/__init__.py", "ask_sdk_model/__init__.py",
-                     "dateutil/__init__.py", "requests/__init__.py", "six.py"]:
+                     "dateutil/__init__.py", "urllib3/__init__.py", "certifi/cacert.pem",
+                     "six.py"]:
         assert required in names, required
     sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "skill").rglob("*")
                if p.suffix in {".py", ".json"} and "__pycache__" not in p.parts}
@@ -516,10 +517,46 @@ def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     assert not [n for n in names if n.startswith(("skill/console/", "skill/web/"))]
     tops = {n.split("/")[0] for n in names}
     for banned in ["boto3", "botocore", "s3transfer", "flask", "waitress", "cryptography",
-                   "moto", "pytest", "lambda"]:
+                   "moto", "pytest", "lambda", "requests", "charset_normalizer", "idna"]:
         assert not any(t.split("-")[0].lower() == banned for t in tops), banned
-    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
+    # Bytecode only for the runtime's Python, each file beside its source (when the build
+    # found a Python 3.13: infra/build_package.py).
+    for name in (n for n in names if n.endswith((".pyc", ".pyo"))):
+        folder, _, file = f"/{name}".rpartition("/__pycache__/")
+        assert file.endswith(".cpython-313.pyc"), name
+        assert f"{folder}/{file.split('.')[0]}.py".lstrip("/") in names, name
     assert names == sorted(names)
+
+
+@pytest.mark.e2e
+def test_the_build_reads_the_functions_runtime_and_architecture_from_the_template():
+    sys.path.insert(0, str(ROOT / "infra"))
+    try:
+        import build_package
+    finally:
+        sys.path.remove(str(ROOT / "infra"))
+    raw = load_template()["Resources"]["SkillFunction"]["Properties"]
+    version, platform = build_package.function_target()
+    assert f"python{version}" == raw["Runtime"]
+    assert build_package.PLATFORMS[raw["Architectures"][0]] == platform
+
+
+@pytest.mark.e2e
+def test_the_package_ships_bytecode_for_the_runtimes_python_when_one_is_found(package):
+    sys.path.insert(0, str(ROOT / "infra"))
+    try:
+        import build_package
+    finally:
+        sys.path.remove(str(ROOT / "infra"))
+    if build_package.bytecode_python("3.13") is None:
+        pytest.skip("no Python 3.13 here: the build ships sources only (and says so)")
+    with zipfile.ZipFile(package) as zf:
+        names = set(zf.namelist())
+    for module in ["lambda_function", "skill/alexa/entry", "skill/store/dynamodb",
+                   "ask_sdk_core/skill"]:
+        folder, _, stem = module.rpartition("/")
+        pyc = f"{folder + '/' if folder else ''}__pycache__/{stem}.cpython-313.pyc"
+        assert pyc in names, pyc
 
 
 @pytest.mark.e2e

@@ -77,6 +77,14 @@ class Gate:
             assert self.release.wait(10)
         return self.store.put_item(pk, sk, *args, **kwargs)
 
+    def create_or_read(self, pk: str, sk: str, *args: Any, **kwargs: Any) -> Any:
+        """A launch's read (or creation) of the profile: held just after it is made."""
+        found = self.store.create_or_read(pk, sk, *args, **kwargs)
+        if sk.startswith(self.holds):
+            self.reached.set()
+            assert self.release.wait(10)
+        return found
+
 
 def owner_with_history(path: Path) -> Conversation:
     owner = Conversation(store=SqliteStore(path), user="owner")
@@ -107,13 +115,17 @@ def test_delete_wins_over_a_launch_that_read_the_profile_before_it(tmp_path):
     owner = owner_with_history(path)
     gate = Gate(SqliteStore(path), holds="PROFILE")
     launcher = Conversation(store=gate, user="owner")
-    launching = in_thread(launcher.launch)  # reads visits and consent, then waits to save
+    launching = in_thread(launcher.launch)  # reads the profile, then waits
     assert gate.reached.wait(10)
     delete_everything(path)
     gate.release.set()
     launching.join(10)
     assert left_behind(path, owner) == [], "the launch did not bring the profile back"
     assert "Welcome" in launcher.turns[-1].text, "and it still answered"
+    # The session carries the profile as read before the deletion; a guide step writes
+    # conditionally on that version, so it is refused and brings nothing back either.
+    launcher.intent("StretchIntent", stretch="calf")
+    assert left_behind(path, owner) == [], "a later turn did not bring the profile back"
 
 
 def test_delete_wins_over_a_check_in_saved_while_it_runs(tmp_path):

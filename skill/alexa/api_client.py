@@ -1,12 +1,15 @@
 """HTTP client for Alexa service APIs (Reminders, the device's time zone).
 
 The SDK's DefaultApiClient sets no timeout, and Alexa gives a skill 8 seconds in all, so
-this one bounds each call's total time. requests' own timeouts bound connecting and each
-read, but not looking the host name up (getaddrinfo blocks as long as the resolver takes),
-so the call runs on a worker thread and is abandoned at the deadline; the thread ends on
-its own when the lookup or its timeouts do. HTTPS only; tests may allow plain HTTP to
-127.0.0.1 for a local fake. URLs that could be read as two different hosts (userinfo, a
-backslash) are refused: split_url.
+this one bounds each call's total time. urllib3's timeouts bound connecting and each read,
+but not looking the host name up (getaddrinfo blocks as long as the resolver takes), so
+the call runs on a worker thread and is abandoned at the deadline; the thread ends on its
+own when the lookup or its timeouts do. HTTPS only, certificates checked against certifi's
+bundle, no redirects followed; tests may allow plain HTTP to 127.0.0.1 for a local fake.
+URLs that could be read as two different hosts (userinfo, a backslash) are refused:
+split_url. One urllib3 pool per process keeps connections to Alexa's API alive between
+turns; urllib3 is imported when an API is first called (botocore has usually imported it
+already on Lambda), and `requests` is not used.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import json
 import threading
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
@@ -29,9 +32,9 @@ class AmbiguousUrl(ValueError):
 def split_url(url: str) -> SplitResult:
     """`url` split as the HTTP client will connect to it, or AmbiguousUrl.
 
-    urllib.parse and requests (urllib3) disagree on some URLs: for
+    urllib.parse and urllib3 disagree on some URLs: for
     `https://evil.example\\@api.amazonalexa.com` urllib.parse sees the host
-    api.amazonalexa.com, requests connects to evil.example. Anything that could be read two
+    api.amazonalexa.com, urllib3 connects to evil.example. Anything that could be read two
     ways is refused: userinfo (@), backslashes, whitespace or control characters, and any
     URL whose host urllib3 reads differently."""
     from urllib3.util import parse_url
@@ -68,18 +71,22 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
         body = request.body
         if body is not None and "json" in str(headers.get("Content-type", "")):
             body = json.dumps(body)
+        elif isinstance(body, dict):
+            body = urlencode(body)  # a form, as requests would have sent it
         outcome: dict[str, Any] = {}
 
         def call() -> None:
-            import requests  # ~90 ms to import: only pay it when an API is actually called
-
             try:
-                outcome["reply"] = requests.request(
+                import urllib3
+
+                outcome["reply"] = _pool(url).request(
                     str(request.method),
                     request.url,
                     headers=headers,
-                    data=body,
-                    timeout=self.timeout_s,
+                    body=body.encode("utf-8") if isinstance(body, str) else body,
+                    timeout=urllib3.Timeout(connect=self.timeout_s, read=self.timeout_s),
+                    retries=False,
+                    redirect=False,
                 )
             except Exception as exc:  # noqa: BLE001 - handed to the caller below
                 outcome["error"] = exc
@@ -93,5 +100,44 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
             raise ApiClientException(type(outcome["error"]).__name__) from outcome["error"]
         reply = outcome["reply"]
         return ApiClientResponse(
-            headers=list(reply.headers.items()), status_code=reply.status_code, body=reply.text
+            headers=list(reply.headers.items()), status_code=reply.status, body=_text(reply)
         )
+
+
+_pool_lock = threading.Lock()
+_pools: dict[str | None, Any] = {}  # proxy URL (None: direct) -> its urllib3 manager
+
+
+def _pool(url: SplitResult) -> Any:
+    """The process's connection pool for this URL: direct, or through the proxy the
+    environment names for its scheme (HTTPS_PROXY, NO_PROXY...), as requests did."""
+    from urllib.request import getproxies, proxy_bypass
+
+    proxy = getproxies().get(url.scheme)
+    if proxy and proxy_bypass(url.hostname or ""):
+        proxy = None
+    with _pool_lock:
+        manager = _pools.get(proxy)
+        if manager is None:
+            import certifi
+            import urllib3
+
+            tls = {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
+            manager = urllib3.ProxyManager(proxy, **tls) if proxy else urllib3.PoolManager(4, **tls)
+            _pools[proxy] = manager
+        return manager
+
+
+def _text(reply: Any) -> str:
+    """The body as text: in the charset the reply names, else UTF-8 (Alexa's APIs answer
+    JSON); undecodable bytes are replaced, never raised."""
+    content_type = str(reply.headers.get("Content-Type", ""))
+    charset = "utf-8"
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            charset = value.strip('"')
+    try:
+        return bytes(reply.data).decode(charset, "replace")
+    except LookupError:  # a charset Python does not know
+        return bytes(reply.data).decode("utf-8", "replace")

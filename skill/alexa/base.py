@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa.state import Phase, conversation
@@ -48,9 +47,11 @@ class IntentHandler(Handler):
     phases: tuple[Phase, ...] | None = None
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_request_type("IntentRequest")(handler_input):
+        # Asked of most handlers on every turn, so read straight from the request.
+        request = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) != "IntentRequest":
             return False
-        if intent_name(handler_input) not in self.intents:
+        if getattr(getattr(request, "intent", None), "name", None) not in self.intents:
             return False
         return self.phases is None or conversation(handler_input).phase in self.phases
 

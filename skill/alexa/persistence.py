@@ -5,10 +5,17 @@ Failures never stop the conversation: reads fall back to {} and writes report Fa
 so the person still hears their outcome (and any warning). After a failed read this
 request never saves, so data that could not be read is never overwritten with nothing.
 A save is also refused when the profile changed since it was read (a deletion wins).
+
+The profile as last read or written rides in the session (SESSION_KEY: its data and its
+version), so a turn after the launch reads nothing: it writes, if it must, conditionally
+on that version (one call). A write refused because the profile changed elsewhere (or
+was deleted) drops the copy, and the next turn reads the profile again. A launch reads
+the profile, or creates it for a new account, in one call (`open_profile`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -22,6 +29,10 @@ from skill.store import Store
 
 logger = logging.getLogger(__name__)
 _FAILED = "leg_pain_guide.store_failed"  # this module's own flag in request attributes
+_SNAPSHOT = "leg_pain_guide.profile"  # the profile as read or written this turn, or _DROP
+_DROP = "drop"
+SESSION_KEY = "profile"  # in session attributes: {"rev": version, "data": {...}}
+MAX_SNAPSHOT_CHARS = 4000  # a larger profile is read each turn instead of carried
 
 
 def user_id(request_envelope: RequestEnvelope) -> str | None:
@@ -68,7 +79,9 @@ class StoreAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
         key = user_key(request_envelope)
         if key is None and user_id(request_envelope):
             raise keys.KeyUnavailable("KeyUnavailable")  # not "a new user": don't save over
-        return account.load_profile(self.store, key) if key else account.Profile()
+        if not key:
+            return account.Profile()
+        return _carried(request_envelope) or account.load_profile(self.store, key)
 
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
@@ -88,6 +101,71 @@ class ProfileChanged(Exception):
     """The profile changed (or was deleted) since this turn read it; nothing was saved."""
 
 
+def _carried(request_envelope: RequestEnvelope) -> account.Profile | None:
+    """The profile the session carries from an earlier turn, if it carries one."""
+    session = request_envelope.session
+    attrs = getattr(session, "attributes", None) if session is not None else None
+    found = attrs.get(SESSION_KEY) if isinstance(attrs, dict) else None
+    if not isinstance(found, dict):
+        return None
+    version, data = found.get("rev"), found.get("data")
+    if not isinstance(version, str) or not version or not isinstance(data, dict):
+        return None
+    return account.Profile(_copy(data), version)
+
+
+def _remember(handler_input: HandlerInput, attrs: dict[str, Any]) -> None:
+    """Note the profile as it is in the store now (just read, or just written)."""
+    version = getattr(attrs, "version", None)
+    slot = handler_input.attributes_manager.request_attributes
+    if not isinstance(version, str):
+        slot[_SNAPSHOT] = _DROP
+        return
+    text = json.dumps(attrs, separators=(",", ":"))
+    # A copy (the turn may go on changing `attrs`), made through JSON: the profile is JSON.
+    slot[_SNAPSHOT] = (
+        _DROP if len(text) > MAX_SNAPSHOT_CHARS else {"rev": version, "data": json.loads(text)}
+    )
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(data))  # type: ignore[no-any-return]
+
+
+def snapshot(handler_input: HandlerInput, carried: object) -> dict[str, Any] | None:
+    """What the response's session carries of the profile: as read or written this turn,
+    else what the request carried; nothing after a failure or a refused write."""
+    attrs = handler_input.attributes_manager.request_attributes
+    if attrs.get(_FAILED):
+        return None
+    found = attrs.get(_SNAPSHOT, carried)
+    return found if isinstance(found, dict) else None
+
+
+def open_profile(handler_input: HandlerInput, store: Store) -> bool:
+    """At launch: the profile read, or created for a new account, in one call. Returns
+    whether it was created now (a first visit). On failure it is treated as unread (no
+    save this request), like `load`."""
+    manager = handler_input.attributes_manager
+    envelope = handler_input.request_envelope
+    try:
+        key = user_key(envelope)
+        if key is None:
+            if user_id(envelope):
+                raise keys.KeyUnavailable("KeyUnavailable")
+            manager.persistent_attributes = account.Profile()
+            return True
+        profile, created = account.open_profile(store, key)
+    except Exception as exc:  # noqa: BLE001 - the store may raise anything storage raises
+        logger.warning("storage failure: could not load the profile (%s)", type(exc).__name__)
+        manager.request_attributes[_FAILED] = True
+        manager.persistent_attributes = {}
+        return True
+    manager.persistent_attributes = profile
+    _remember(handler_input, profile)
+    return created
+
+
 def load(handler_input: HandlerInput) -> dict[str, Any]:
     manager = handler_input.attributes_manager
     try:
@@ -100,6 +178,8 @@ def load(handler_input: HandlerInput) -> dict[str, Any]:
     if not isinstance(attrs, dict):
         manager.persistent_attributes = {}
         return manager.persistent_attributes  # type: ignore[no-any-return]
+    if _SNAPSHOT not in manager.request_attributes:
+        _remember(handler_input, attrs)
     return attrs
 
 
@@ -121,4 +201,5 @@ def save(handler_input: HandlerInput) -> bool:
         logger.warning("storage failure: could not save the profile (%s)", type(exc).__name__)
         manager.request_attributes[_FAILED] = True
         return False
+    _remember(handler_input, manager.persistent_attributes)
     return True

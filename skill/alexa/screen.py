@@ -1,8 +1,9 @@
 """Screens: an APL document for outcomes and guided steps on devices that support APL.
 
 A view is a small dict built by flow: {"kind": "outcome"|"step", "title", "text",
-"disposition"?, "step"?, "total"?, "hold_seconds"?}. Devices without APL get no directive.
-The datasource carries ready-made labels so the document needs no string logic.
+"disposition"?, "step"?, "total"?, "hold_seconds"?}. Devices without APL get no directive
+(and never import the APL models). The datasource carries ready-made labels so the
+document needs no string logic.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 from skill.content import Content
 
@@ -58,6 +58,9 @@ def add_screen(handler_input: HandlerInput, view: dict[str, Any], content: Conte
     """Attach the APL document for this view when the device has a screen."""
     if not supports_apl(handler_input):
         return
+    # Imported only for a device with a screen: the APL models cost a cold start 10-50 ms.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     data = {"payload": {"screen": datasource(view, content)}}
     handler_input.response_builder.add_directive(
         RenderDocumentDirective(token=TOKEN, document=document(), datasources=data)

@@ -25,6 +25,7 @@ from typing import Any, Literal, cast, get_args
 from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.alexa import persistence
 from skill.content.guide_id import GuideId
 from skill.speech.ssml import plausible
 from skill.triage.engine import raises_level
@@ -369,8 +370,12 @@ def write_back(handler_input: HandlerInput) -> None:
     attrs = session_attributes(handler_input)
     if attrs is None:
         return
+    carried = attrs.get(persistence.SESSION_KEY)
     attrs.clear()
     attrs.update(conversation(handler_input).to_session())
+    profile = persistence.snapshot(handler_input, carried)
+    if profile is not None:
+        attrs[persistence.SESSION_KEY] = profile
 
 
 def _str(value: object) -> str | None:

@@ -1,5 +1,6 @@
 """One account's items as a whole: its profile (the persistent attributes: visits,
-consent, the guide to resume) and forgetting everything about it.
+consent, the guide to resume) and forgetting everything about it. `visits` is 1 from the
+launch that created the profile; later launches read the profile and write nothing.
 
 The store knows items; what an account owns, sharing links included, is known here.
 
@@ -35,6 +36,13 @@ class Profile(dict[str, Any]):
 def load_profile(store: Store, user: str) -> Profile:
     data, version = store.get_versioned(user_pk(user), PROFILE)
     return Profile(data, version)
+
+
+def open_profile(store: Store, user: str) -> tuple[Profile, bool]:
+    """A launch's one call: the profile, or a new one ({"visits": 1}) written for an
+    account seen for the first time. Returns it and whether it was created now."""
+    (data, version), created = store.create_or_read(user_pk(user), PROFILE, {"visits": 1})
+    return Profile(data, version), created
 
 
 def save_profile(store: Store, user: str, attributes: dict[str, Any]) -> bool:

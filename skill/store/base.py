@@ -64,6 +64,11 @@ class Store(Protocol):
         when the condition failed."""
         ...
 
+    def create_or_read(self, pk: str, sk: str, data: dict[str, Any]) -> tuple[Versioned, bool]:
+        """Write `data` as a new item if no live item exists, else write nothing; one call
+        either way. Returns the live item as it now is, and whether it was created."""
+        ...
+
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
         """Delete an item. With if_present, returns False when there was none (so two
         callers racing to use a one-time item cannot both succeed)."""

@@ -9,17 +9,16 @@ Every item of a user lives under pk = USER#<user key>, so deleting a user is one
 plus batched deletes. DynamoDB's TTL sweep is lazy (items can linger for days), so reads
 skip items whose `expires_at` has passed, exactly as SQLite does.
 
-boto3 is imported here only, and only when a store is used: the Lambda cold start pays
-for it only when TABLE_NAME is set. Calls go through the resource's client (clients are
-thread-safe; resource objects are not), which converts plain Python values to DynamoDB
-types. `data` is a JSON string, so every value round-trips exactly (no Decimal, no float
-rounding, no empty-set rules).
+botocore is imported only when a store is used, and boto3 not at all: calls go through
+low-level clients from the process's one botocore session (skill.aws), created at
+Lambda's init (`prepare`). Values are typed here ({"S": ...}, {"N": ...}): the item model
+has only strings and integers. `data` is a JSON string, so every value round-trips
+exactly (no Decimal, no float rounding, no empty-set rules).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 import secrets
 import threading
@@ -77,26 +76,51 @@ _BATCH = 25  # BatchWriteItem's limit
 _UNPROCESSED_ROUNDS = 4
 
 
-def _config(timeouts: Timeouts = NORMAL) -> Any:
-    from botocore.config import Config
+def _new_client(timeouts: Timeouts = NORMAL) -> Any:
+    from skill import aws
 
-    return Config(
-        connect_timeout=timeouts.connect_s,
-        read_timeout=timeouts.read_s,
-        retries={"total_max_attempts": 1, "mode": "standard"},
-        tcp_keepalive=True,
+    return aws.client("dynamodb", timeouts.connect_s, timeouts.read_s, keepalive=True)
+
+
+def _plain_client(given: Any) -> Any:
+    """A low-level client like the one given. A boto3 resource's own client converts
+    values to DynamoDB types itself, so a resource gives its region, endpoint and config
+    to a new low-level client instead."""
+    meta = getattr(given, "meta", None)
+    if getattr(meta, "client", None) is None:
+        return given  # already a client
+    from skill import aws
+
+    client_meta = meta.client.meta
+    return aws.session().create_client(
+        "dynamodb",
+        region_name=client_meta.region_name,
+        endpoint_url=client_meta.endpoint_url,
+        config=client_meta.config,
     )
 
 
-def _region() -> str | None:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+def _typed(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    return {"S": str(value)}
 
 
-def _resource(timeouts: Timeouts = NORMAL, session: Any = None) -> Any:
-    import boto3
+def _typed_all(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: _typed(value) for name, value in values.items()}
 
-    maker = session if session is not None else boto3
-    return maker.resource("dynamodb", region_name=_region(), config=_config(timeouts))
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    """An item as the API returns it ({"pk": {"S": ...}}), as plain values."""
+    out: dict[str, Any] = {}
+    for name, typed in item.items():
+        ((kind, value),) = typed.items()
+        if kind == "N":
+            value = int(value) if value.lstrip("-").isdigit() else float(value)
+        out[name] = value
+    return out
 
 
 def _error(exc: Exception) -> StoreError:
@@ -131,17 +155,23 @@ VERSION_ATTRIBUTE = "rev"
 
 class DynamoStore:
     def __init__(self, table_name: str, resource: Any | None = None) -> None:
-        """`resource` is a boto3 DynamoDB service resource (its client is used for every
-        call); by default clients are created on first use, with short timeouts."""
+        """`resource`: a botocore DynamoDB client, or a boto3 resource whose region,
+        endpoint and config a low-level client copies (tests). By default clients come from
+        the process's botocore session with short timeouts: `prepare` creates them now
+        (Lambda's init), otherwise the first call does."""
         self.table_name = table_name
         self._given = resource
         self._clients: dict[Timeouts, Any] = {}
-        self._session: Any = None
         self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Create the clients now (no network: a client connects on its first call)."""
+        for timeouts in (NORMAL, QUICK):
+            self._client_for(timeouts)
 
     @property
     def client(self) -> Any:
-        """The normal client (the one a given resource brings, if any)."""
+        """The normal client (the one made like a given resource's, if any)."""
         return self._client_for(NORMAL)
 
     def _client_for(self, timeouts: Timeouts) -> Any:
@@ -154,13 +184,9 @@ class DynamoStore:
                 if client is None:
                     try:
                         if self._given is not None:
-                            client = self._given.meta.client
+                            client = _plain_client(self._given)
                         else:
-                            if self._session is None:
-                                import boto3
-
-                                self._session = boto3.session.Session()
-                            client = _resource(timeouts, self._session).meta.client
+                            client = _new_client(timeouts)
                     except Exception as exc:
                         raise _error(exc) from exc
                     self._clients[timeouts] = client
@@ -196,7 +222,7 @@ class DynamoStore:
 
     @staticmethod
     def _key(pk: str, sk: str) -> dict[str, Any]:
-        return {"pk": pk, "sk": sk}
+        return {"pk": {"S": pk}, "sk": {"S": sk}}
 
     @staticmethod
     def _live(item: dict[str, Any], now: int) -> bool:
@@ -213,6 +239,7 @@ class DynamoStore:
     def get_versioned(self, pk: str, sk: str) -> Versioned:
         # Strongly consistent: the next request of a conversation must see the last write.
         item = self._call("get_item", Key=self._key(pk, sk), ConsistentRead=True).get("Item")
+        item = None if item is None else _plain(item)
         if item is None or not self._live(item, int(clock.now())):
             return Versioned(None, None)
         return Versioned(_data(item), item.get(VERSION_ATTRIBUTE))
@@ -228,27 +255,30 @@ class DynamoStore:
     ) -> str | None:
         version = secrets.token_hex(8)
         item: dict[str, Any] = {
-            **self._key(pk, sk),
+            "pk": pk,
+            "sk": sk,
             "data": json.dumps(data, separators=(",", ":")),
             VERSION_ATTRIBUTE: version,
         }
         if expires_at is not None:
             item[TTL_ATTRIBUTE] = int(expires_at)
-        kwargs: dict[str, Any] = {"Item": item}
+        kwargs: dict[str, Any] = {"Item": _typed_all(item)}
         if if_version is not None:
             # Only over the very item that was read: not changed, not deleted, not expired.
             kwargs["ConditionExpression"] = (
                 "#rev = :rev AND (attribute_not_exists(#exp) OR #exp > :now)"
             )
             kwargs["ExpressionAttributeNames"] = {"#rev": VERSION_ATTRIBUTE, "#exp": TTL_ATTRIBUTE}
-            kwargs["ExpressionAttributeValues"] = {":rev": if_version, ":now": int(clock.now())}
+            kwargs["ExpressionAttributeValues"] = _typed_all(
+                {":rev": if_version, ":now": int(clock.now())}
+            )
         elif if_absent:
             # Write only over nothing or over an expired item the TTL sweep has not reached.
             kwargs["ConditionExpression"] = (
                 "attribute_not_exists(pk) OR (attribute_exists(#exp) AND #exp <= :now)"
             )
             kwargs["ExpressionAttributeNames"] = {"#exp": TTL_ATTRIBUTE}
-            kwargs["ExpressionAttributeValues"] = {":now": int(clock.now())}
+            kwargs["ExpressionAttributeValues"] = _typed_all({":now": int(clock.now())})
         try:
             self._call("put_item", **kwargs)
         except StoreError as exc:
@@ -256,6 +286,34 @@ class DynamoStore:
                 return None
             raise
         return version
+
+    def create_or_read(self, pk: str, sk: str, data: dict[str, Any]) -> tuple[Versioned, bool]:
+        # One PutItem: written over nothing (or over an expired item), or refused with the
+        # live item returned (ReturnValuesOnConditionCheckFailure), which is then the read.
+        version = secrets.token_hex(8)
+        item = {"pk": pk, "sk": sk, "data": json.dumps(data, separators=(",", ":"))}
+        item[VERSION_ATTRIBUTE] = version
+        try:
+            self._call(
+                "put_item",
+                Item=_typed_all(item),
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR (attribute_exists(#exp) AND #exp <= :now)"
+                ),
+                ExpressionAttributeNames={"#exp": TTL_ATTRIBUTE},
+                ExpressionAttributeValues=_typed_all({":now": int(clock.now())}),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except StoreError as exc:
+            if not self._is_condition_failure(exc):
+                raise
+            response = getattr(exc.__cause__, "response", None) or {}
+            found = response.get("Item")
+            if not found:
+                raise StoreError("ConditionalCheckFailedWithoutItem") from exc
+            live = _plain(found)
+            return Versioned(_data(live), live.get(VERSION_ATTRIBUTE)), False
+        return Versioned(json.loads(item["data"]), version), True
 
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
         kwargs: dict[str, Any] = {"Key": self._key(pk, sk)}
@@ -265,7 +323,7 @@ class DynamoStore:
                 "attribute_exists(pk) AND (attribute_not_exists(#exp) OR #exp > :now)"
             )
             kwargs["ExpressionAttributeNames"] = {"#exp": TTL_ATTRIBUTE}
-            kwargs["ExpressionAttributeValues"] = {":now": int(clock.now())}
+            kwargs["ExpressionAttributeValues"] = _typed_all({":now": int(clock.now())})
         try:
             self._call("delete_item", **kwargs)
         except StoreError as exc:
@@ -292,10 +350,10 @@ class DynamoStore:
                     UpdateExpression=update,
                     ConditionExpression="attribute_not_exists(#exp) OR #exp > :now",
                     ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=values,
+                    ExpressionAttributeValues=_typed_all(values),
                     ReturnValues="UPDATED_NEW",
                 )
-                return int(out["Attributes"][COUNT_ATTRIBUTE])
+                return int(_plain(out["Attributes"])[COUNT_ATTRIBUTE])
             except StoreError as exc:
                 if not self._is_condition_failure(exc):
                     raise
@@ -305,16 +363,16 @@ class DynamoStore:
 
     def _restart_expired(self, pk: str, sk: str, by: int, expires_at: int | None, now: int) -> bool:
         """Replace an expired counter with a fresh one; False if someone else did first."""
-        item: dict[str, Any] = {**self._key(pk, sk), COUNT_ATTRIBUTE: by}
+        item: dict[str, Any] = {"pk": pk, "sk": sk, COUNT_ATTRIBUTE: by}
         if expires_at is not None:
             item[TTL_ATTRIBUTE] = int(expires_at)
         try:
             self._call(
                 "put_item",
-                Item=item,
+                Item=_typed_all(item),
                 ConditionExpression="#exp <= :now",
                 ExpressionAttributeNames={"#exp": TTL_ATTRIBUTE},
-                ExpressionAttributeValues={":now": now},
+                ExpressionAttributeValues=_typed_all({":now": now}),
             )
         except StoreError as exc:
             if self._is_condition_failure(exc):
@@ -330,17 +388,17 @@ class DynamoStore:
     ) -> Iterator[dict[str, Any]]:
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": pk},
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
             "ConsistentRead": True,
         }
         if sk_prefix:
             kwargs["KeyConditionExpression"] += " AND begins_with(sk, :prefix)"
-            kwargs["ExpressionAttributeValues"][":prefix"] = sk_prefix
+            kwargs["ExpressionAttributeValues"][":prefix"] = {"S": sk_prefix}
         if keys_only:
             kwargs["ProjectionExpression"] = "pk, sk"
         while True:
             page = self._call("query", **kwargs)
-            yield from page.get("Items", [])
+            yield from (_plain(item) for item in page.get("Items", []))
             if not page.get("LastEvaluatedKey"):
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -372,8 +430,7 @@ def create_table(table_name: str, resource: Any | None = None, ttl: bool = True)
     the table comes from infra/template.yaml instead."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    resource = resource if resource is not None else _resource()
-    client = resource.meta.client
+    client = resource.meta.client if resource is not None else _new_client()
     try:
         client.create_table(
             TableName=table_name,

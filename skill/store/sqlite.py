@@ -121,6 +121,26 @@ class SqliteStore:
             )
         return version if cursor.rowcount == 1 else None
 
+    def create_or_read(self, pk: str, sk: str, data: dict[str, Any]) -> tuple[Versioned, bool]:
+        payload = json.dumps(data, separators=(",", ":"))
+        now, version = int(clock.now()), _version()
+        try:
+            with self._connection() as db, db:
+                cursor = db.execute(
+                    "INSERT INTO items VALUES (?, ?, ?, NULL, ?) ON CONFLICT(pk, sk) DO UPDATE "
+                    "SET data = excluded.data, expires_at = NULL, rev = excluded.rev "
+                    "WHERE items.expires_at IS NOT NULL AND items.expires_at <= ?",
+                    (pk, sk, payload, version, now),
+                )
+                if cursor.rowcount == 1:
+                    return Versioned(json.loads(payload), version), True
+                row = db.execute(
+                    "SELECT data, rev FROM items WHERE pk = ? AND sk = ?", (pk, sk)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(type(exc).__name__) from exc
+        return Versioned(json.loads(row[0]), row[1]), False
+
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
         cursor = self._run(
             f"DELETE FROM items WHERE pk = ? AND sk = ? AND {_LIVE}",

@@ -23,10 +23,8 @@ class LaunchHandler(Handler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        attrs = persistence.load(handler_input)
-        visits = int(attrs.get("visits", 0)) + 1
-        attrs["visits"] = visits
-        persistence.save(handler_input)
+        # One call: the profile read, or created for a new account (not written again).
+        visits = 1 if persistence.open_profile(handler_input, self.store) else 2
         # A caregiver hears what happened first (the most serious alerts waiting for
         # them); if more wait, they are offered, and the welcome comes after.
         heard = alert_flow.announce(handler_input, self.store)
@@ -46,8 +44,8 @@ def welcome(handler_input: HandlerInput, visits: int | None = None) -> tuple[str
     if saved:
         speech = c.say("launch.resume", guide=guide_flow.label(handler_input, saved.id))
         return speech, c.say("launch.reprompt")
-    if visits is None:
-        visits = int(persistence.load(handler_input).get("visits", 0) or 0)
+    if visits is None:  # later in a session: an account with a profile has been here before
+        visits = 2 if persistence.load(handler_input) else 1
     key = "launch.first" if visits <= 1 else "launch.returning"
     return c.say(key), c.say("launch.reprompt")
 

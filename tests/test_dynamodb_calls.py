@@ -1,0 +1,133 @@
+"""How many DynamoDB calls a turn makes, counted where botocore makes them (its
+before-call event) against a moto table built from the template: a launch makes at most
+two, a guide step at most one, and a triage answer none (issue 22)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aws_support import create_table_from_template, fake_aws
+from moto import mock_aws
+from support import Conversation
+
+from skill import aws
+from skill.store.base import user_pk
+
+TABLE = "leg-pain-guide-calls"
+
+
+class Counted:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, model: Any, **kwargs: Any) -> None:
+        self.calls.append(model.name)
+
+    def during(self, work: Any) -> list[str]:
+        self.calls.clear()
+        work()
+        return list(self.calls)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Counted, Any]]:
+    fake_aws(monkeypatch)
+    counter = Counted()
+    with mock_aws():
+        import boto3
+
+        from skill.store.dynamodb import DynamoStore
+
+        create_table_from_template(boto3.resource("dynamodb", region_name="us-east-1"), TABLE)
+        # Registered on the session, so every client the store makes from it counts.
+        aws.session().register("before-call.dynamodb", counter)
+        try:
+            store = DynamoStore(TABLE)
+            store.prepare()
+            yield counter, store
+        finally:
+            aws.session().unregister("before-call.dynamodb", counter)
+
+
+def test_a_new_accounts_launch_creates_its_profile_and_looks_for_alerts_in_two_calls(counted):
+    counter, store = counted
+    talk = Conversation(store=store, user="new-person")
+    assert counter.during(talk.launch) == ["PutItem", "Query"]
+    assert "Welcome to Leg Pain Guide" in talk.turns[-1].text
+
+
+def test_a_returning_launch_reads_the_profile_and_writes_nothing(counted):
+    counter, store = counted
+    Conversation(store=store, user="back-again").launch()
+    again = Conversation(store=store, user="back-again")
+    assert counter.during(again.launch) == ["PutItem", "Query"]  # refused: the read
+    assert "Welcome back" in again.turns[-1].text
+    (profile,) = [data for sk, data in store.query(user_pk(_key(again))) if sk == "PROFILE"]
+    assert profile == {"visits": 1}
+
+
+def test_a_guide_step_makes_one_write_and_no_read(counted):
+    counter, store = counted
+    talk = Conversation(store=store, user="stretcher")
+    talk.launch()
+    assert counter.during(lambda: talk.intent("StretchIntent", stretch="calf")) == ["PutItem"]
+    assert counter.during(lambda: talk.intent("AMAZON.NextIntent")) == ["PutItem"]
+    assert counter.during(lambda: talk.intent("AMAZON.NextIntent")) == ["PutItem"]
+
+
+def test_a_triage_answer_makes_no_call(counted):
+    counter, store = counted
+    talk = Conversation(store=store, user="triaged")
+    talk.launch()
+    calls = counter.during(
+        lambda: talk.intent("DescribePainIntent", location="hamstring", trigger="exercise")
+    )
+    assert calls == []
+    assert counter.during(lambda: talk.intent("AMAZON.NoIntent")) == []
+
+
+def test_a_profile_changed_elsewhere_refuses_the_write_then_is_read_again(counted):
+    """The session's copy is stale once another device writes the profile: the guide step
+    is refused (nothing overwritten), and the next turn reads the profile afresh."""
+    counter, store = counted
+    talk = Conversation(store=store, user="two-devices")
+    talk.launch()
+    other = Conversation(store=store, user="two-devices")
+    other.launch()
+    other.intent("StretchIntent", stretch="hamstring")  # writes the profile: a new version
+    assert counter.during(lambda: talk.intent("StretchIntent", stretch="calf")) == ["PutItem"]
+    assert counter.during(lambda: talk.intent("AMAZON.NextIntent")) == ["GetItem", "PutItem"]
+    saved = store.get_item(user_pk(_key(talk)), "PROFILE")
+    assert saved is not None and saved["guide"]["id"].endswith("calf")
+
+
+def _key(talk: Conversation) -> str:
+    from skill import keys
+
+    return keys.user_key(talk.user_id)
+
+
+def test_the_session_carries_the_profile_as_last_written(counted):
+    _, store = counted
+    talk = Conversation(store=store, user="carried")
+    talk.launch()
+    first = talk.attributes["profile"]
+    assert first["data"] == {"visits": 1} and first["rev"]
+    talk.intent("StretchIntent", stretch="calf")
+    after = talk.attributes["profile"]
+    assert after["rev"] != first["rev"]
+    assert after["data"]["guide"]["step"] == 0
+    assert store.get_versioned(user_pk(_key(talk)), "PROFILE").version == after["rev"]
+
+
+@pytest.mark.parametrize("junk", [{"rev": 5, "data": {}}, {"rev": "x", "data": "text"},
+                                  "profile", {"data": {"consent": True}}])
+def test_a_malformed_profile_copy_is_not_trusted_the_profile_is_read(counted, junk):
+    counter, store = counted
+    talk = Conversation(store=store, user="forged")
+    talk.launch()
+    talk.attributes["profile"] = junk
+    calls = counter.during(lambda: talk.intent("StretchIntent", stretch="calf"))
+    assert calls == ["GetItem", "PutItem"]
