@@ -354,3 +354,13 @@ def test_generous_hears_a_sign_taken_back_in_one_breath_both_ways(said):
 def test_generous_keeps_a_plain_statement_of_a_sign_as_stated():
     found = ids(hear("his foot has gone cold and blue"))
     assert "cold_pale" in found.get("symptom", []) and not found.get("denied")
+
+
+def test_an_age_said_as_n_years_is_not_how_long_it_hurt():
+    said = "I am seventeen years, yesterday I pulled my hamstring at cricket"
+    assert ids(hear(said, locale="en-IN")).get("duration") == "P1D"  # "yesterday", not P17Y
+
+
+def test_two_three_days_is_two_or_three_days_never_twenty_three():
+    found = ids(hear("my leg is paining since two three days", locale="en-IN"))
+    assert found.get("duration") == "P3D"

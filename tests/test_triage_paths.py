@@ -147,7 +147,7 @@ RULE_OPENINGS = {
     "injured_numb": {"trigger": "injury", "numb_tingling": "yes"},
     "compartment": {"cast": "yes", "numb_tingling": "yes"},
     "cauda_equina": {"bladder_bowel": "yes"},
-    "both_legs_nerve": {"side": "both", "shooting": "yes"},
+    "both_legs_nerve": {"side": "both", "both_sides": "yes", "shooting": "yes"},
     "necrotising": {"wound": "yes", "dark_patches": "yes"},
     "sepsis": {"fever": "yes", "clammy": "yes"},
     "sudden_severe": {"onset": "sudden", "trigger": "none", "severe": "yes"},

@@ -342,6 +342,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+_print_lock = threading.Lock()
+
+
+def show(call: dict[str, Any]) -> None:
+    """One call, one whole line: calls arrive on the server's threads at once, and print()
+    writes a line and its newline separately, so two could run together."""
+    line = describe(call) + "\n"
+    with _print_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     try:
@@ -351,7 +363,7 @@ def main(argv: list[str]) -> int:
         return 1
     FAKE.default_zone = args.time_zone
     FAKE.reminders_need_scope = True
-    FAKE.on_call = lambda call: print(describe(call), flush=True)
+    FAKE.on_call = show
     lines = [
         f"Fake Alexa APIs on {FAKE.url} (Ctrl-C stops it).",
         "In each shell that runs a console:",

@@ -107,6 +107,7 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
 # Words that take back what was just said, or put it down to something else.
 _RETRACTION = re.compile(
     r" (oh wait|wait no|no wait|actually no|no no|no that's|no it's just|that's just the"
+    r"|i'm fine now|i am fine now|it was just the|it's only the|that was just the"
     r"|it's just the|that's only the|that's the|that's from|it's from the|because of the"
     r"|but that's|but the \w+ (is|are|was|were)) "
 )
@@ -164,7 +165,14 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
                     slots[name] = _clock_in_part_of_day(slots[name], fill)
                 continue
             # "red hot ... and a fever": the second SYMPTOM slot is for a different symptom.
-            seen = {f.value for f in slots.values() if f.slot_type == slot_type and f.value}
+            # A value said both ways ("cold, but that's the AC") fills a stated and a
+            # denied slot: only slots on the same side count as taken.
+            side = name in DENIED_SLOTS
+            seen = {
+                f.value
+                for n, f in slots.items()
+                if f.slot_type == slot_type and f.value and (n in DENIED_SLOTS) == side
+            }
             if fill.value is None or fill.value not in seen:
                 slots[name], origin[name] = fill, s
                 weight += s.weight

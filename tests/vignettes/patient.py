@@ -289,6 +289,9 @@ def decide(
             "stops_activities" in case.findings or "persisting" in case.findings
         )
         return Answer("yes" if case.getting_worse or stopped else "no")
+    if qid == "both_sides":  # "is the nerve pain going down both legs?"
+        both = case.side == "both" or "both_legs_numb" in case.findings
+        return Answer("yes" if both else "no")
     if qid in covers:
         return Answer("yes" if case.findings & covers[qid] else "no")
     if qid in SYMPTOMS:  # a direct question about one sign heard in passing
