@@ -70,7 +70,8 @@ bench: package
 # The vignette set acted out by a simulated patient through the console's conversation
 # layer: exact match, emergencies caught, under/over-triage, first vs final level, questions.
 triage-report: $(STAMP)
-	PYTHONPATH=tests $(BIN)/python -m vignettes.report $(ARGS)
+	for nlu in generous strict; do echo "== $$nlu hearing"; \
+	  PYTHONPATH=tests $(BIN)/python -m vignettes.report --nlu $$nlu $(ARGS) || exit 1; done
 
 # The blind dialogue corpus in both hearings: false alarms, misses, loops (tests/dialogues).
 dialogues-report: $(STAMP)
