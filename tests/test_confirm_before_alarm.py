@@ -261,3 +261,22 @@ def test_a_lost_opening_with_no_place_known_still_asks_about_the_bladder_and_sad
     asked = walk(talk, turn, {"location": "unknown", "trigger": "unknown",
                               "cauda_equina": "yes"})
     assert "cauda_equina" in asked and talk.turns[-1].disposition == "emergency"
+
+
+def test_asking_for_the_warning_again_twice_gets_the_number_not_a_third_copy(launched):
+    talk = launched()
+    talk.says(symptom="cold_pale")
+    warning = talk.yes()
+    again = talk.intent("AMAZON.RepeatIntent")
+    third = talk.intent("AMAZON.RepeatIntent")  # "one more time"
+    assert again.text == warning.text and third.text != warning.text
+    assert third.text.startswith("If you haven't yet, call 911 now.")
+
+
+def test_a_repeat_between_two_misses_still_lets_the_ladder_move_on(launched):
+    talk = launched()
+    talk.says(location="calf", trigger="none")
+    talk.intent("AMAZON.FallbackIntent")
+    talk.intent("AMAZON.RepeatIntent")  # "I didn't catch that"
+    turn = talk.intent("AMAZON.FallbackIntent")
+    assert turn.text.startswith("Just yes or no, please.")
