@@ -48,6 +48,8 @@ class FakeAlexa:
     tokens_issued: list[str] = field(default_factory=list)
     token_status: int = 200
     events_status: int = 202
+    # Answers for the next event calls, one each, before events_status applies again.
+    events_statuses: list[int] = field(default_factory=list)
     hang_token: bool = False
     hang_events: bool = False
     release: threading.Event = field(default_factory=threading.Event)
@@ -65,6 +67,7 @@ class FakeAlexa:
         self.calls.clear()
         self.tokens_issued.clear()
         self.token_status, self.events_status = 200, 202
+        self.events_statuses.clear()
         self.hang_token = self.hang_events = False
         self.release.set()  # let any call still hanging from an earlier test go
         self.release = threading.Event()
@@ -78,6 +81,10 @@ class FakeAlexa:
     def events(self) -> list[dict[str, Any]]:
         """Every event call, accepted or not (the body and the path it was sent to)."""
         return [c for c in self.calls if c["path"] in EVENTS_PATHS]
+
+    def delivered(self) -> list[dict[str, Any]]:
+        """The event calls Alexa accepted (answered 2xx)."""
+        return [c for c in self.events() if 200 <= c.get("status", 0) < 300]
 
 
 FAKE = FakeAlexa()
@@ -178,7 +185,8 @@ class _Api(BaseHTTPRequestHandler):
         elif event_problems(body):
             self._send(400, {"code": "INVALID", "message": "; ".join(event_problems(body))})
         else:
-            self._send(FAKE.events_status, {} if FAKE.events_status < 300 else {"code": "ERR"})
+            status = FAKE.events_statuses.pop(0) if FAKE.events_statuses else FAKE.events_status
+            self._send(status, {} if status < 300 else {"code": "ERR"})
 
     def _reminder(self, body: Any) -> None:
         self._record(body)
