@@ -194,14 +194,26 @@ def handle_records(
 _stream_parts: dict[str, Any] = {}
 
 
+def prepare() -> None:
+    """AlertSenderFunction's init: the store and its clients, the SSM client when the
+    client secret is a parameter, and the HTTP client (no connection is opened)."""
+    from skill import ssm
+    from skill.store import open_store
+
+    store = open_store()
+    warm = getattr(store, "prepare", None)
+    if callable(warm):
+        warm()
+    if os.environ.get("ALEXA_CLIENT_SECRET_PARAMETER", "").strip():
+        ssm.prepare()
+    _stream_parts.update(store=store, client=sender_client())
+
+
 def handle_stream(event: Any, context: Any = None) -> dict[str, list[dict[str, str]]]:
     """AlertSenderFunction's handler. Keeps a few seconds of the invocation in hand, so
     the failures are reported before the function's timeout."""
     if "store" not in _stream_parts:
-        from skill.store import open_store
-
-        _stream_parts["store"] = open_store()
-        _stream_parts["client"] = sender_client()
+        prepare()
     left_ms = context.get_remaining_time_in_millis() if context is not None else 60_000
     deadline = clock.monotonic() + max(0.0, left_ms / 1000 - CALL_S - 2)
     records = event.get("Records") if isinstance(event, dict) else None
@@ -278,13 +290,17 @@ class LocalSender:
             try:
                 work.update(dict.fromkeys(alerts.outbox(self.store)))
             except Exception as exc:  # noqa: BLE001 - the ones known are still tried
-                logger.warning("storage failure: could not read the outbox (%s)", type(exc).__name__)
+                logger.warning(
+                    "storage failure: could not read the outbox (%s)", type(exc).__name__
+                )
             left = drain(self.store, self.api_client, list(work))
             with self._lock:
                 self._retry.update(dict.fromkeys(left))
 
 
-def drain(store: Store, api_client: ApiClient, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def drain(
+    store: Store, api_client: ApiClient, keys: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
     """Try each alert once (with its retries); returns the ones to try again later."""
     left = []
     for viewer, sk in keys:
