@@ -95,15 +95,15 @@ class _Api(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: Any) -> None:
         data = json.dumps(payload).encode()
+        if self.call is not None:  # recorded first: the caller may look once answered
+            self.call["status"], self.call["answer"] = status, payload
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-        if self.call is not None:
-            self.call["status"], self.call["answer"] = status, payload
-            if FAKE.on_call is not None:
-                FAKE.on_call(self.call)
+        if self.call is not None and FAKE.on_call is not None:
+            FAKE.on_call(self.call)
 
     def _record(self, body: Any = None) -> None:
         self.call = {
