@@ -9,9 +9,12 @@ taking them back.
                    notifications off, and deleted when they stop (or delete their data);
                    `labels` limits alerts to some people ("about mom"), null for everyone
                    shared with them.
-    viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale"}
-                   one alert to hear at the next launch; expires with check-in
-                   retention, and goes with the sharing link (skill.checkins.sharing).
+    viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale", "event",
+                   "expires", "delivery"}
+                   the outbox: one alert, pushed by the sender (skill.alexa.alert_sender,
+                   which records how in "delivery") and heard at the next launch; expires
+                   with check-in retention, and goes with the sharing link
+                   (skill.checkins.sharing) or either side's "stop alerts".
 
 An alert is queued for a viewer only while both halves of the sharing link stand, the
 viewer agreed, and (with labels) the viewer calls that person by one of them. The id
