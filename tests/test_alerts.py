@@ -598,6 +598,39 @@ def test_the_sender_drops_an_alert_whose_link_was_cut_meanwhile(sqlite, lwa):
     assert FAKE.delivered() == [] and items(sqlite, carer, alerts.PREFIX) == []
 
 
+def test_an_alert_claimed_by_another_sender_is_not_sent_twice(sqlite, lwa):
+    """Two senders handed the same alert (a retried batch beside a slow first try, or two
+    consoles starting on one file): the conditional claim lets one send."""
+    mom, (carer,) = linked(sqlite)
+    FAKE.token_status = 500
+    check_in(mom, "mother", flags="emergency")
+    FAKE.token_status = 200
+    viewer = keys.user_key(carer.user_id)
+    ((sk, _),) = items(sqlite, carer, alerts.PREFIX)
+    alert = alerts.outgoing(sqlite, viewer, sk)
+    assert alerts.mark(sqlite, alert, alerts.SENDING, until=clock.now() + 60) is not None
+    assert alerts.mark(sqlite, alert, alerts.SENDING, until=clock.now() + 60) is None, (
+        "a claim over a version already replaced fails")
+    assert alert_sender.send_once(sqlite, alert_sender.sender_client(True)) == (1, 1)
+    assert FAKE.delivered() == [], "the other sender has it"
+    clock.set_clock(clock.now() + 61)  # that sender died: its claim lapses
+    assert alert_sender.send_once(sqlite, alert_sender.sender_client(True)) == (1, 0)
+    assert len(FAKE.delivered()) == 1
+
+
+def test_an_alert_too_old_to_push_is_held_for_launch(sqlite, lwa, caplog):
+    clock.set_clock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp())
+    mom, (carer,) = linked(sqlite)
+    FAKE.token_status = 500
+    check_in(mom, "mother", flags="urgent")
+    FAKE.token_status = 200
+    clock.advance(alert_sender.MAX_AGE_S + 60)
+    with caplog.at_level(logging.WARNING):
+        assert alert_sender.send_once(sqlite, alert_sender.sender_client(True)) == (1, 0)
+    assert FAKE.events() == [] and "alert failure: too old to push" in caplog.text
+    assert "your mom's check-in said she should be seen today" in carer.launch().text
+
+
 def test_the_owner_stopping_alerts_removes_the_queued_ones(sqlite, lwa):
     mom, (carer,) = linked(sqlite)
     FAKE.token_status = 500

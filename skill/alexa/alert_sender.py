@@ -37,7 +37,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_model.services import ApiClient
@@ -124,9 +124,10 @@ def deliver(store: Store, api_client: ApiClient, viewer: str, sk: str, deadline:
 
 def _age(alert: alerts.Outgoing, now: float) -> float:
     try:
-        return now - datetime.fromisoformat(str(alert.data.get("at"))).timestamp()
+        at = datetime.fromisoformat(str(alert.data.get("at")))
     except ValueError:
         return 0.0
+    return now - (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
 
 
 def _push(
