@@ -4,6 +4,7 @@ response the way Alexa would (ResponseEnvelope schema, SSML rules, reprompts).""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import ResponseEnvelope
 
 from skill import clock
+from skill.alexa import alert_sender
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
@@ -57,6 +59,7 @@ def check_response(envelope: dict[str, Any]) -> None:
 class Turn:
     request: dict[str, Any]
     envelope: dict[str, Any]
+    took: float = 0.0  # seconds the skill took to answer (not the alert sender after it)
 
     @property
     def response(self) -> dict[str, Any]:
@@ -148,6 +151,9 @@ class Conversation:
         self.session_id: str | None = None
         self.attributes: dict[str, Any] | None = None
         self.turns: list[Turn] = []
+        # Caregiver alerts are sent by a background thread after the turn; by default a
+        # turn returns once that is done too, so a test reads what was delivered.
+        self.settle = True
 
     def envelope(self, request: dict[str, Any]) -> dict[str, Any]:
         new = self.session_id is None
@@ -185,9 +191,13 @@ class Conversation:
         }
 
     def send(self, event: dict[str, Any]) -> Turn:
+        started = time.monotonic()
         result = respond(lambda: self.skill, event)
+        took = time.monotonic() - started
+        if self.settle:
+            alert_sender.settle_all(60)
         check_response(result)
-        turn = Turn(event, result)
+        turn = Turn(event, result, took)
         self.turns.append(turn)
         if turn.ended:
             self.session_id, self.attributes = None, None

@@ -119,6 +119,12 @@ def prepare() -> None:
     _skill()
 
 
+def build_now() -> None:
+    """Build the skill before the first request (a long-running host): its in-process
+    alert sender then drains what an earlier run left in the outbox."""
+    _skill()
+
+
 def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
     """Answer one Alexa request envelope (a dict) with a response envelope (a dict)."""
     return respond(_skill, event, context)

@@ -48,7 +48,18 @@ _tokens: dict[tuple[str, str], tuple[str, float]] = {}  # (url, client id) -> to
 
 
 class AlertFailed(Exception):
-    """A token or an event was not accepted; the text is a short reason for the log."""
+    """A token or an event was not accepted; the text is a short reason for the log.
+    `status` is the HTTP status Alexa (or Login with Amazon) answered, None when nothing
+    answered; `retry` says whether trying again later can help (no answer, 429, 5xx)."""
+
+    def __init__(self, reason: str, status: int | None = None, retry: bool = False) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.retry = retry
+
+
+def _refused(what: str, status: int) -> AlertFailed:
+    return AlertFailed(f"{what} refused ({status})", status, status == 429 or status >= 500)
 
 
 def forget_tokens() -> None:
@@ -138,13 +149,13 @@ def access_token(api_client: ApiClient) -> str:
     )
     reply = _call(api_client, url, body, [("Content-type", "application/x-www-form-urlencoded")])
     if reply.status_code != 200:
-        raise AlertFailed(f"token refused ({reply.status_code})")
+        raise _refused("token", reply.status_code)
     try:
         data = json.loads(reply.body or "")
         token = str(data["access_token"])
         lasts = int(data.get("expires_in", 3600))
     except (ValueError, KeyError, TypeError) as exc:
-        raise AlertFailed("token reply not understood") from exc
+        raise AlertFailed("token reply not understood", retry=True) from exc
     with _lock:
         _tokens[(url, client_id)] = (token, clock.monotonic() + max(0, lasts - REFRESH_EARLY_S))
     return token
@@ -159,7 +170,7 @@ def send(
     headers = [("Content-type", "application/json"), ("Authorization", f"Bearer {token}")]
     reply = _call(api_client, url, body, headers)
     if not 200 <= reply.status_code < 300:
-        raise AlertFailed(f"event refused ({reply.status_code})")
+        raise _refused("event", reply.status_code)
 
 
 def _call(
@@ -169,7 +180,8 @@ def _call(
     try:
         return api_client.invoke(request)
     except Exception as exc:  # a timeout or a network fault: a short reason, no text
-        raise AlertFailed(f"no answer ({str(exc)[:40] or type(exc).__name__})") from exc
+        reason = f"no answer ({str(exc)[:40] or type(exc).__name__})"
+        raise AlertFailed(reason, retry=True) from exc
 
 
 def client_secret() -> str | None:
@@ -186,4 +198,4 @@ def _parameter(name: str) -> str:
     except ssm.SecretUnavailable as exc:  # the push fails; the alert waits for the launch
         if exc.code == "empty":
             raise AlertFailed("client secret parameter is empty") from exc
-        raise AlertFailed(f"client secret unreadable ({exc.code})") from exc
+        raise AlertFailed(f"client secret unreadable ({exc.code})", retry=True) from exc

@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     app = create_app(verify=False if args.no_verify else None)
+    from skill.alexa.entry import build_now
+
+    build_now()  # caregiver alerts an earlier run left in the outbox go now
     server = make_server(app, args.host, args.port)
     print(f"Leg Pain Guide listening on http://{args.host}:{args.port}/", flush=True)
     server.run()
