@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: chat test test-e2e test-dates lint serve package bench models triage-report dialogues-report clean
+.PHONY: chat test test-e2e test-dates lint serve package bench models protocol triage-report dialogues-report clean
 
 # The oscrypto module must be elements-oscrypto's, not the broken oscrypto 1.3.0 that
 # certvalidator (under flask-ask-sdk) pulls in: both write the same files, so it goes in
@@ -50,6 +50,10 @@ lint: $(STAMP)
 # The five locales' interaction models, generated from infra/model_source/.
 models: $(STAMP)
 	$(BIN)/python infra/build_models.py
+
+# skill/triage/protocol.json and docs/protocol-review.md, built from infra/protocol_source/.
+protocol: $(STAMP)
+	$(BIN)/python infra/build_protocol.py
 
 # The self-hosted web endpoint under waitress on 127.0.0.1:$(PORT) (verification on).
 serve: $(STAMP)
