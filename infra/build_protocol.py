@@ -129,8 +129,9 @@ class _Builder:
             raise SourceError(f"question {qid} defined twice ({node.where()})")
         answers = _text(node)
         spec: dict[str, Any] = {"answers": "yes_no" if answers == "yes/no" else answers}
-        self._check_children(node, {"red flag", "covers", "source", "no means", "derived"},
-                             variants=True)
+        self._check_children(
+            node, {"red flag", "covers", "source", "no means", "derived"}, variants=True
+        )
         if any(c.head == "red flag" for c in node.children):
             spec["red_flag"] = True
         if any(c.head == "covers" for c in node.children):
@@ -165,14 +166,23 @@ class _Builder:
         return out
 
     def family(self, node: Node, fid: str) -> None:
-        allowed = {"when", "ask", "doctor when", "persist days", "offer", "cause", "source",
-                   "question"}
+        allowed = {
+            "when",
+            "ask",
+            "doctor when",
+            "persist days",
+            "offer",
+            "cause",
+            "source",
+            "question",
+        }
         self._check_children(node, allowed)
         family: dict[str, Any] = {"id": fid, "when": _when(node)}
         if any(c.head == "cause" for c in node.children):
             family["cause"] = _cause(_child(node, "cause"))
-        family["ask"] = self.steps(node, ("when", "doctor", "persist", "offer", "cause",
-                                          "source", "question"))
+        family["ask"] = self.steps(
+            node, ("when", "doctor", "persist", "offer", "cause", "source", "question")
+        )
         family["doctor_when"] = parse_condition(_child(node, "doctor when"))
         if any(c.head == "persist days" for c in node.children):
             family["persist_days"] = int(_child(node, "persist days"))
@@ -303,7 +313,9 @@ def main(argv: list[str]) -> int:
         print(problem)
     if refused:
         return 1
-    outputs = {OUT: render(protocol)}
+    from protocol_review import sheet  # the engine and the words: imported only to build
+
+    outputs = {OUT: render(protocol), SHEET: sheet(protocol)}
     if "--check" in argv:
         stale = [p for p, text in outputs.items() if p.read_text(encoding="utf-8") != text]
         for path in stale:

@@ -82,3 +82,12 @@ def test_a_question_left_out_of_the_order_is_refused():
     source = source.replace(" both_legs unwell", " unwell")
     with pytest.raises(SourceError, match="question order"):
         build_protocol.build(source)
+
+
+def test_the_review_sheet_is_current():
+    """docs/protocol-review.md prints every walked path with its words: a change to the
+    rules, the engine or the question words that changes what is asked shows here."""
+    from protocol_review import sheet
+
+    committed = build_protocol.SHEET.read_text(encoding="utf-8")
+    assert committed == sheet(COMMITTED), "docs/protocol-review.md is stale: run make protocol"

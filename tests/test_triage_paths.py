@@ -9,6 +9,8 @@ its question; every rule, derivation, question and family is reached and cites i
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -25,7 +27,11 @@ from skill.triage.engine import (
     next_step,
     picture,
 )
-from skill.triage.vocabulary import CONTEXTS, SLOT_IDS, SYMPTOMS
+from skill.triage.vocabulary import CONTEXTS, SYMPTOMS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
+import protocol_walks
+from protocol_walks import OPENINGS, RULE_OPENINGS, V2_SLOT_IDS, walk
 
 PROTOCOL = load_protocol()
 QUESTIONS = PROTOCOL.questions
@@ -35,31 +41,6 @@ EMERGENCY_CHECKS = {
     if any(f["disposition"] == "emergency" and f["when"] == {"caution": qid}
            for f in PROTOCOL.raw["red_flags"])
 }
-V2_SLOT_IDS = {
-    **SLOT_IDS,
-    "LEG_LOCATION": SLOT_IDS["LEG_LOCATION"] | {"thigh", "ankle_foot", "whole_leg"},
-    "PAIN_TRIGGER": SLOT_IDS["PAIN_TRIGGER"] | {"standing"},
-}
-
-
-def answers_for(question: Question) -> list[str]:
-    if question.answers == "yes_no":
-        return ["yes", "no", "unknown"]
-    return [*sorted(V2_SLOT_IDS[question.answers]), "unknown"]
-
-
-def walk(facts: dict, asked: tuple[str, ...] = ()):
-    """Yield (asked questions, final facts, outcome) for every path from `facts`."""
-    step = next_step(facts)
-    if isinstance(step, Outcome):
-        yield asked, facts, step
-        return
-    assert step.id not in asked, f"asked {step.id} twice on path {asked}"
-    assert step.id not in facts, f"asked {step.id}, already known, on path {asked}"
-    for value in answers_for(step):
-        yield from walk({**facts, step.id: value}, (*asked, step.id))
-
-
 def red_flag_answered(facts: dict) -> bool:
     """A red-flag question answered (or derived) yes or don't know. Taking a statin is a
     red flag only for unexplained muscle pain (item 21), which is where it is asked."""
@@ -70,27 +51,6 @@ def red_flag_answered(facts: dict) -> bool:
                for q in QUESTIONS if q in seen)
 
 
-# Openings people volunteer, one per family and context (the walk then answers the rest).
-OPENINGS = [
-    {"location": "hamstring", "trigger": "exercise", "onset": "sudden"},
-    {"location": "calf", "trigger": "exercise", "onset": "gradual", "sore_stiff": "yes"},
-    {"location": "calf", "trigger": "injury", "swollen": "yes", "bruising": "yes"},
-    {"location": "calf", "cast": "yes"},
-    {"location": "buttock_down", "shooting": "yes"},
-    {"location": "calf", "trigger": "walking", "cramp": "yes", "smoker": "yes"},
-    {"location": "calf", "trigger": "night", "cramp": "yes"},
-    {"location": "hamstring", "trigger": "sitting"},
-    {"location": "ankle_foot", "side": "both", "swollen": "yes", "trigger": "travel"},
-    {"location": "calf", "varicose": "yes", "heavy": "yes"},
-    {"location": "calf", "varicose": "yes", "bleeding": "yes"},
-    {"location": "calf", "trigger": "exercise", "eases_rest": "yes", "numb_tingling": "yes"},
-    {"location": "back_of_knee", "better_moving": "yes", "sore_stiff": "yes"},
-    {"location": "whole_leg", "side": "both", "sore_stiff": "yes", "trigger": "none"},
-    {"location": "calf", "wound": "yes", "hot_red": "yes"},
-    {"location": "calf", "onset": "sudden", "trigger": "none", "severe": "yes"},
-    {"location": "thigh", "statin": "yes", "trigger": "none"},
-    {"opening": "unheard"},  # the first thing said was not understood
-]
 ALL_PATHS = list(walk({}))
 VOLUNTEERED_PATHS = [path for opening in OPENINGS for path in walk(opening)]
 
@@ -138,38 +98,8 @@ def test_every_question_every_family_and_every_rule_is_reached():
     assert families <= reasons, families - reasons
 
 
-# Each red flag from the smallest thing a person might say (then "no" to the rest).
-RULE_OPENINGS = {
-    "pe": {"breathless": "yes"},
-    "limb": {"cold_pale": "yes"},
-    "limb_move": {"cant_move": "yes"},
-    "deformed": {"deformed": "yes"},
-    "injured_numb": {"trigger": "injury", "numb_tingling": "yes"},
-    "compartment": {"cast": "yes", "numb_tingling": "yes"},
-    "cauda_equina": {"bladder_bowel": "yes"},
-    "both_legs_nerve": {"side": "both", "shooting": "yes"},
-    "necrotising": {"wound": "yes", "dark_patches": "yes"},
-    "sepsis": {"fever": "yes", "clammy": "yes"},
-    "sudden_severe": {"onset": "sudden", "trigger": "none", "severe": "yes"},
-    "skin_infection": {"hot_red": "yes", "fever": "yes"},
-    "varicose_vein": {"varicose": "yes", "bleeding": "yes"},
-    "vein_bleeding": {"varicose": "yes", "bleeding": "yes", "bleeding_uncontrolled": "yes"},
-    "dvt": {"swollen": "yes"},
-    "tear": {"pop": "yes"},
-    "nerve_weakness": {"weak_leg": "yes"},
-    "long_cramp": {"long_cramp": "yes"},
-    "statin": {"statin": "yes", "trigger": "none"},
-}
-
-
 def answer_no(facts: dict) -> Outcome:
-    facts = dict(facts)
-    for _ in range(MAX_QUESTIONS + 1):
-        step = next_step(facts)
-        if isinstance(step, Outcome):
-            return step
-        facts[step.id] = "no" if step.answers == "yes_no" else "unknown"
-    raise AssertionError("no outcome")
+    return protocol_walks.answer_no(facts, MAX_QUESTIONS)[1]
 
 
 @pytest.mark.parametrize("rule", [f["id"] for f in PROTOCOL.raw["red_flags"]])

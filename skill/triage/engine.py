@@ -15,6 +15,7 @@ stored, so correcting a finding corrects what followed from it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -67,6 +68,13 @@ class Protocol:
         return self.raw["questions"]  # type: ignore[no-any-return]
 
     @property
+    def version(self) -> str:
+        """A hash of the rules' content: stamped on stored outcomes and check-ins, and
+        printed on the review sheet, so a record names the rules that made it."""
+        canonical = json.dumps(self.raw, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    @property
     def caution(self) -> tuple[str, ...]:
         return tuple(self.raw["caution_values"])
 
@@ -85,6 +93,12 @@ class Protocol:
 @lru_cache(maxsize=1)
 def load_protocol() -> Protocol:
     return Protocol(json.loads(PROTOCOL_PATH.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def protocol_version() -> str:
+    """The version of the protocol in use (see Protocol.version)."""
+    return load_protocol().version
 
 
 def holds(cond: Condition, facts: Facts, protocol: Protocol, used: set[str] | None = None) -> bool:
