@@ -1,9 +1,10 @@
 """Walk every path of the triage protocol, from nothing said and from volunteered facts.
 
-Proves: every path ends at an outcome within MAX_QUESTIONS and asks no question twice;
-the emergency checks come first; any red-flag "yes" or "I don't know" ends at emergency or
-urgent, and an emergency check answered so ends at emergency; a denied finding answers
-its question; every rule, derivation, question and family is reached and cites its source.
+Proves: every path ends at an outcome within the protocol's max_questions and asks no
+question twice; the emergency checks come first; any red-flag "yes" or "I don't know"
+ends at emergency or urgent, and an emergency check answered so ends at emergency; a
+denied finding answers its question; every rule, derivation, question and family is
+reached and cites its source; wording and bounds are protocol data.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from hypothesis import strategies as st
 
 from skill.triage.engine import (
     DISPOSITIONS,
-    MAX_QUESTIONS,
     Outcome,
     Question,
     family_of,
@@ -34,6 +34,7 @@ import protocol_walks
 from protocol_walks import OPENINGS, RULE_OPENINGS, V2_SLOT_IDS, walk
 
 PROTOCOL = load_protocol()
+MAX_QUESTIONS = PROTOCOL.max_questions  # protocol data (limits), like every clinical bound
 QUESTIONS = PROTOCOL.questions
 # The emergency-level checks: a "yes" to any of them is an emergency on its own.
 EMERGENCY_CHECKS = {
@@ -267,3 +268,43 @@ def test_a_lost_opening_with_nothing_wrong_asks_two_more_questions_only():
     assert next_step(checked).id == "location"
     assert next_step({**checked, "location": "calf"}).id == "varicose_check"
     assert next_step({**checked, "location": "buttock_down"}).id != "varicose_check"
+
+
+# --- wording and bounds are protocol data, not engine branches ------------------------------
+
+def test_a_stated_duration_asks_only_about_worsening_and_sciatica_also_about_activities():
+    checked = {"pe_signs": "no", "limb_threat": "no", "duration_days": 3}
+    strain = answer_steps({**checked, "trigger": "injury", "location": "calf"}, "persisting")
+    assert strain.variant == "worse"
+    sciatica = answer_steps({**checked, "location": "buttock_down"}, "persisting")
+    assert (sciatica.family, sciatica.variant) == ("sciatica", "worse_activities")
+    without = answer_steps({"pe_signs": "no", "limb_threat": "no", "trigger": "injury",
+                            "location": "calf"}, "persisting")
+    assert without.variant is None
+
+
+def test_a_cast_asks_about_pressure_under_the_cast():
+    step = answer_steps({"cast": "yes", "location": "calf"}, "compartment")
+    assert step.variant == "cast"
+    assert answer_steps({"trigger": "injury", "location": "calf"}, "compartment").variant is None
+
+
+def test_the_engine_takes_its_bounds_and_wording_from_the_protocol():
+    spec = PROTOCOL.raw
+    assert spec["limits"]["max_questions"] == MAX_QUESTIONS
+    assert spec["questions"]["compartment"]["variant_when"] == {"cast": {"is": {"cast": "yes"}}}
+    unexplained = next(f for f in spec["families"] if f["id"] == "unexplained")
+    assert unexplained["cause"] is None
+    assert answer_no({"location": "calf", "trigger": "none", "onset": "gradual"}).cause is None
+
+
+def answer_steps(facts: dict, wanted: str) -> Question:
+    """Answer "no" (or "not sure") until the question `wanted` is asked, and return it."""
+    facts = dict(facts)
+    for _ in range(MAX_QUESTIONS + 1):
+        step = next_step(facts)
+        assert isinstance(step, Question), f"{wanted} never asked: {step}"
+        if step.id == wanted:
+            return step
+        facts[step.id] = "no" if step.answers == "yes_no" else "unknown"
+    raise AssertionError(wanted)
