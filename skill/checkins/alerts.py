@@ -9,8 +9,9 @@ taking them back.
                    notifications off, and deleted when they stop (or delete their data);
                    `labels` limits alerts to some people ("about mom"), null for everyone
                    shared with them.
-    viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale"}
-                   one alert to hear at the next launch; expires with check-in
+    viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale", "protocol"}
+                   one alert to hear at the next launch (`protocol`: the triage
+                   protocol's version that gave the level); expires with check-in
                    retention, and goes with the sharing link (skill.checkins.sharing).
 
 An alert is queued for a viewer only while both halves of the sharing link stand, the
@@ -27,6 +28,7 @@ from typing import Any
 from skill import clock
 from skill.checkins import records, sharing
 from skill.store.base import Store, user_pk
+from skill.triage.engine import protocol_version
 
 OWNER_FLAG = "alert_caregivers"  # in the owner's persistent attributes
 RECEIVER = "ALERTME"
@@ -123,7 +125,14 @@ def queue(
     now = clock.now() if now is None else now
     at = records.now_iso(now)
     expires = int(now) + records.RETENTION_DAYS * 86400
-    data = {"profile": profile, "level": level, "source": source, "at": at, "locale": locale}
+    data = {
+        "profile": profile,
+        "level": level,
+        "source": source,
+        "at": at,
+        "locale": locale,
+        "protocol": protocol_version(),
+    }
     out: list[Recipient] = []
     for viewer, label in sharing.viewers_of(store, owner, profile):
         wanted = store.get_item(user_pk(viewer), RECEIVER)
