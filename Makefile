@@ -22,10 +22,12 @@ $(STAMP): pyproject.toml constraints.txt
 chat: $(STAMP)
 	$(BIN)/python -m skill chat $(ARGS)
 
-# What CI needs to trust a change, in a few minutes: lint, then every test not marked e2e.
+# What CI needs to trust a change, in a few minutes: lint (ruff, mypy), then every test not
+# marked e2e.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check skill lambda
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -m "not e2e"
 
 # The slow end-to-end tier (pytest marker e2e): console and server subprocesses, web floods
@@ -43,9 +45,11 @@ test-dates: $(STAMP)
 	faketime -m '2028-12-31 23:59:00' $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_DATES_SKIP)
 	faketime -m '2030-06-15 12:00:00' $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_DATES_SKIP)
 
+# ruff, then mypy (configured in pyproject.toml: strict for skill.triage and skill.checkins).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check skill lambda
+	$(BIN)/python -m mypy
 
 # The five locales' interaction models, generated from infra/model_source/.
 models: $(STAMP)

@@ -126,7 +126,7 @@ def _problems(p: dict[str, Any], content: dict[str, Any], guides: dict[str, Any]
 
 
 def _no_means(questions: dict[str, Any], name: str, value: str) -> bool:
-    return questions.get(name, {}).get("no_means") == value
+    return bool(questions.get(name, {}).get("no_means") == value)
 
 
 def _offers(p: dict[str, Any], guides: dict[str, Any]) -> Iterator[str]:

@@ -169,10 +169,10 @@ def sheet(raw: dict[str, Any]) -> str:
         "|---|---|---|---|",
     ]
     limit = int(raw.get("limits", {}).get("max_questions", 15))
-    for rule, said in RULE_OPENINGS.items():
-        asked, end = answer_no(said, limit, protocol)
+    for rule, opening in RULE_OPENINGS.items():
+        asked, end = answer_no(opening, limit, protocol)
         out.append(
-            f"| `{rule}` | {_facts(said)} | {', '.join(q.id for q in asked) or NONE} | "
+            f"| `{rule}` | {_facts(opening)} | {', '.join(q.id for q in asked) or NONE} | "
             f"{outcome(end)} |"
         )
     out += [

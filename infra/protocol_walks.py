@@ -94,7 +94,8 @@ def answer_no(
     facts: Facts, limit: int, protocol: Protocol | None = None
 ) -> tuple[list[Question], Outcome]:
     """ "No" to every yes/no question and "not sure" to the rest: the questions and outcome."""
-    facts, asked = dict(facts), []
+    facts = dict(facts)
+    asked: list[Question] = []
     for _ in range(limit + 1):
         step = step_of(facts, protocol)
         if isinstance(step, Outcome):
