@@ -47,6 +47,7 @@ class _Builder:
         self.order: list[str] = []
         self.questions: dict[str, dict[str, Any]] = {}
         self.derive: dict[str, list[dict[str, Any]]] = {}
+        self.derive_findings: list[dict[str, Any]] = []  # `derive FINDING` blocks
         self.conditions: dict[str, Any] = {}
         self.notes: dict[str, str] = {}
         self.flags: list[dict[str, Any]] = []
@@ -63,7 +64,8 @@ class _Builder:
             "caution_values": self.caution,
             "questions": {q: self.questions[q] for q in self.order},
             "conditions": self.conditions,
-            "derive": [rule for q in self.order for rule in self.derive.get(q, [])],
+            "derive": [rule for q in self.order for rule in self.derive.get(q, [])]
+            + self.derive_findings,
             "persist_about": self.persist_about,
             "red_flags": self.flags,
             "screening": self.screening,
@@ -93,9 +95,11 @@ class _Builder:
             self.flag(node, kind, _one(rest, node))
         elif kind == "question":
             self.question(node, _one(rest, node))
+        elif kind == "derive":
+            self.derive_finding(node, _one(rest, node))
         elif kind == "screening":
             # (screening steps are always objects in the JSON, as they were when hand-written)
-            steps = self.steps(node, ("question",))
+            steps = self.steps(node, ("question", "derive"))
             self.screening = [{"ask": s} if isinstance(s, str) else s for s in steps]
         elif kind == "family":
             self.family(node, _one(rest, node))
@@ -114,7 +118,7 @@ class _Builder:
 
     def flag(self, node: Node, level: str, rule_id: str) -> None:
         flag: dict[str, Any] = {"id": rule_id, "when": _when(node), "disposition": level}
-        allowed = {"when", "cause", "source", "check first", "question"}
+        allowed = {"when", "cause", "source", "check first", "question", "derive"}
         self._check_children(node, allowed)
         flag["cause"] = _cause(_child(node, "cause"))
         checks = [c for c in node.children if c.head == "check first"]
@@ -149,10 +153,20 @@ class _Builder:
                 {"fact": qid, "when": _when(rule), "source": _child(rule, "source")}
             )
 
+    def derive_finding(self, node: Node, fact: str) -> None:
+        """A finding taken as said from an answer (after every question's own derivations,
+        in the order written)."""
+        self._check_children(node, {"when", "source"})
+        self.derive_findings.append(
+            {"fact": fact, "when": _when(node), "source": _child(node, "source")}
+        )
+
     def nested_questions(self, node: Node) -> None:
         for child in node.children:
             if child.words[0] == "question":
                 self.question(child, _one(child.words[1:], child))
+            elif child.words[0] == "derive":
+                self.derive_finding(child, _one(child.words[1:], child))
 
     def steps(self, node: Node, also: tuple[str, ...]) -> list[Any]:
         out: list[Any] = []
@@ -175,13 +189,14 @@ class _Builder:
             "cause",
             "source",
             "question",
+            "derive",
         }
         self._check_children(node, allowed)
         family: dict[str, Any] = {"id": fid, "when": _when(node)}
         if any(c.head == "cause" for c in node.children):
             family["cause"] = _cause(_child(node, "cause"))
         family["ask"] = self.steps(
-            node, ("when", "doctor", "persist", "offer", "cause", "source", "question")
+            node, ("when", "doctor", "persist", "offer", "cause", "source", "question", "derive")
         )
         family["doctor_when"] = parse_condition(_child(node, "doctor when"))
         if any(c.head == "persist days" for c in node.children):

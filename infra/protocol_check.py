@@ -94,8 +94,8 @@ def _problems(p: dict[str, Any], content: dict[str, Any], guides: dict[str, Any]
         if name not in conditions:
             yield f"note for unknown condition {name!r}"
     for rule in p["derive"]:
-        if rule["fact"] not in questions:
-            yield f"derive: {rule['fact']!r} is not a question"
+        if rule["fact"] not in facts:
+            yield f"derive: {rule['fact']!r} is no question or finding"
         yield from cond(rule["when"], f"derive {rule['fact']}")
     levels = {str(d) for d in Disposition}
     for flag in p["red_flags"]:

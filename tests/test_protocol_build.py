@@ -91,3 +91,13 @@ def test_the_review_sheet_is_current():
 
     committed = build_protocol.SHEET.read_text(encoding="utf-8")
     assert committed == sheet(COMMITTED), "docs/protocol-review.md is stale: run make protocol"
+
+
+def test_a_finding_can_be_derived_from_an_answer_after_the_questions_own():
+    source = build_protocol.SOURCE.read_text(encoding="utf-8") + (
+        "\nderive cramp\n  when: cramp_long\n  source: (b) cramps\n"
+    )
+    built = build_protocol.build(source)
+    assert built["derive"][-1] == {"fact": "cramp", "when": {"is": {"cramp_long": "yes"}},
+                                   "source": "(b) cramps"}
+    assert build_protocol.problems(built) == []
