@@ -23,6 +23,7 @@ from skill.alexa import alert_sender, proactive
 from skill.checkins import alerts
 from skill.store.base import user_pk
 from skill.store.sqlite import SqliteStore
+from skill.triage.engine import protocol_version
 
 NOTIFY = "alexa::devices:all:notifications:write"
 # Words that would tell anyone near the caregiver's device something private.
@@ -151,6 +152,13 @@ def test_an_emergency_check_in_sends_one_unicast_message_alert_to_the_caregiver(
     expires = datetime.strptime(body["expiryTime"], "%Y-%m-%dT%H:%M:%S.%fZ")
     assert 3600 <= (expires - sent).total_seconds() <= 24 * 3600
     assert re.fullmatch(r"[0-9a-f]{16}-[0-9a-f]{12}", body["referenceId"]), "one per caregiver"
+
+
+def test_a_queued_alert_is_stored_with_the_protocol_version(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    check_in(mom, "mother", flags="emergency")
+    ((_, item),) = items(sqlite, carer, alerts.PREFIX)
+    assert (item["level"], item["protocol"]) == ("emergency", protocol_version())
 
 
 def test_the_event_holds_no_health_words(sqlite, lwa):

@@ -10,11 +10,12 @@ taking them back.
                    `labels` limits alerts to some people ("about mom"), null for everyone
                    shared with them.
     viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale", "event",
-                   "expires", "delivery"}
+                   "expires", "delivery", "protocol"}
                    the outbox: one alert, pushed by the sender (skill.alexa.alert_sender,
                    which records how in "delivery") and heard at the next launch; expires
                    with check-in retention, and goes with the sharing link
-                   (skill.checkins.sharing) or either side's "stop alerts".
+                   (skill.checkins.sharing) or either side's "stop alerts"; `protocol`
+                   is the version of the triage protocol that gave the level.
 
 An alert is queued for a viewer only while both halves of the sharing link stand, the
 viewer agreed, and (with labels) the viewer calls that person by one of them. The id
@@ -30,6 +31,7 @@ from typing import Any
 from skill import clock
 from skill.checkins import records, sharing
 from skill.store.base import Store, user_pk
+from skill.triage.engine import protocol_version
 
 OWNER_FLAG = "alert_caregivers"  # in the owner's persistent attributes
 RECEIVER = "ALERTME"
@@ -141,6 +143,7 @@ def queue(
             # The event's referenceId: one per alert and caregiver, the same on every try.
             "event": f"{alert_id}-{viewer[:12]}",
             "expires": expires,  # kept, so marking it sent keeps its expiry
+            "protocol": protocol_version(),
         }
         if store.put_item(user_pk(viewer), sk, data, expires_at=expires, if_absent=True):
             out.append((viewer, sk))

@@ -63,7 +63,8 @@ def _index(model: Model) -> tuple[set[str], dict[str, list[str]]]:
                 for key in {word, *_deletes(word)}:
                     index.setdefault(key, []).append(word)
         model.derived["typos"] = (words, index)
-    return model.derived["typos"]
+    found: tuple[set[str], dict[str, list[str]]] = model.derived["typos"]
+    return found
 
 
 # Real words typed for others, told apart by the word before ("I can't breath").
