@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import alexa_fake
 import pytest
 
-from skill import clock, keys
+from skill import clock, config, keys
 from skill.alexa import alert_sender, proactive
 from skill.store import budget
 
@@ -26,6 +26,26 @@ def pytest_collection_modifyitems(config, items):
     e2e = sum(1 for item in items if item.get_closest_marker("e2e"))
     if not 0 < e2e < len(items):
         raise pytest.UsageError(f"{e2e} of {len(items)} tests are marked e2e: a tier is empty")
+
+
+@pytest.fixture(autouse=True)
+def config_follows_the_environment(monkeypatch):
+    """skill.config reads the environment once per process; each test is a fresh start
+    for it: read again when the test begins and after each monkeypatch.setenv or delenv,
+    so a test sets a variable as an operator would (config.override sets fields)."""
+    config.reset()
+    for name in ("setenv", "delenv"):
+        monkeypatch.setattr(monkeypatch, name, _then_read_again(getattr(monkeypatch, name)))
+    yield
+    config.reset()
+
+
+def _then_read_again(change):
+    def changed(*args, **kwargs):
+        change(*args, **kwargs)
+        config.reset()
+
+    return changed
 
 
 @pytest.fixture(autouse=True)

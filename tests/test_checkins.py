@@ -300,7 +300,7 @@ def test_skill_disabled_keeping_data_keeps_it(store, clock):
 
 def test_check_ins_expire_after_the_retention_period(store, clock):
     records.add(store, "u", records.CheckIn(at=records.now_iso(), profile="self", pain=3))
-    clock.advance((records.RETENTION_DAYS + 1) * DAY)
+    clock.advance((records.retention_days() + 1) * DAY)
     assert records.history(store, "u", "self") == []
 
 

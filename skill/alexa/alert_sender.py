@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import os
 import random
 import threading
 import time
@@ -42,7 +41,7 @@ from typing import Any
 
 from ask_sdk_model.services import ApiClient
 
-from skill import clock, logs
+from skill import clock, config, logs
 from skill.alexa import proactive
 from skill.alexa.api_client import TimedApiClient
 from skill.checkins import alerts
@@ -205,7 +204,7 @@ def prepare() -> None:
     warm = getattr(store, "prepare", None)
     if callable(warm):
         warm()
-    if os.environ.get("ALEXA_CLIENT_SECRET_PARAMETER", "").strip():
+    if config.get().alexa_client_secret_parameter:
         ssm.prepare()
     _stream_parts.update(store=store, client=sender_client())
 
@@ -232,7 +231,7 @@ def handle_stream(event: Any, context: Any = None) -> dict[str, list[dict[str, s
 def in_process() -> bool:
     """Whether this process delivers its own alerts: everywhere except the skill function
     on AWS, where the table's stream hands them to AlertSenderFunction."""
-    return os.environ.get(SENDER_ENV, "").strip().lower() != "stream"
+    return not config.get().alerts_by_stream
 
 
 _senders: weakref.WeakSet[LocalSender] = weakref.WeakSet()

@@ -91,7 +91,7 @@ def question(handler_input: HandlerInput) -> str:
     if record.step == "confirm" and record.finding:
         return question_text(c, confirm_question(record.finding), subject_of(record.profile))
     return c.say(
-        f"checkin.{record.step}", subject_of(record.profile), retention=records.RETENTION_DAYS
+        f"checkin.{record.step}", subject_of(record.profile), retention=records.retention_days()
     )
 
 

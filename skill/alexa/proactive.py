@@ -21,7 +21,6 @@ with a short reason for the log, never an id or a health word.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
@@ -30,7 +29,7 @@ from urllib.parse import urlencode
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
-from skill import clock, ssm
+from skill import clock, config, ssm
 from skill.alexa.api_client import AmbiguousUrl, split_url
 from skill.checkins.alerts import Recipient
 from skill.triage.levels import Disposition
@@ -115,7 +114,7 @@ def events_url(endpoint: str, allow_loopback: bool = False) -> str:
     local = allow_loopback and parts.scheme == "http" and host == "127.0.0.1"
     if not (alexa or local) or parts.query or parts.fragment or parts.path not in ("", "/"):
         raise AlertFailed("the API endpoint is not one of Alexa's")
-    development = os.environ.get("ALEXA_EVENTS_STAGE", "").strip().lower() == "development"
+    development = config.get().events_development
     path = "/v1/proactiveEvents/stages/development" if development else "/v1/proactiveEvents"
     return f"{parts.scheme}://{parts.netloc}{path}"
 
@@ -130,8 +129,9 @@ def _ip_literal(host: str) -> bool:
 
 def access_token(api_client: ApiClient) -> str:
     """A Login with Amazon token for proactive events, from the cache while it lasts."""
-    client_id = os.environ.get("ALEXA_CLIENT_ID", "").strip()
-    url = os.environ.get("LWA_TOKEN_URL", "").strip() or DEFAULT_TOKEN_URL
+    settings = config.get()
+    client_id = settings.alexa_client_id
+    url = settings.lwa_token_url or DEFAULT_TOKEN_URL
     with _lock:
         cached = _tokens.get((url, client_id))
     if cached and cached[1] > clock.monotonic():
@@ -185,10 +185,10 @@ def _call(
 
 
 def client_secret() -> str | None:
-    value = os.environ.get("ALEXA_CLIENT_SECRET", "").strip()
-    if value:
-        return value
-    name = os.environ.get("ALEXA_CLIENT_SECRET_PARAMETER", "").strip()
+    settings = config.get()
+    if settings.alexa_client_secret:
+        return settings.alexa_client_secret
+    name = settings.alexa_client_secret_parameter
     return _parameter(name) if name else None
 
 

@@ -127,7 +127,7 @@ def queue(
     nothing else (no network: a sender delivers them, skill.alexa.alert_sender). Returns
     the keys (viewer, sort key) newly written; none for a replayed request."""
     now = clock.now() if now is None else now
-    expires = int(now) + records.RETENTION_DAYS * 86400
+    expires = int(now) + records.retention_days() * 86400
     out: list[tuple[str, str]] = []
     for viewer, label in sharing.viewers_of(store, owner, profile):
         wanted = store.get_item(user_pk(viewer), RECEIVER)

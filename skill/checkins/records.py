@@ -9,17 +9,19 @@ replayed or retried request finds its check-in already there instead of adding a
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from skill import clock
+from skill import clock, config
 from skill.store.base import Store, user_pk
 from skill.triage.engine import protocol_version
 
-RETENTION_DAYS = int(os.environ.get("CHECKIN_RETENTION_DAYS", "90"))
+
+def retention_days() -> int:
+    """How long a check-in is kept (CHECKIN_RETENTION_DAYS, skill.config)."""
+    return config.get().checkin_retention_days
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def add(store: Store, user_key: str, record: CheckIn, checkin_id: str | None = N
     """Store one check-in and return its sort key. The write is conditional: with an id
     (from the request) a second write of the same check-in stores nothing; without one
     the id is random, so concurrent check-ins never overwrite each other."""
-    expires = int(record.when.timestamp()) + RETENTION_DAYS * 86400
+    expires = int(record.when.timestamp()) + retention_days() * 86400
     data = asdict(record)
     data["red_flags"] = list(record.red_flags)
     for _ in range(1 if checkin_id else 3):
