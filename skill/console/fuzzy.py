@@ -19,6 +19,7 @@ from skill.console.model import Intent, Model
 from skill.console.negation import denied_spans
 from skill.console.readings import Filled, readings
 from skill.triage.durations import iso_days
+from skill.triage.vocabulary import DENIED_SLOTS, SYMPTOM_SLOTS
 
 # A value made only of these words ("i" is a PERSON synonym) proves little on its own.
 _FUNCTION = "i me my a an the it is in on at of to and for her his one only any"
@@ -35,10 +36,9 @@ MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "i
 FILLERS = frozenset(w for phrase in LEADING_FILLERS + TRAILING_FILLERS for w in phrase.split())
 FINDING = "SYMPTOM"
 TRIGGER = "PAIN_TRIGGER"
-DENIED_SLOTS = ("denied", "other_denied")
 DENY_INTENT = "DenySymptomIntent"
 DESCRIBE_INTENT, FINDINGS_INTENT = "DescribePainIntent", "RedFlagIntent"
-STATED_SLOTS = ("symptom", "other_symptom", "third_symptom")
+STATED_SLOTS = SYMPTOM_SLOTS
 # ANSWER values ("yes", "no", "not sure") count only in a sentence that corrects itself.
 ANSWER, CORRECTION_INTENT = "ANSWER", "CorrectionIntent"
 CORRECTION_CUES = frozenset(
