@@ -141,5 +141,5 @@ def test_an_overlay_cannot_add_an_id(tmp_path, monkeypatch):
     (tmp_path / "en-GB.model").write_text("type LEG_SIDE\n  middle: the middle one\n",
                                           encoding="utf-8")
     monkeypatch.setattr(build_models, "SOURCE", tmp_path)
-    with pytest.raises(build_models.SourceError, match="not in base.model"):
+    with pytest.raises(build_models.SourceError, match=r"not in base\.model"):
         build_models.merged("en-GB")
