@@ -280,3 +280,16 @@ def test_a_repeat_between_two_misses_still_lets_the_ladder_move_on(launched):
     talk.intent("AMAZON.RepeatIntent")  # "I didn't catch that"
     turn = talk.intent("AMAZON.FallbackIntent")
     assert turn.text.startswith("Just yes or no, please.")
+
+
+def test_a_no_after_a_lost_opening_is_not_an_emergency_so_the_checks_begin(launched):
+    # "If it's an emergency, call 911 now. Otherwise, tell me where the pain is..." "no"
+    talk = launched()
+    talk.intent("AMAZON.FallbackIntent")
+    turn = talk.no()
+    assert not turn.ended and turn.pending == "pe_signs"
+
+
+def test_a_no_before_anything_was_said_still_leaves(launched):
+    turn = launched().no()
+    assert turn.ended

@@ -375,3 +375,9 @@ def test_not_having_heard_is_a_repeat_in_both_modes_never_a_no(said, nlu):
 def test_a_real_word_one_slip_from_a_sign_is_left_alone():
     found = ids(hear("my calf went a bit tight when I was pushing the car off the drive"))
     assert found.get("symptom") == ["sore_stiff"]  # "tight"; "pushing" is not "gushing"
+
+
+def test_a_new_clause_ends_a_negators_reach():
+    # "it's getting worse not better, it's rock hard": rock hard is stated, not denied
+    found = ids(hear("it's getting worse not better, it's rock hard"))
+    assert "tight_shiny" in found.get("symptom", []) and not found.get("denied")
