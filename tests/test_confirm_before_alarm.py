@@ -293,3 +293,24 @@ def test_a_no_after_a_lost_opening_is_not_an_emergency_so_the_checks_begin(launc
 def test_a_no_before_anything_was_said_still_leaves(launched):
     turn = launched().no()
     assert turn.ended
+
+
+def test_a_duration_with_no_length_at_a_question_is_never_a_loop(launched):
+    # virtual-alexa matches any sentence to the bare {duration} sample: the whole sentence
+    # arrives as the value. Not understood, so the ladder moves on.
+    talk = launched()
+    talk.says(location="calf", trigger="none")
+    texts = [talk.intent("DurationIntent", duration="my calf is sore after running").text
+             for _ in range(3)]
+    assert texts[0].startswith("Roughly how long has it been?")
+    assert texts[1].startswith("Just yes or no, please.")
+    assert texts[2].startswith("I'll move on.") and talk.turns[-1].pending != "pe_signs"
+
+
+def test_a_duration_with_no_length_as_the_opening_is_a_lost_opening(launched):
+    talk = launched()
+    talk.intent("DurationIntent", duration="my calf hurts after running")
+    turn = talk.intent("DurationIntent", duration="my calf hurts after running")
+    assert turn.text.startswith("Sorry, I didn't catch that.")
+    turn = talk.intent("DurationIntent", duration="my calf hurts after running")
+    assert turn.pending == "pe_signs"

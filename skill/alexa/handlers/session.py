@@ -9,11 +9,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
 from ask_sdk_model import Response
 
-from skill.alexa import alert_flow, checkin_flow, guide_flow, persistence, triage_flow
+from skill.alexa import alert_flow, guide_flow, persistence, repair, triage_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import content, empty, join, reply
 from skill.alexa.state import Phase, conversation
-from skill.speech.render import answer_hint
 
 logger = logging.getLogger(__name__)
 
@@ -50,35 +49,11 @@ def welcome(handler_input: HandlerInput, visits: int | None = None) -> tuple[str
     return c.say(key), c.say("launch.reprompt")
 
 
-def phase_reply(handler_input: HandlerInput, table: str) -> Response:
-    """Help or "didn't catch that" for where the person is, ending with what they are
-    being asked right now (and how to answer it)."""
-    c = content(handler_input)
-    state = conversation(handler_input)
-    prompt = triage_flow.current_prompt(handler_input)
-    question = triage_flow.current_question(handler_input)
-    hint = answer_hint(c, question) if question else ""
-    # Three questions share the confirm phase: deleting data, alerting caregivers, and
-    # hearing the rest of a caregiver's alerts.
-    which = {"alerts": "confirm_alerts", "more_alerts": "confirm_more_alerts"}.get(
-        state.confirm or "", str(state.phase)
-    )
-    text = c.say(
-        f"{table}.{which}",
-        state.triage.subject,
-        hint=hint,
-        question=prompt,
-        offer=prompt,
-        prompt=prompt,
-    )
-    return reply(handler_input, text, reprompt=prompt)
-
-
 class HelpHandler(IntentHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return phase_reply(handler_input, "help")
+        return repair.phase_reply(handler_input, "help")
 
 
 class WaitHandler(IntentHandler):
@@ -109,35 +84,7 @@ class FallbackHandler(Handler):
         name = get_intent_name(handler_input)
         if name != "AMAZON.FallbackIntent":
             logger.warning("unknown intent %.60s", name)
-        c = content(handler_input)
-        state = conversation(handler_input)
-        phase = state.phase
-        if phase == Phase.START:
-            # The first thing said was lost. Say so and give the choices (with the safety
-            # net) rather than fire a red-flag question at someone who asked for a check-in;
-            # a second miss, or a yes, starts the checks, which then ask what an opening
-            # would have named.
-            triage_flow.missed_opening(handler_input)
-            if state.missed() < 2:
-                options = c.say("repair.opening_options")
-                return reply(
-                    handler_input, join(c.say("repair.opening"), options), reprompt=options
-                )
-            return triage_flow.advance(handler_input, c.say("repair.opening"))
-        if phase == Phase.QUESTION:
-            question = triage_flow.pending_question(state)
-            if question:
-                return triage_flow.ask_again(handler_input, question)
-        if phase == Phase.CHECKIN:
-            return checkin_flow.ask_again(handler_input, self.store)
-        if state.missed() < 2:
-            return phase_reply(handler_input, "fallback")
-        if phase == Phase.CORRECT:
-            return triage_flow.settle_lowering(handler_input, confirmed=False)
-        if phase == Phase.GUIDE:
-            guide_flow.remember(handler_input, state.guide)
-            return reply(handler_input, c.say("repair.guide_leave"), end=True)
-        return reply(handler_input, c.say("repair.leave"), end=True)
+        return repair.not_understood(handler_input, self.store)
 
 
 class RepeatHandler(IntentHandler):

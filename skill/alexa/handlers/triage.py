@@ -10,7 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
-from skill.alexa import alert_flow, checkin_flow, guide_flow, slots, triage_flow
+from skill.alexa import alert_flow, checkin_flow, guide_flow, repair, slots, triage_flow
 from skill.alexa.base import ANSWERS, IntentHandler
 from skill.alexa.handlers.account import slot_id
 from skill.alexa.respond import content, join, reply
@@ -197,7 +197,15 @@ class DurationHandler(IntentHandler):
         c = content(handler_input)
         intent = handler_input.request_envelope.request.intent
         if not triage_flow.record_duration(handler_input, intent):
-            # "a long time": ask for a length the rules can use
+            state = conversation(handler_input)
+            if state.misses and state.missed_at == state.prompt_key:
+                # Not the first turn here without a length: a turn not understood, and
+                # the ladder moves on (a client that matches any sentence to the bare
+                # {duration} sample sends the whole sentence as the value); never a loop.
+                return repair.not_understood(handler_input, self.store)
+            # "A long time": ask once for a length the rules can use. It counts as a miss
+            # at this prompt, so a second one moves on.
+            state.missed()
             text = c.say("unclear.duration")
             return reply(handler_input, text, reprompt=text)
         return carry_on(handler_input, c.say("unclear.duration_noted"))
