@@ -143,6 +143,10 @@ def _simple(filled: Filled) -> dict[str, Any]:
             "values": [{"value": match}],
         }
         simple["resolutions"] = {"resolutionsPerAuthority": [per]}
+    elif filled.no_match:
+        authority = f"amzn1.er-authority.echo-sdk.{skill_id()}.{filled.slot_type}"
+        per = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+        simple["resolutions"] = {"resolutionsPerAuthority": [per]}
     return simple
 
 

@@ -18,12 +18,15 @@ MAX_LIST = 6  # nobody lists more findings in one breath; bounds the search
 class Filled:
     """A filled slot: `heard` is the slot value Alexa sends (the words for custom types,
     the resolved form like "7" or "P3D" for built-ins); `value` is the resolution.
-    A multiple-value slot has `items`, one Filled per value heard, and no `value`."""
+    A multiple-value slot has `items`, one Filled per value heard, and no `value`.
+    `no_match` marks words of a custom type that are none of its values or synonyms
+    (ER_SUCCESS_NO_MATCH; only the trained NLU hears those)."""
 
     slot_type: str
     heard: str
     value: Value | None = None
     items: tuple[Filled, ...] = ()
+    no_match: bool = False
 
     @property
     def values(self) -> tuple[Filled, ...]:

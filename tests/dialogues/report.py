@@ -8,7 +8,7 @@ true facts, finding ids), `expected` (the level docs/clinical.md gives, or "none
 conversation with no leg problem to triage) and `kind`. After the script, the person keeps
 answering truthfully until an outcome or the turn limit.
 
-    PYTHONPATH=tests .venv/bin/python -m dialogues.report [--nlu generous] [--only id,...]
+    PYTHONPATH=tests .venv/bin/python -m dialogues.report [--nlu generous|strict|trained] [--only id,...]
 
 Counts: false alarms (an emergency warning where the truth holds none), misses (a true
 emergency never warned), under-triage (a final level below the expected one), loops (the
@@ -36,7 +36,7 @@ from skill.speech.ssml import to_text
 from skill.store.sqlite import SqliteStore
 
 BLIND = Path(__file__).with_name("blind.jsonl")
-MODES = ("generous", "strict")
+MODES = ("generous", "strict", "trained")
 EXTRA_TURNS = 14  # truthful answers after the script, at most
 ANSWER = "<answer>"
 
