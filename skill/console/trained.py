@@ -21,6 +21,7 @@ nothing here is imported by the skill, and nothing of it goes into the Lambda pa
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import pickle
@@ -34,7 +35,7 @@ from skill.console.model import FALLBACK, Model
 from skill.console.readings import Filled, readings
 from skill.console.training import OUTSIDE, Example, examples
 
-# Bump when the features or training change, so caches of older code are not trusted.
+# Bump when what training depends on changes outside trained.py and training.py.
 TRAINING_VERSION = "1"
 # Lowest decision score of the best intent before the turn is AMAZON.FallbackIntent, per
 # the model's fallbackIntentSensitivity (HIGH sends more turns to the fallback).
@@ -62,8 +63,16 @@ def _versions() -> str:
     )
 
 
+def _code() -> str:
+    """The training code itself: a change to the features or the training retrains."""
+    here = Path(__file__).resolve().parent
+    sources = b"".join((here / name).read_bytes() for name in ("trained.py", "training.py"))
+    return hashlib.sha256(sources).hexdigest()
+
+
 def cache_key(model: Model) -> str:
-    return hashlib.sha256(f"{model.digest}|{_versions()}".encode()).hexdigest()[:32]
+    key = f"{model.digest}|{_versions()}|{_code()}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 # --- features ---------------------------------------------------------------------------
@@ -191,6 +200,9 @@ def train(model: Model, where: Path) -> Trained:
         if any(t != OUTSIDE for t in e.tags) or e.intent != FALLBACK:
             trainer.append(token_features(model, list(e.words)), list(e.tags))
     trainer.set_params({"max_iterations": 10})
+    # The perceptron shuffles the examples with the C library's rand(): seed it, so the
+    # same model always trains to the same tagger, however many trained before it.
+    ctypes.CDLL(None).srand(0)
     where.mkdir(parents=True, exist_ok=True)
     tagger = where / f"{cache_key(model)}.crf"
     with tempfile.NamedTemporaryFile(dir=where, suffix=".crf.part", delete=False) as part:
@@ -259,13 +271,30 @@ def _spans(tags: list[str]) -> list[tuple[str, int, int]]:
     return found
 
 
+def _joined(
+    model: Model, types: dict[str, str], words: list[str], spans: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """Touching spans of one slot are one span when either is no value on its own ("left"
+    and "calf" in "my left calf"), so the value inside is found; "swollen" "red" stay two."""
+    out: list[tuple[str, int, int]] = []
+    for name, start, end in spans:
+        if out and out[-1][0] == name and out[-1][2] == start and name in types:
+            table = model.values.get(types[name], {})
+            before = " ".join(words[out[-1][1] : start])
+            if before not in table or " ".join(words[start:end]) not in table:
+                out[-1] = (name, out[-1][1], end)
+                continue
+        out.append((name, start, end))
+    return out
+
+
 def slots_for(model: Model, intent_name: str, words: list[str], tags: list[str]) -> Slots:
     intent = model.intent(intent_name)
     if intent is None:
         return {}
     types = dict(intent.slots)
     heard: dict[str, list[Filled]] = {}
-    for name, start, end in _spans(tags):
+    for name, start, end in _joined(model, types, words, _spans(tags)):
         if name not in types:
             continue  # a slot of another intent: Alexa fills only the chosen intent's slots
         filled = _resolve(model, types[name], words[start:end])
@@ -273,8 +302,8 @@ def slots_for(model: Model, intent_name: str, words: list[str], tags: list[str])
             continue
         if name in intent.multi:
             heard.setdefault(name, []).append(filled)
-        elif name not in heard:  # one value only where the locale has no multiple values
-            heard[name] = [filled]
+        elif name not in heard or (heard[name][0].no_match and not filled.no_match):
+            heard[name] = [filled]  # one value only where the locale has no multiple values
     slots: Slots = {}
     for name, items in heard.items():
         if name in intent.multi:
