@@ -176,7 +176,11 @@ def _classifier() -> Any:
     words = {"token_pattern": r"[^ ]+", "sublinear_tf": True}
     features = ColumnTransformer(
         [
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True), 0),
+            (
+                "chars",
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
+                0,
+            ),
             ("words", TfidfVectorizer(ngram_range=(1, 2), **words), 0),
             ("types", TfidfVectorizer(ngram_range=(1, 3), **words), 1),
         ]
@@ -262,8 +266,9 @@ def _spans(tags: list[str]) -> list[tuple[str, int, int]]:
     """(slot, start, end) of each B/I run."""
     found: list[tuple[str, int, int]] = []
     for i, tag in enumerate(tags):
-        if tag.startswith("B-") or (tag.startswith("I-") and (not found or found[-1][2] != i
-                                                             or found[-1][0] != tag[2:])):
+        if tag.startswith("B-") or (
+            tag.startswith("I-") and (not found or found[-1][2] != i or found[-1][0] != tag[2:])
+        ):
             found.append((tag[2:], i, i + 1))
         elif tag.startswith("I-"):
             name, start, _ = found[-1]
@@ -325,7 +330,9 @@ def classify(model: Model, words: list[str]) -> tuple[str, float]:
     return name, score
 
 
-def hear(model: Model, words: list[str], elicited: tuple[str, str] | None = None) -> tuple[str, Slots]:
+def hear(
+    model: Model, words: list[str], elicited: tuple[str, str] | None = None
+) -> tuple[str, Slots]:
     """(intent, slots) for words the exact stage did not match."""
     if not words:
         return FALLBACK, {}

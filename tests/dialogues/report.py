@@ -8,7 +8,7 @@ true facts, finding ids), `expected` (the level docs/clinical.md gives, or "none
 conversation with no leg problem to triage) and `kind`. After the script, the person keeps
 answering truthfully until an outcome or the turn limit.
 
-    PYTHONPATH=tests .venv/bin/python -m dialogues.report [--nlu generous|strict|trained] [--only id,...]
+    PYTHONPATH=tests .venv/bin/python -m dialogues.report [--nlu MODE] [--only id,...]
 
 Counts: false alarms (an emergency warning where the truth holds none), misses (a true
 emergency never warned), under-triage (a final level below the expected one), loops (the
