@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
+VIRTUAL_ALEXA := tests/virtual_alexa/node_modules/.package-lock.json
 
 .PHONY: chat test test-e2e test-dates lint serve package bench models triage-report dialogues-report clean
 
@@ -29,9 +30,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
 # The slow end-to-end tier (pytest marker e2e): console and server subprocesses, web floods
-# and load, audio rendering (espeak-ng, sox), every vignette in both NLU modes.
-test-e2e: $(STAMP)
+# and load, audio rendering (espeak-ng, sox), every vignette in every NLU mode, whole
+# conversations through virtual-alexa (npm, pinned by its package-lock.json).
+test-e2e: $(STAMP) $(VIRTUAL_ALEXA)
 	$(BIN)/python -m pytest -m e2e
+
+# virtual-alexa for tests/test_virtual_alexa.py, in a git-ignored node_modules.
+$(VIRTUAL_ALEXA): tests/virtual_alexa/package.json tests/virtual_alexa/package-lock.json
+	npm ci --prefix tests/virtual_alexa --no-audit --no-fund
 
 # Both tiers under three other dates (libfaketime, multi-threaded): no test may depend on
 # today's date. The second run crosses midnight into a new year, the third is in 2030.

@@ -114,11 +114,14 @@ def checkin_answer(case: Case, pending: str) -> str:
     return "yes"  # consent, stretches
 
 
-def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any) -> Outcome:
+def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any, talk: Any = None) -> Outcome:
+    """`talk` is anything with the console Conversation's start() and say(text), whose
+    turns carry `.response` (tests/test_virtual_alexa.py passes virtual-alexa's); by
+    default the console's, in-process, with the given NLU."""
     out = Outcome(dialogue, nlu)
     case = _case(dialogue)
     rng = random.Random(f"dialogue:{dialogue['id']}:{nlu}")
-    talk = Conversation(
+    talk = talk or Conversation(
         locale=dialogue["locale"], user=f"{dialogue['id']}-{nlu}", nlu=nlu,
         handler=lambda event: respond(lambda: skill, event),
     )
