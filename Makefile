@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8080
 VIRTUAL_ALEXA := tests/virtual_alexa/node_modules/.package-lock.json
 
-.PHONY: chat test test-e2e test-dates lint serve package bench models triage-report dialogues-report clean
+.PHONY: chat test test-e2e test-dates lint serve package bench models triage-report dialogues-report nlu-export clean
 
 # The oscrypto module must be elements-oscrypto's, not the broken oscrypto 1.3.0 that
 # certvalidator (under flask-ask-sdk) pulls in: both write the same files, so it goes in
@@ -81,6 +81,11 @@ triage-report: $(STAMP)
 # The blind dialogue corpus in both hearings: false alarms, misses, loops (tests/dialogues).
 dialogues-report: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m dialogues.report $(ARGS)
+
+# dist/nlu/: an `ask smapi profile-nlu` script over tests/corpus and `ask dialog --replay`
+# files for the vignette conversations, per locale (README, Deploy, step 8).
+nlu-export: $(STAMP)
+	$(BIN)/python infra/nlu_export.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache .hypothesis
