@@ -40,7 +40,7 @@ TRAINING_VERSION = "1"
 # Lowest decision score of the best intent before the turn is AMAZON.FallbackIntent, per
 # the model's fallbackIntentSensitivity (HIGH sends more turns to the fallback).
 FALLBACK_BELOW = {"LOW": -0.35, "MEDIUM": -0.2, "HIGH": 0.0}
-LIST_JOINS = frozenset({"and", "or", "also", "plus"})
+CRF_EPOCHS = 10  # passes of the averaged perceptron over the examples
 
 
 def cache_dir() -> Path:
@@ -200,10 +200,10 @@ def train(model: Model, where: Path) -> Trained:
     classifier.fit(_rows(model, [list(e.words) for e in data]), [e.intent for e in data])
     # The averaged perceptron: as good here as L-BFGS, in a tenth of the time.
     trainer = pycrfsuite.Trainer(algorithm="ap", verbose=False)
-    for e in data:
+    for e in data:  # the fallback's samples hold no slot: nothing for the tagger
         if any(t != OUTSIDE for t in e.tags) or e.intent != FALLBACK:
             trainer.append(token_features(model, list(e.words)), list(e.tags))
-    trainer.set_params({"max_iterations": 10})
+    trainer.set_params({"max_iterations": CRF_EPOCHS})
     # The perceptron shuffles the examples with the C library's rand(): seed it, so the
     # same model always trains to the same tagger, however many trained before it.
     ctypes.CDLL(None).srand(0)
@@ -349,8 +349,11 @@ def hear(
     return name, slots_for(model, name, words, tags)
 
 
-def exact_first(model: Model, words: list[str], elicited: tuple[str, str] | None) -> Any:
-    """The strict stage's answer, as Alexa hears a sample said word for word."""
+def exact_first(
+    model: Model, words: list[str], elicited: tuple[str, str] | None
+) -> tuple[tuple[str, Slots], bool] | None:
+    """The strict stage's answer, as Alexa hears a sample said word for word, and whether
+    it answered the elicited slot's own samples."""
     if elicited is not None:
         root = slot_trie(model, *elicited)
         found = exact(model, words, True, root) if root else None
