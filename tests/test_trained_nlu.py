@@ -7,6 +7,7 @@ once and cached by their hash) show the locale rules and what Alexa would delive
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -131,6 +132,16 @@ def test_the_cache_key_follows_the_model_the_code_and_the_library_versions(monke
     monkeypatch.undo()
     monkeypatch.setattr(trained, "_versions", lambda: "sklearn 0.1")
     assert key != trained.cache_key(first)
+
+
+def test_the_cache_keeps_only_the_newest_trained_models(tmp_path):
+    for n in range(4):
+        for suffix in (".pkl", ".crf"):
+            path = tmp_path / f"{n}{suffix}"
+            path.write_text("x")
+            os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    trained._prune(tmp_path, keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2.crf", "2.pkl", "3.crf", "3.pkl"]
 
 
 def test_the_default_cache_is_outside_the_repository(monkeypatch):

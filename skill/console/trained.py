@@ -41,6 +41,7 @@ TRAINING_VERSION = "1"
 # the model's fallbackIntentSensitivity (HIGH sends more turns to the fallback).
 FALLBACK_BELOW = {"LOW": -0.35, "MEDIUM": -0.2, "HIGH": 0.0}
 CRF_EPOCHS = 10  # passes of the averaged perceptron over the examples
+KEEP_TRAINED = 15  # trained models kept in the cache: three sets of the five locales
 
 
 def cache_dir() -> Path:
@@ -218,7 +219,18 @@ def train(model: Model, where: Path) -> Trained:
     with tempfile.NamedTemporaryFile(dir=where, suffix=".pkl.part", delete=False) as out:
         pickle.dump((classifier, intents), out)
     os.replace(out.name, where / f"{cache_key(model)}.pkl")
+    _prune(where)
     return trained
+
+
+def _prune(where: Path, keep: int = KEEP_TRAINED) -> None:
+    """Drop all but the newest `keep` trained models (each edit of a model or of this code
+    trains anew; about 14 MB each). By age order, not by date: a faketime run must not
+    take the cache for stale."""
+    models = sorted(where.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[keep:]:
+        for path in (old, old.with_suffix(".crf")):
+            path.unlink(missing_ok=True)
 
 
 def trained_for(model: Model) -> Trained:
