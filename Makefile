@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8080
 VIRTUAL_ALEXA := tests/virtual_alexa/node_modules/.package-lock.json
 
-.PHONY: chat test test-e2e test-dates lint serve package bench models triage-report dialogues-report nlu-export clean
+.PHONY: chat test test-e2e test-dates lint serve package bench models protocol triage-report dialogues-report nlu-export clean
 
 # The oscrypto module must be elements-oscrypto's, not the broken oscrypto 1.3.0 that
 # certvalidator (under flask-ask-sdk) pulls in: both write the same files, so it goes in
@@ -23,10 +23,12 @@ $(STAMP): pyproject.toml constraints.txt
 chat: $(STAMP)
 	$(BIN)/python -m skill chat $(ARGS)
 
-# What CI needs to trust a change, in a few minutes: lint, then every test not marked e2e.
+# What CI needs to trust a change, in a few minutes: lint (ruff, mypy), then every test not
+# marked e2e.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check skill lambda
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -m "not e2e"
 
 # The slow end-to-end tier (pytest marker e2e): console and server subprocesses, web floods
@@ -49,13 +51,19 @@ test-dates: $(STAMP)
 	faketime -m '2028-12-31 23:59:00' $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_DATES_SKIP)
 	faketime -m '2030-06-15 12:00:00' $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_DATES_SKIP)
 
+# ruff, then mypy (configured in pyproject.toml: strict for skill.triage and skill.checkins).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check skill lambda
+	$(BIN)/python -m mypy
 
 # The five locales' interaction models, generated from infra/model_source/.
 models: $(STAMP)
 	$(BIN)/python infra/build_models.py
+
+# skill/triage/protocol.json and docs/protocol-review.md, built from infra/protocol_source/.
+protocol: $(STAMP)
+	$(BIN)/python infra/build_protocol.py
 
 # The self-hosted web endpoint under waitress on 127.0.0.1:$(PORT) (verification on).
 serve: $(STAMP)
@@ -76,7 +84,8 @@ bench: package
 # The vignette set acted out by a simulated patient through the console's conversation
 # layer: exact match, emergencies caught, under/over-triage, first vs final level, questions.
 triage-report: $(STAMP)
-	PYTHONPATH=tests $(BIN)/python -m vignettes.report $(ARGS)
+	for nlu in generous strict; do echo "== $$nlu hearing"; \
+	  PYTHONPATH=tests $(BIN)/python -m vignettes.report --nlu $$nlu $(ARGS) || exit 1; done
 
 # The blind dialogue corpus in both hearings: false alarms, misses, loops (tests/dialogues).
 dialogues-report: $(STAMP)

@@ -209,6 +209,22 @@ STARTUP = {
     "console": "import skill.console.cli",
     "web": "import skill.web.app",
 }
+def number_figures() -> dict[str, float]:
+    """Issue 18: for every emergency sign in every locale, the seconds of speech (espeak-ng)
+    from the skill's first reply after an opening naming it until the number is heard."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from number_timing import timings
+
+    rows = timings()
+    seconds = [s for *_, s in rows]
+    return {
+        "checked": len(rows),
+        "median_s": statistics.median(seconds),
+        "max_s": max(seconds),
+        "not_first": sum(1 for _, _, first, _ in rows if not first),
+    }
+
+
 def speech_figures() -> dict[str, float] | None:
     """Replies as heard, over the project's vignette conversations: words per reply from
     the opening to the outcome, the words of each outcome's first reply, and the seconds
@@ -512,6 +528,13 @@ def main() -> int:
         print(f"{'  speech to the outcome':34}median {speech['median_speech_s']:.1f} s, "
               f"max {speech['max_speech_s']:.1f} s (espeak-ng, default rate)")
 
+    number = None if speech is None else number_figures()
+    if number is not None:
+        print(f"{'  the number, after a red flag':34}median {number['median_s']:.1f} s, "
+              f"max {number['max_s']:.1f} s of speech until it is heard "
+              f"({number['checked']:.0f} signs x locales; {number['not_first']:.0f} not in "
+              "the first sentence)")
+
     flood = {"quiet_p50": 0, "quiet_p99": 0, "attackers": 0, "loud_p50": 0, "loud_p99": 9,
              "loud_n": 0, "fetches": 0} if quick else flood_figures()
     print(f"signed requests, web endpoint: alone p50 {flood['quiet_p50'] * 1000:.0f} ms, "
@@ -539,6 +562,9 @@ def main() -> int:
     del cold_sql
     if speech is not None:
         checks["outcome first replies <= 60 words"] = speech["max_outcome_words"] <= 60
+    if number is not None:
+        checks[f"the emergency number heard within 5 s of naming a red flag "
+               f"(max {number['max_s']:.1f} s)"] = number["max_s"] < 5 and not number["not_first"]
     print()
     for name, ok in checks.items():
         print(f"{'PASS' if ok else 'FAIL'}  {name}")

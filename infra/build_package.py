@@ -1,6 +1,7 @@
 """Build the Lambda deployment package, reproducibly: `make package` → dist/lambda.zip.
 
-Contents: `lambda_function.py` at the root, the `skill` package (Python sources and its
+Contents: the two functions' entries at the root (`lambda_function.py`, the skill;
+`alert_sender.py`, AlertSenderFunction), the `skill` package (Python sources and its
 JSON data), and the runtime dependencies pinned in pyproject.toml (versions fixed by
 constraints.txt) as wheels for the function's platform, read from infra/template.yaml
 (Runtime python3.13, Architectures arm64 → manylinux2014 aarch64). boto3/botocore are not
@@ -129,8 +130,12 @@ def install_dependencies(
     subprocess.run(cmd, check=True)
 
 
+ENTRIES = ("lambda_function.py", "alert_sender.py")
+
+
 def copy_sources(build: Path) -> None:
-    shutil.copy2(ROOT / "lambda" / "lambda_function.py", build / "lambda_function.py")
+    for entry in ENTRIES:  # one package for both functions: each names its own handler
+        shutil.copy2(ROOT / "lambda" / entry, build / entry)
     for path in sorted((ROOT / "skill").rglob("*")):
         if not path.is_file() or path.suffix not in {".py", ".json"}:
             continue

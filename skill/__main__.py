@@ -1,5 +1,5 @@
-"""`python -m skill <command>`: chat (the console simulator), serve (the web endpoint) or
-fake-alexa (a local fake of Alexa's APIs for the console)."""
+"""`python -m skill <command>`: chat (the console simulator), serve (the web endpoint),
+fake-alexa (a local fake of Alexa's APIs for the console) or alerts (send the outbox)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import io
 import sys
 from collections.abc import Callable
 
-USAGE = """usage: python -m skill [chat|serve|fake-alexa] [options]
+USAGE = """usage: python -m skill [chat|serve|fake-alexa|alerts] [options]
 
 commands:
   chat        talk to the skill in a terminal, or drive it with --jsonl (the default)
   serve       run the self-hosted web endpoint (Alexa request verification on)
   fake-alexa  run a local fake of Alexa's APIs (alerts, reminders) for the console
+  alerts      `alerts send`: deliver the caregiver alerts still in the outbox, once
 
 `python -m skill <command> --help` shows one command's options; all of them follow.
 """
@@ -40,10 +41,17 @@ def _fake_alexa(args: list[str]) -> int:
     return fake_main(args)
 
 
+def _alerts(args: list[str]) -> int:
+    from skill.alexa.alert_sender import main as alerts_main
+
+    return alerts_main(args)
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "chat": _chat,
     "serve": _serve,
     "fake-alexa": _fake_alexa,
+    "alerts": _alerts,
 }
 
 

@@ -11,16 +11,17 @@ apply.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
+
+from skill import config
 
 _lock = threading.Lock()
 _session: list[Any] = []  # the one session, once made
 
 
 def region() -> str | None:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    return config.get().aws_region or None
 
 
 def session() -> Any:

@@ -23,9 +23,8 @@ import functools
 import hashlib
 import hmac
 import logging
-import os
 
-from skill import ssm
+from skill import config, ssm
 from skill.store import budget
 from skill.store.base import StoreError
 
@@ -47,10 +46,10 @@ def allow_development_secret() -> None:
 
 
 def _secret() -> bytes:
-    value = os.environ.get(SECRET_ENV)
-    if value:
-        return value.encode()
-    name = os.environ.get(PARAMETER_ENV)
+    settings = config.get()
+    if settings.key_secret:
+        return settings.key_secret.encode()
+    name = settings.key_secret_parameter
     if name:
         return _parameter(name).encode()
     if not _state["development_allowed"] and not _state["warned"]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import traceback
 from pathlib import Path
+
+from skill import config
 
 PACKAGE = "skill"
 MAX_TEXT = 60  # characters of an exception's text (or of a name the request sent) logged
@@ -63,14 +64,14 @@ class JsonLines(logging.Formatter):
 
 
 def configure(level_name: str | None = None) -> logging.Logger:
-    level = logging.getLevelName((level_name or os.environ.get("LOG_LEVEL") or "INFO").upper())
+    level = logging.getLevelName((level_name or config.get().log_level).upper())
     if not isinstance(level, int):
         level = logging.INFO
     logger = logging.getLogger(PACKAGE)
     logger.setLevel(level)
     for name in THIRD_PARTY:
         logging.getLogger(name).setLevel(max(level, THIRD_PARTY_LEVEL))
-    on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+    on_lambda = config.get().on_lambda
     printed = any(h.level <= level for h in logging.getLogger().handlers)
     if on_lambda and not printed and not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import alexa_fake
 import pytest
 
-from skill import clock, keys
-from skill.alexa import alert_flow, proactive
+from skill import clock, config, keys
+from skill.alexa import alert_sender, proactive
 from skill.store import budget
 
 # Tests use the published development secret for user keys (a warning anywhere else).
@@ -29,10 +29,37 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def clean_alexa_fake():
+def config_follows_the_environment(monkeypatch):
+    """skill.config reads the environment once per process; each test is a fresh start
+    for it: read again when the test begins and after each monkeypatch.setenv or delenv,
+    so a test sets a variable as an operator would (config.override sets fields)."""
+    config.reset()
+    for name in ("setenv", "delenv"):
+        monkeypatch.setattr(monkeypatch, name, _then_read_again(getattr(monkeypatch, name)))
+    yield
+    config.reset()
+
+
+def _then_read_again(change):
+    def changed(*args, **kwargs):
+        change(*args, **kwargs)
+        config.reset()
+
+    return changed
+
+
+@pytest.fixture(autouse=True)
+def clean_alexa_fake(monkeypatch):
+    """Also: the alert sender retries quickly here, and each test's senders are done
+    before the next test starts (a call left hanging is let go first)."""
+    monkeypatch.setattr(alert_sender, "BACKOFF_S", 0.02)
+    monkeypatch.setattr(alert_sender, "BACKOFF_MAX_S", 0.1)
     alexa_fake.start().reset()
     proactive.forget_tokens()
     yield
+    alexa_fake.FAKE.release.set()
+    alexa_fake.FAKE.hang_token = alexa_fake.FAKE.hang_events = False
+    alert_sender.settle_all(30)
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +71,6 @@ def roomy_budgets(request, monkeypatch):
         return
     monkeypatch.setattr(budget, "TURN_S", 30.0)
     monkeypatch.setattr(budget, "WARNING_S", 20.0)
-    monkeypatch.setattr(alert_flow, "ALERT_S", 20.0)
 
 
 @pytest.fixture(autouse=True)

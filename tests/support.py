@@ -4,6 +4,7 @@ response the way Alexa would (ResponseEnvelope schema, SSML rules, reprompts).""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,23 +14,21 @@ import alexa_fake
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import ResponseEnvelope
 
-from skill import clock
+from skill.alexa import alert_sender
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
+from skill.console import envelopes
+from skill.console.model import Value
+from skill.console.readings import Filled
+from skill.content import contract
 from skill.speech.ssml import problems, to_text
 from skill.store.sqlite import SqliteStore
 from skill.triage.engine import load_protocol
 
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-SLOT_TYPES = {
-    "subject": "PERSON", "location": "LEG_LOCATION", "side": "LEG_SIDE",
-    "onset": "PAIN_ONSET", "trigger": "PAIN_TRIGGER", "symptom": "SYMPTOM",
-    "other_symptom": "SYMPTOM", "third_symptom": "SYMPTOM", "denied": "SYMPTOM",
-    "other_denied": "SYMPTOM", "fine": "NORMAL_SIGN", "context": "CONTEXT",
-    "compare": "COMPARISON", "since": "TIME_ANCHOR", "stretch": "STRETCH",
-    "choice": "ORDINAL", "medicine": "MEDICINE", "condition": "CONDITION", "answer": "ANSWER",
-}
+SKILL_ID = envelopes.DEFAULT_SKILL_ID
+# Slot name -> custom type, from the model's contract (a slot name is one type everywhere).
+SLOT_TYPES = contract.load().slot_types()
 _serializer = DefaultSerializer()
 
 
@@ -57,6 +56,7 @@ def check_response(envelope: dict[str, Any]) -> None:
 class Turn:
     request: dict[str, Any]
     envelope: dict[str, Any]
+    took: float = 0.0  # seconds the skill took to answer (not the alert sender after it)
 
     @property
     def response(self) -> dict[str, Any]:
@@ -105,25 +105,17 @@ class Turn:
 
 
 def slot_json(name: str, value: Any) -> dict[str, Any]:
+    """A slot as Alexa sends it (skill.console.envelopes builds it): an id of the slot's
+    custom type, ("unresolved", "words Alexa heard"), a built-in's value, or None."""
     if value is None:
-        return {"name": name, "confirmationStatus": "NONE"}
+        return envelopes.slot_json(name, None)
     slot_type = SLOT_TYPES.get(name)
     if slot_type is None:  # built-in types (AMAZON.NUMBER, AMAZON.DURATION): value only
-        return {"name": name, "value": str(value), "confirmationStatus": "NONE"}
-    authority = f"amzn1.er-authority.echo-sdk.{SKILL_ID}.{slot_type}"
-    if isinstance(value, tuple):  # ("unresolved", "words Alexa heard")
-        return {
-            "name": name, "value": value[1], "confirmationStatus": "NONE",
-            "resolutions": {"resolutionsPerAuthority": [
-                {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}]},
-        }
-    return {
-        "name": name, "value": value.replace("_", " "), "confirmationStatus": "NONE",
-        "resolutions": {"resolutionsPerAuthority": [{
-            "authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
-            "values": [{"value": {"name": value.replace("_", " "), "id": value}}],
-        }]},
-    }
+        return envelopes.slot_json(name, Filled("", str(value)))
+    if isinstance(value, tuple):
+        return envelopes.slot_json(name, Filled(slot_type, value[1], no_match=True))
+    words = value.replace("_", " ")
+    return envelopes.slot_json(name, Filled(slot_type, words, Value(value, words)))
 
 
 class Conversation:
@@ -148,46 +140,33 @@ class Conversation:
         self.session_id: str | None = None
         self.attributes: dict[str, Any] | None = None
         self.turns: list[Turn] = []
+        # Caregiver alerts are sent by a background thread after the turn; by default a
+        # turn returns once that is done too, so a test reads what was delivered.
+        self.settle = True
 
     def envelope(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The request in an envelope from this person's device (the console's builder)."""
         new = self.session_id is None
         if new:
             self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
-        interfaces: dict[str, Any] = {}
-        if self.screen:
-            interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.3"}}
-        user: dict[str, Any] = {"userId": self.user_id}
-        if self.permissions:
-            user["permissions"] = {"consentToken": "consent-token", "scopes": {
-                scope: {"status": "GRANTED"} for scope in self.permissions}}
-        session: dict[str, Any] = {
-            "new": new, "sessionId": self.session_id,
-            "application": {"applicationId": SKILL_ID}, "user": user,
-        }
-        if not new and self.attributes is not None:
-            session["attributes"] = self.attributes
-        system: dict[str, Any] = {
-            "application": {"applicationId": SKILL_ID}, "user": user,
-            "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
-            "apiEndpoint": self.api_endpoint or self.api.url, "apiAccessToken": alexa_fake.TOKEN,
-        }
-        if self.person:  # a recognised voice (personalization)
-            system["person"] = {"personId": f"amzn1.ask.person.{self.person}"}
-        return {
-            "version": "1.0",
-            "session": session,
-            "context": {"System": system},
-            "request": {
-                "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-                "timestamp": clock.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "locale": self.locale, **request,
-            },
-        }
+        assert self.session_id is not None
+        session = envelopes.Session(
+            locale=self.locale, screen=self.screen, session_id=self.session_id, new=new,
+            attributes=self.attributes, api_endpoint=self.api_endpoint or self.api.url,
+            permissions=self.permissions, account=self.user_id, device=self.device_id,
+            token=alexa_fake.TOKEN, application=SKILL_ID,
+            person=f"amzn1.ask.person.{self.person}" if self.person else "",
+        )
+        return envelopes.envelope(session, request)
 
     def send(self, event: dict[str, Any]) -> Turn:
+        started = time.monotonic()
         result = respond(lambda: self.skill, event)
+        took = time.monotonic() - started
+        if self.settle:
+            alert_sender.settle_all(60)
         check_response(result)
-        turn = Turn(event, result)
+        turn = Turn(event, result, took)
         self.turns.append(turn)
         if turn.ended:
             self.session_id, self.attributes = None, None

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -123,3 +124,72 @@ def test_done_when_an_emergency_check_in_for_mom_alerts_her_caregiver(tmp_path):
     assert re.match(r"Since (this|last|yesterday) [a-z]+, your mom's check-in said she should "
                     r"call 911 now\. If you can, call her or call 911 for her\. "
                     r"Welcome back to Leg Pain Guide\.", heard), heard
+
+
+BUSY_LINES = ["check in", "5", "no", "no", "yes", "my calf hurts when I walk", "no", "no",
+              "start over", "how long does it take to heal", "stop"]
+
+
+class Busy:
+    """Another console talking without pause, on the same store, until told to stop."""
+
+    def __init__(self, tmp_path: Path, user: str) -> None:
+        self.process = console(tmp_path, user)
+        self.turns = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._talk, daemon=True)
+        self.thread.start()
+
+    def _talk(self) -> None:
+        out = self.process.stdout
+        out.readline()  # the launch
+        while not self.stop.is_set():
+            for line in BUSY_LINES:
+                self.process.stdin.write(line + "\n")
+                self.process.stdin.flush()
+                if not out.readline():
+                    return
+                self.turns += 1
+
+    def leaves(self) -> int:
+        self.stop.set()
+        self.thread.join(60)
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        return self.turns
+
+
+def test_the_story_delivers_exactly_one_event_while_four_other_consoles_talk(tmp_path):
+    """The issue's loaded machine: four consoles talking at once beside the story (this
+    machine has two cores). The warning turn only writes the outbox; the owner's console
+    sends the event in the background, and once."""
+    transcript: list[str] = []
+    owner = Person(tmp_path, "owner", transcript=transcript)
+    ssml = owner.says("share my check ins")["response"]["response"]["outputSpeech"]["ssml"]
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', ssml))
+    owner.leaves()
+    carer = Person(tmp_path, "carer", "--permissions", NOTIFY, transcript=transcript)
+    carer.says("connect to code " + " ".join(DIGITS[int(d)] for d in code))
+    assert "your Alexa will get a notification" in carer.says("send me alerts")["text"]
+    carer.leaves()
+
+    busy = [Busy(tmp_path, f"busy-{n}") for n in range(4)]
+    try:
+        owner = Person(tmp_path, "owner", transcript=transcript)
+        owner.says("alert my caregivers")
+        assert owner.says("yes")["text"].startswith("Done.")
+        owner.says("check in for my mom")
+        owner.says("her leg has gone cold and blue")
+        warning = owner.says("yes it is")
+        assert warning["text"].startswith("This could be serious. Call 911 now.")
+        took = owner.took
+        owner.leaves()
+    finally:
+        turns = [b.leaves() for b in busy]
+    print(f"\nwarning turn through the console under load: {took:.3f} s; "
+          f"other consoles' turns meanwhile: {turns}")
+    assert all(turns), "the other consoles really talked"
+    (event,) = FAKE.delivered()
+    assert event["body"]["relevantAudience"]["payload"]["user"] == (
+        "amzn1.ask.account.console-carer")
+    assert len(FAKE.events()) == 1, "one call, accepted"

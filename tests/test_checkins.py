@@ -3,6 +3,7 @@ The same suite runs on SQLite and on DynamoDB under moto."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from skill import clock as skill_clock
 from skill.alexa.persistence import user_key as key_of
 from skill.checkins import records, sharing
 from skill.store.base import StoreError, user_pk
+from skill.triage.engine import Protocol, load_protocol, protocol_version
 
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp()
 DAY = 86400
@@ -298,8 +300,34 @@ def test_skill_disabled_keeping_data_keeps_it(store, clock):
 
 def test_check_ins_expire_after_the_retention_period(store, clock):
     records.add(store, "u", records.CheckIn(at=records.now_iso(), profile="self", pain=3))
-    clock.advance((records.RETENTION_DAYS + 1) * DAY)
+    clock.advance((records.retention_days() + 1) * DAY)
     assert records.history(store, "u", "self") == []
+
+
+def test_a_check_in_is_stored_with_the_protocol_version_that_judged_it(store, clock):
+    records.add(store, "u", records.CheckIn(at=records.now_iso(), profile="self", pain=3,
+                                            disposition="doctor"))
+    ((_, item),) = store.query(user_pk("u"), "CHECKIN#")
+    assert item["protocol"] == protocol_version() == load_protocol().version
+    assert records.history(store, "u", "self")[0].protocol == protocol_version()
+
+
+def test_a_check_in_stored_before_versions_reads_as_none_and_still_counts(store, clock):
+    at = records.now_iso()
+    store.put_item(user_pk("u"), records.key("self", "old"),
+                   {"at": at, "profile": "self", "pain": 4, "red_flags": [],
+                    "stretches": None, "disposition": "self_care"})
+    (old,) = records.history(store, "u", "self")
+    assert (old.pain, old.disposition, old.protocol) == (4, "self_care", None)
+
+
+def test_the_protocol_version_changes_with_the_rules_only():
+    rules = load_protocol().raw
+    same = Protocol(json.loads(json.dumps(rules, indent=4)))
+    assert same.version == protocol_version()
+    changed = json.loads(json.dumps(rules))
+    changed["limits"]["max_questions"] += 1
+    assert Protocol(changed).version != protocol_version()
 
 
 def test_two_devices_checking_in_at_once_lose_nothing(store, clock):

@@ -202,3 +202,94 @@ def test_a_lost_opening_with_no_cause_asks_how_severe_the_pain_is(launched):
         turn = talk.intent("DontKnowIntent") if turn.pending in ("location", "trigger", "onset") \
             else talk.no()
     assert "sudden_severe" in asked
+
+
+def test_sciatica_said_to_go_down_both_legs_is_asked_about_before_the_warning(launched):
+    # "my partner's sciatica has flared up and now it's going down both his legs"
+    talk = launched()
+    turn = talk.says(subject="partner", location="buttock_down", side="both", symptom="shooting")
+    assert turn.confirming == "both_sides" and turn.disposition is None
+    assert turn.text.startswith("If the nerve pain is newly going down both legs, call 911 now.")
+    assert talk.yes().disposition == "emergency"
+
+
+def lost_opening(talk):
+    talk.intent("AMAZON.FallbackIntent")
+    return talk.intent("AMAZON.FallbackIntent")
+
+
+def walk(talk, turn, answers: dict[str, str]) -> list[str]:
+    """Answer each question from `answers` (anything else: no) until an outcome."""
+    asked = []
+    for _ in range(16):
+        if turn.pending is None:
+            break
+        asked.append(turn.pending)
+        said = answers.get(turn.pending, "no")
+        if said == "unknown":
+            turn = talk.intent("DontKnowIntent")
+        elif said in ("yes", "no"):
+            turn = talk.intent(f"AMAZON.{said.title()}Intent")
+        else:
+            turn = talk.says(**{turn.pending: said})
+    return asked
+
+
+def test_a_lost_opening_asks_whether_it_is_a_cramp_and_a_yes_is_cramp_advice(launched):
+    # Strict lost "I'm fasting and get the odd calf cramp, only lasts a minute".
+    talk = launched()
+    turn = lost_opening(talk)
+    asked = walk(talk, turn, {"location": "calf", "trigger": "none", "cramp_check": "yes",
+                              "onset": "sudden"})
+    assert "cramp_check" in asked and "sudden_severe" not in asked
+    assert talk.turns[-1].disposition == "self_care"
+
+
+def test_a_lost_opening_at_night_that_is_no_cramp_asks_about_severe_pain(launched):
+    # Strict lost "woke up with the worst pain of my life behind my knee".
+    talk = launched()
+    turn = lost_opening(talk)
+    asked = walk(talk, turn, {"location": "back_of_knee", "trigger": "night",
+                              "sudden_severe": "yes"})
+    assert asked.index("cramp_check") < asked.index("sudden_severe")
+    assert talk.turns[-1].disposition == "emergency"
+
+
+def test_a_lost_opening_with_no_place_known_still_asks_about_the_bladder_and_saddle(launched):
+    talk = launched()
+    turn = lost_opening(talk)
+    asked = walk(talk, turn, {"location": "unknown", "trigger": "unknown",
+                              "cauda_equina": "yes"})
+    assert "cauda_equina" in asked and talk.turns[-1].disposition == "emergency"
+
+
+def test_asking_for_the_warning_again_twice_gets_the_number_not_a_third_copy(launched):
+    talk = launched()
+    talk.says(symptom="cold_pale")
+    warning = talk.yes()
+    again = talk.intent("AMAZON.RepeatIntent")
+    third = talk.intent("AMAZON.RepeatIntent")  # "one more time"
+    assert again.text == warning.text and third.text != warning.text
+    assert third.text.startswith("If you haven't yet, call 911 now.")
+
+
+def test_a_repeat_between_two_misses_still_lets_the_ladder_move_on(launched):
+    talk = launched()
+    talk.says(location="calf", trigger="none")
+    talk.intent("AMAZON.FallbackIntent")
+    talk.intent("AMAZON.RepeatIntent")  # "I didn't catch that"
+    turn = talk.intent("AMAZON.FallbackIntent")
+    assert turn.text.startswith("Just yes or no, please.")
+
+
+def test_a_no_after_a_lost_opening_is_not_an_emergency_so_the_checks_begin(launched):
+    # "If it's an emergency, call 911 now. Otherwise, tell me where the pain is..." "no"
+    talk = launched()
+    talk.intent("AMAZON.FallbackIntent")
+    turn = talk.no()
+    assert not turn.ended and turn.pending == "pe_signs"
+
+
+def test_a_no_before_anything_was_said_still_leaves(launched):
+    turn = launched().no()
+    assert turn.ended

@@ -354,3 +354,30 @@ def test_generous_hears_a_sign_taken_back_in_one_breath_both_ways(said):
 def test_generous_keeps_a_plain_statement_of_a_sign_as_stated():
     found = ids(hear("his foot has gone cold and blue"))
     assert "cold_pale" in found.get("symptom", []) and not found.get("denied")
+
+
+def test_an_age_said_as_n_years_is_not_how_long_it_hurt():
+    said = "I am seventeen years, yesterday I pulled my hamstring at cricket"
+    assert ids(hear(said, locale="en-IN")).get("duration") == "P1D"  # "yesterday", not P17Y
+
+
+def test_two_three_days_is_two_or_three_days_never_twenty_three():
+    found = ids(hear("my leg is paining since two three days", locale="en-IN"))
+    assert found.get("duration") == "P3D"
+
+
+@pytest.mark.parametrize("nlu", ["generous", "strict"])
+@pytest.mark.parametrize("said", ["I didn't catch that", "one more time"])
+def test_not_having_heard_is_a_repeat_in_both_modes_never_a_no(said, nlu):
+    assert hear(said, nlu).intent == "AMAZON.RepeatIntent"
+
+
+def test_a_real_word_one_slip_from_a_sign_is_left_alone():
+    found = ids(hear("my calf went a bit tight when I was pushing the car off the drive"))
+    assert found.get("symptom") == ["sore_stiff"]  # "tight"; "pushing" is not "gushing"
+
+
+def test_a_new_clause_ends_a_negators_reach():
+    # "it's getting worse not better, it's rock hard": rock hard is stated, not denied
+    found = ids(hear("it's getting worse not better, it's rock hard"))
+    assert "tight_shiny" in found.get("symptom", []) and not found.get("denied")

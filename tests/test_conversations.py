@@ -229,9 +229,11 @@ def test_sciatica_with_a_weakening_leg_is_urgent(chat):
     assert turn.disposition == "urgent"
 
 
-def test_sciatica_in_both_legs_is_an_emergency(chat):
-    turn = chat().says(location="buttock_down", side="both", symptom="shooting")
-    assert turn.disposition == "emergency"
+def test_sciatica_in_both_legs_is_an_emergency_once_confirmed(chat):
+    convo = chat()
+    turn = convo.says(location="buttock_down", side="both", symptom="shooting")
+    assert turn.confirming == "both_sides"  # said in passing: asked about directly first
+    assert convo.confirms().disposition == "emergency"
 
 
 def test_aching_after_every_run_that_eases_with_rest_is_asked_about_and_needs_a_doctor(chat):

@@ -1,49 +1,62 @@
-"""The blind dialogue corpus (tests/dialogues/blind.jsonl, written from docs/clinical.md
-and the README alone) in every console hearing: the conversation policy's invariants."""
+"""The blind dialogue corpora (tests/dialogues/blind.jsonl and blind2.jsonl, each written
+from docs/clinical.md and the README alone by someone who never read the code) in both
+console hearings: the conversation policy's invariants."""
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
-from dialogues.report import MODES, load, run_all, summarize
+from dialogues.report import BLIND, MODES, load, run_all, summarize
 
-# False alarms today; a change may lower these, never raise them.
-FALSE_ALARMS_AT_MOST = {"generous": 2, "strict": 0, "trained": 2}
-# Trained hearing: "can I just go to urgent care instead?" (IsItSeriousIntent) and "what's
-# the number again" (RepeatIntent) after a direct question each bring the question back,
-# so it is said three times in a row.
-KNOWN_LOOPS = {"trained": {"cv-after_warning-07"}}
+BLIND2 = Path(BLIND).with_name("blind2.jsonl")
+CORPORA = {"blind": BLIND, "blind2": BLIND2}
+# False alarms today; a change may lower these, never raise them. The ones left: a
+# scripted "yes, go through it" lands on the severe-pain question (generous), and a
+# scripted "yes" meant for something else follows the breathlessness question asked
+# again after a side request (b2-caregiver_talk-10).
+FALSE_ALARMS_AT_MOST = {
+    ("blind", "generous"): 1,
+    ("blind", "strict"): 0,
+    ("blind2", "generous"): 1,
+    ("blind2", "strict"): 1,
+}
+RUNS = [(corpus, nlu) for corpus in CORPORA for nlu in MODES]
 
 
 @cache
-def summary(nlu: str) -> dict:
-    return summarize(run_all(load(), nlu))
+def summary(nlu: str, corpus: str = "blind") -> dict:
+    return summarize(run_all(load(CORPORA[corpus]), nlu))
 
 
-@pytest.mark.parametrize("nlu", MODES)
-def test_no_dialogue_hears_the_same_words_three_times_in_a_row(nlu):
-    assert set(summary(nlu)["loops"]) <= KNOWN_LOOPS.get(nlu, set())
+@pytest.mark.parametrize(("corpus", "nlu"), RUNS)
+def test_no_dialogue_hears_the_same_words_three_times_in_a_row(corpus, nlu):
+    assert summary(nlu, corpus)["loops"] == []
 
 
-@pytest.mark.parametrize("nlu", MODES)
-def test_every_emergency_warning_follows_a_direct_question_or_a_call_for_help(nlu):
-    assert summary(nlu)["unasked_warnings"] == []
+@pytest.mark.parametrize(("corpus", "nlu"), RUNS)
+def test_every_emergency_warning_follows_a_direct_question_or_a_call_for_help(corpus, nlu):
+    assert summary(nlu, corpus)["unasked_warnings"] == []
 
 
-@pytest.mark.parametrize("nlu", MODES)
-def test_false_alarms_never_grow(nlu):
-    assert len(summary(nlu)["false_alarms"]) <= FALSE_ALARMS_AT_MOST[nlu], summary(nlu)
+@pytest.mark.parametrize(("corpus", "nlu"), RUNS)
+def test_false_alarms_never_grow(corpus, nlu):
+    found = summary(nlu, corpus)
+    assert len(found["false_alarms"]) <= FALSE_ALARMS_AT_MOST[corpus, nlu], found
 
 
-# A check-in whose "he's been a bit puffed" comes with the pain score is not heard; the
-# driver cannot answer check-in questions truthfully, so it never reaches the warning.
-KNOWN_GENEROUS_MISSES = {"cv-checkin-07"}
+# Strict hearing loses long sentences; what it still misses (the trained hearing is to
+# come): two check-ins whose new sign is said in a sentence strict cannot match, and one
+# opening strict cannot match whose answers never name the sign.
+KNOWN_STRICT_MISSES = {"b2-checkin_flag-07", "b2-checkin_flag-08", "b2-after_warning2-07"}
 
 
-def test_every_true_emergency_is_warned_in_generous_hearing():
-    assert set(summary("generous")["misses"]) <= KNOWN_GENEROUS_MISSES
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_every_true_emergency_is_warned_in_generous_hearing(corpus):
+    assert summary("generous", corpus)["misses"] == []
 
 
-def test_every_true_emergency_is_warned_in_trained_hearing():
-    assert summary("trained")["misses"] == []
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_strict_hearing_misses_no_more_emergencies_than_today(corpus):
+    assert set(summary("strict", corpus)["misses"]) <= KNOWN_STRICT_MISSES

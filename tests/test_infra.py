@@ -36,6 +36,7 @@ SECRET_PARAMETER = "/leg-pain-guide/user-key-secret"
 CLIENT_ID = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef"
 CLIENT_SECRET_PARAMETER = "/leg-pain-guide/alexa-client-secret"
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+FUNCTIONS = ("SkillFunction", "AlertSenderFunction")
 # moto does not model CloudWatch alarms inside stacks; the alarms are checked in the JSON.
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS.*CloudWatch.*Alarm")
 
@@ -69,8 +70,9 @@ def transformed(code_uri: Any = None) -> dict[str, Any]:
     from samtranslator.translator.transform import transform
 
     template = load_template()
-    template["Resources"]["SkillFunction"]["Properties"]["CodeUri"] = code_uri or {
-        "Bucket": "code-bucket", "Key": "lambda.zip"}
+    for name in FUNCTIONS:  # one package for both
+        template["Resources"][name]["Properties"]["CodeUri"] = code_uri or {
+            "Bucket": "code-bucket", "Key": "lambda.zip"}
     return transform(template, {}, NoManagedPolicies())  # type: ignore[no-any-return]
 
 
@@ -85,8 +87,8 @@ def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any
 
 
 def test_the_sam_template_uses_the_current_arm64_runtime_under_alexas_timeout(cfn):
-    (fn,) = resources_of(cfn, "AWS::Lambda::Function").values()
-    props = fn["Properties"]
+    assert set(resources_of(cfn, "AWS::Lambda::Function")) == set(FUNCTIONS)
+    props = cfn["Resources"]["SkillFunction"]["Properties"]
     assert props["Runtime"] == "python3.13" and props["Architectures"] == ["arm64"]
     assert props["Handler"] == "lambda_function.handler"
     assert props["Timeout"] < 8  # Alexa waits 8 s
@@ -136,8 +138,10 @@ def test_alarms_watch_errors_throttles_and_near_timeout_durations(cfn):
 
 
 def test_log_group_has_a_retention(cfn):
-    (group,) = resources_of(cfn, "AWS::Logs::LogGroup").values()
-    assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    groups = resources_of(cfn, "AWS::Logs::LogGroup")
+    assert set(groups) == {"FunctionLogGroup", "AlertSenderLogGroup"}
+    for group in groups.values():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert cfn["Parameters"]["LogRetentionDays"]["Default"] == 30
 
 
@@ -180,15 +184,20 @@ def test_the_alexa_client_secret_is_an_ssm_parameter_read_at_run_time(cfn):
         assert not re.fullmatch(params["AlexaClientSecretParameter"]["AllowedPattern"], bad)
     assert not [p for p in params if "ClientSecret" in p and p != "AlexaClientSecretParameter"]
     assert params["AlexaEventsStage"]["AllowedValues"] == ["development", "live"]
-    env = cfn["Resources"]["SkillFunction"]["Properties"]["Environment"]["Variables"]
+    env = cfn["Resources"]["AlertSenderFunction"]["Properties"]["Environment"]["Variables"]
     assert env["ALEXA_CLIENT_SECRET_PARAMETER"] == {"Fn::If": [
         "HasClientSecretParameter", {"Ref": "AlexaClientSecretParameter"},
         {"Ref": "AWS::NoValue"}]}
     assert "ALEXA_CLIENT_SECRET" not in env
     assert env["ALEXA_EVENTS_STAGE"] == {"Ref": "AlexaEventsStage"}
-    readers = [st for _, st in _statements(cfn) if "AlexaClientSecretParameter" in json.dumps(st)]
-    (statement,) = readers
+    readers = [(role, st) for role, st in _statements(cfn)
+               if "AlexaClientSecretParameter" in json.dumps(st)]
+    ((role, statement),) = readers
+    assert role == "AlertSenderRole", "only the sender may read the client secret"
     assert statement["Action"] == "ssm:GetParameter"
+    skill_env = cfn["Resources"]["SkillFunction"]["Properties"]["Environment"]["Variables"]
+    assert not [name for name in skill_env if name.startswith(("ALEXA_", "LWA_"))]
+    assert skill_env["ALERT_SENDER"] == "stream", "the skill function makes no push"
     (assertion,) = load_template()["Rules"]["AlexaClientIsWhole"]["Assertions"]
     assert "AlexaClientId" in json.dumps(assertion) and "AlexaClientSecretParameter" in (
         json.dumps(assertion))
@@ -196,21 +205,24 @@ def test_the_alexa_client_secret_is_an_ssm_parameter_read_at_run_time(cfn):
 
 def test_alert_failures_raise_an_alarm(cfn):
     """Every alert that could not be pushed logs a line the metric filter counts."""
-    from skill.alexa import alert_flow
+    from skill.alexa import alert_flow, alert_sender
 
-    props = cfn["Resources"]["AlertFailureMetric"]["Properties"]
-    assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
-    prefix = re.fullmatch(r'\{ \$\.message = "(.*)\*" \}', props["FilterPattern"]).group(1)
-    assert alert_flow.FAILURE.startswith(prefix)
-    (transform,) = props["MetricTransformations"]
     alarm = _alarm(cfn, "AlertFailureAlarm")
-    assert (alarm["Namespace"], alarm["MetricName"]) == (
-        transform["MetricNamespace"], transform["MetricName"])
+    for metric, group in [("AlertFailureMetric", "FunctionLogGroup"),
+                          ("AlertSenderFailureMetric", "AlertSenderLogGroup")]:
+        props = cfn["Resources"][metric]["Properties"]
+        assert props["LogGroupName"] == {"Ref": group}
+        prefix = re.fullmatch(r'\{ \$\.message = "(.*)\*" \}', props["FilterPattern"]).group(1)
+        assert alert_flow.FAILURE.startswith(prefix) and alert_sender.FAILURE.startswith(prefix)
+        (transform,) = props["MetricTransformations"]
+        assert (alarm["Namespace"], alarm["MetricName"]) == (
+            transform["MetricNamespace"], transform["MetricName"])
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
-    source = (ROOT / "skill" / "alexa" / "alert_flow.py").read_text()
-    warned = re.findall(r'logger\.warning\(\s*"([^"]*)"', source)
-    failures = [w for w in warned if not w.startswith("storage failure")]
-    assert failures and all(w.startswith("%s: ") for w in failures), failures
+    for module in ("alert_flow", "alert_sender"):
+        source = (ROOT / "skill" / "alexa" / f"{module}.py").read_text()
+        warned = re.findall(r'logger\.warning\(\s*"([^"]*)"', source)
+        failures = [w for w in warned if not w.startswith("storage failure")]
+        assert failures and all(w.startswith("%s: ") for w in failures), failures
 
 
 def test_an_optional_customer_managed_key_encrypts_the_table_and_the_log_group(cfn):
@@ -219,12 +231,20 @@ def test_an_optional_customer_managed_key_encrypts_the_table_and_the_log_group(c
     group = cfn["Resources"]["FunctionLogGroup"]["Properties"]
     assert group["KmsKeyId"] == {"Fn::If": [
         "HasKmsKey", {"Ref": "KmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
-    key_statements = [st for _, st in _statements(cfn)
-                      if set(_as_list(st["Action"])) <= ALLOWED_KEY_ACTIONS]
-    (statement,) = key_statements
-    assert statement["Condition"]["StringEquals"]["kms:ViaService"] == [
+    sender_group = cfn["Resources"]["AlertSenderLogGroup"]["Properties"]
+    assert sender_group["KmsKeyId"] == group["KmsKeyId"]
+    queue = cfn["Resources"]["AlertDeadLetterQueue"]["Properties"]
+    assert queue["KmsMasterKeyId"] == group["KmsKeyId"]
+    key_statements = {role: st for role, st in _statements(cfn)
+                      if set(_as_list(st["Action"])) <= ALLOWED_KEY_ACTIONS}
+    assert set(key_statements) == {"FunctionRole", "AlertSenderRole"}
+    assert key_statements["FunctionRole"]["Condition"]["StringEquals"]["kms:ViaService"] == [
         {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"},
         {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}]
+    assert key_statements["AlertSenderRole"]["Condition"]["StringEquals"][
+        "kms:ViaService"] == [{"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"},
+                              {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"},
+                              {"Fn::Sub": "sqs.${AWS::Region}.amazonaws.com"}]
 
 
 def test_reserved_concurrency_is_a_parameter(cfn):
@@ -330,30 +350,84 @@ def test_no_iam_statement_uses_a_wildcard(cfn):
         assert _wildcards(st["Resource"]) == [], f"{name}: wildcard resource {st['Resource']}"
 
 
-def test_the_role_may_touch_only_its_table_and_its_log_group(cfn):
-    (role,) = resources_of(cfn, "AWS::IAM::Role").values()
-    (fn,) = resources_of(cfn, "AWS::Lambda::Function").values()
-    role_name = next(k for k, v in cfn["Resources"].items() if v is role)
-    assert fn["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
-    trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    assert [s["Principal"] for s in trust] == [{"Service": "lambda.amazonaws.com"}]
-    for _, st in _statements(cfn):
+ROLES = {"SkillFunction": ("FunctionRole", "FunctionLogGroup"),
+         "AlertSenderFunction": ("AlertSenderRole", "AlertSenderLogGroup")}
+STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                  "dynamodb:ListStreams"}
+# The sender reads an alert, marks it (conditional PutItem), deletes one whose link is
+# gone, and re-checks the link (GetItem, Query): no batch writes, no updates.
+SENDER_TABLE_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
+                        "dynamodb:Query"}
+
+
+def test_each_role_may_touch_only_its_table_its_log_group_and_its_secrets(cfn):
+    assert set(resources_of(cfn, "AWS::IAM::Role")) == {r for r, _ in ROLES.values()}
+    for fn, (role_name, _) in ROLES.items():
+        role = cfn["Resources"][role_name]
+        assert cfn["Resources"][fn]["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
+        trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert [s["Principal"] for s in trust] == [{"Service": "lambda.amazonaws.com"}]
+    secrets = {"FunctionRole": "UserKeySecretParameter",
+               "AlertSenderRole": "AlexaClientSecretParameter"}
+    for role_name, st in _statements(cfn):
+        group = next(g for r, g in ROLES.values() if r == role_name)
         actions = set(_as_list(st["Action"]))
         if actions <= ALLOWED_TABLE_ACTIONS:
             assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["Table", "Arn"]}]
+            if role_name == "AlertSenderRole":
+                assert actions == SENDER_TABLE_ACTIONS
+        elif actions <= STREAM_ACTIONS:  # the table's own stream, the sender only
+            assert role_name == "AlertSenderRole"
+            assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["Table", "StreamArn"]}]
+        elif actions == {"sqs:SendMessage"}:  # the stream's on-failure destination
+            assert role_name == "AlertSenderRole"
+            assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["AlertDeadLetterQueue", "Arn"]}]
         elif actions <= ALLOWED_SECRET_ACTIONS:  # one parameter each, by its full ARN
-            assert _as_list(st["Resource"]) in (
-                [{"Fn::Sub": "arn:${AWS::Partition}:ssm:"
-                  "${AWS::Region}:${AWS::AccountId}:parameter${UserKeySecretParameter}"}],
-                [{"Fn::Sub": "arn:${AWS::Partition}:ssm:"
-                  "${AWS::Region}:${AWS::AccountId}:parameter${AlexaClientSecretParameter}"}])
+            assert _as_list(st["Resource"]) == [
+                {"Fn::Sub": "arn:${AWS::Partition}:ssm:"
+                 f"${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{secrets[role_name]}}}"}]
         elif actions <= ALLOWED_KEY_ACTIONS:  # the one key, and only through the services
             assert _as_list(st["Resource"]) == [{"Ref": "KmsKeyArn"}]
             assert set(st["Condition"]["StringEquals"]) == {"kms:ViaService"}
         else:
             assert actions <= ALLOWED_LOG_ACTIONS, actions
             # A log group's Arn attribute is "...:log-group:<name>:*": its own streams only.
-            assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]
+            assert _as_list(st["Resource"]) == [{"Fn::GetAtt": [group, "Arn"]}]
+
+
+def test_the_stream_hands_only_new_alerts_to_the_sender_with_retries_and_a_dead_letter_queue(
+        cfn):
+    from skill.alexa import alert_sender
+    from skill.checkins import alerts
+
+    table = cfn["Resources"]["Table"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    (mapping,) = resources_of(cfn, "AWS::Lambda::EventSourceMapping").values()
+    props = mapping["Properties"]
+    assert props["FunctionName"] == {"Ref": "AlertSenderFunction"}
+    assert props["EventSourceArn"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    (only,) = props["FilterCriteria"]["Filters"]
+    assert json.loads(only["Pattern"]) == {
+        "eventName": ["INSERT"], "dynamodb": {"Keys": {"sk": {"S": [{"prefix": alerts.PREFIX}]}}}}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True
+    assert 0 < props["MaximumRetryAttempts"] <= 10
+    assert props["MaximumRecordAgeInSeconds"] == alert_sender.MAX_AGE_S
+    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["AlertDeadLetterQueue", "Arn"]}
+    queue = cfn["Resources"]["AlertDeadLetterQueue"]["Properties"]
+    assert queue["SqsManagedSseEnabled"] == {"Fn::If": [
+        "HasKmsKey", {"Ref": "AWS::NoValue"}, True]}, "encrypted either way"
+    alarm = _alarm(cfn, "AlertDeadLetterAlarm")
+    assert (alarm["Namespace"], alarm["MetricName"]) == (
+        "AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {
+        "Fn::GetAtt": ["AlertDeadLetterQueue", "QueueName"]}}]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    sender = cfn["Resources"]["AlertSenderFunction"]["Properties"]
+    assert sender["Handler"] == "alert_sender.handler"
+    assert (ROOT / "lambda" / "alert_sender.py").is_file()
+    assert sender["Timeout"] > alert_sender.CALL_S * alert_sender.ATTEMPTS
 
 
 def _dynamodb_calls() -> set[str]:
@@ -368,7 +442,7 @@ def test_the_table_actions_are_exactly_the_calls_the_code_makes(cfn):
     granted = {a for _, st in _statements(cfn) for a in _as_list(st["Action"])
                if a.startswith("dynamodb:")}
     assert _dynamodb_calls() == ALLOWED_TABLE_ACTIONS
-    assert granted == ALLOWED_TABLE_ACTIONS
+    assert granted == ALLOWED_TABLE_ACTIONS | STREAM_ACTIONS
 
 
 # --- the stack in moto ---------------------------------------------------------------
@@ -432,10 +506,8 @@ def test_the_stack_creates_the_function_wired_to_table_and_skill(stack):
     assert env["SKILL_ID"] == SKILL_ID
     assert env["USER_KEY_SECRET_PARAMETER"] == SECRET_PARAMETER
     assert "USER_KEY_SECRET" not in env, "the parameter's name, never a value"
-    assert env["ALEXA_CLIENT_ID"] == CLIENT_ID
-    assert env["ALEXA_CLIENT_SECRET_PARAMETER"] == CLIENT_SECRET_PARAMETER
-    assert "ALEXA_CLIENT_SECRET" not in env, "the client secret is read at run time"
-    assert env["ALEXA_EVENTS_STAGE"] == "development"
+    assert not [name for name in env if name.startswith("ALEXA_")], "the sender's, not the skill's"
+    assert env["ALERT_SENDER"] == "stream"
     concurrency = lam.get_function_concurrency(FunctionName=arn)
     assert concurrency["ReservedConcurrentExecutions"] == 5
     assert config["Runtime"] == "python3.13" and config["Timeout"] == 7
@@ -446,13 +518,33 @@ def test_the_stack_creates_the_function_wired_to_table_and_skill(stack):
     assert all(s["Action"] == "lambda:InvokeFunction" for s in policy["Statement"])
 
 
+def test_the_stack_creates_the_sender_wired_to_the_stream_and_its_secret(stack):
+    lam = stack["boto3"].client("lambda", region_name="us-east-1")
+    ddb = stack["boto3"].client("dynamodb", region_name="us-east-1")
+    name = stack["physical"]["AlertSenderFunction"]
+    config = lam.get_function_configuration(FunctionName=name)
+    env = config["Environment"]["Variables"]
+    assert env["TABLE_NAME"] == stack["outputs"]["TableName"]
+    assert env["ALEXA_CLIENT_ID"] == CLIENT_ID
+    assert env["ALEXA_CLIENT_SECRET_PARAMETER"] == CLIENT_SECRET_PARAMETER
+    assert "ALEXA_CLIENT_SECRET" not in env, "the client secret is read at run time"
+    assert env["ALEXA_EVENTS_STAGE"] == "development"
+    assert config["Handler"] == "alert_sender.handler"
+    assert config["Role"].endswith(f"role/{stack['physical']['AlertSenderRole']}")
+    table = ddb.describe_table(TableName=stack["outputs"]["TableName"])["Table"]
+    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    (mapping,) = lam.list_event_source_mappings(FunctionName=name)["EventSourceMappings"]
+    assert mapping["EventSourceArn"] == table["LatestStreamArn"]
+
+
 def test_the_stack_role_names_only_the_table_log_group_secret_and_key(stack):
     iam = stack["boto3"].client("iam", region_name="us-east-1")
     ddb = stack["boto3"].client("dynamodb", region_name="us-east-1")
     logs = stack["boto3"].client("logs", region_name="us-east-1")
     table_arn = ddb.describe_table(TableName=stack["outputs"]["TableName"])["Table"]["TableArn"]
-    (group,) = logs.describe_log_groups()["logGroups"]
-    assert group["retentionInDays"] == 30
+    groups = {g["logGroupName"]: g for g in logs.describe_log_groups()["logGroups"]}
+    group = groups["/aws/lambda/leg-pain-guide-skill"]
+    assert {g["retentionInDays"] for g in groups.values()} == {30}
     role = stack["physical"]["FunctionRole"]
     assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
     resources: dict[str, set[str]] = {}
@@ -467,8 +559,8 @@ def test_the_stack_role_names_only_the_table_log_group_secret_and_key(stack):
     assert {r.removesuffix(":*") for r in resources["logs"]} == {
         group["arn"].removesuffix(":*")}
     assert resources["ssm"] == {
-        f"arn:aws:ssm:us-east-1:123456789012:parameter{SECRET_PARAMETER}",
-        f"arn:aws:ssm:us-east-1:123456789012:parameter{CLIENT_SECRET_PARAMETER}"}
+        f"arn:aws:ssm:us-east-1:123456789012:parameter{SECRET_PARAMETER}"}, (
+        "the user-key secret only: the Alexa client secret is the sender's")
     assert resources["kms"] == {KEY_ARN}
     assert set(resources) == {"dynamodb", "logs", "ssm", "kms"}
 
@@ -502,7 +594,7 @@ def test_the_package_is_small(package):
 def test_the_package_holds_the_handler_the_skill_and_its_data(package):
     with zipfile.ZipFile(package) as zf:
         names = zf.namelist()
-    assert "lambda_function.py" in names
+    assert "lambda_function.py" in names and "alert_sender.py" in names
     for required in ["skill/__init__.py", "skill/alexa/entry.py", "skill/store/dynamodb.py",
                      "skill/triage/protocol.json", "skill/content/en.json",
                      "ask_sdk_core/__init__.py", "ask_sdk_model/__init__.py",
@@ -552,7 +644,7 @@ def test_the_package_ships_bytecode_for_the_runtimes_python_when_one_is_found(pa
         pytest.skip("no Python 3.13 here: the build ships sources only (and says so)")
     with zipfile.ZipFile(package) as zf:
         names = set(zf.namelist())
-    for module in ["lambda_function", "skill/alexa/entry", "skill/store/dynamodb",
+    for module in ["lambda_function", "alert_sender", "skill/alexa/entry", "skill/store/dynamodb",
                    "ask_sdk_core/skill"]:
         folder, _, stem = module.rpartition("/")
         pyc = f"{folder + '/' if folder else ''}__pycache__/{stem}.cpython-313.pyc"

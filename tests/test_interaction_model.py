@@ -16,130 +16,22 @@ from pathlib import Path
 
 import pytest
 
+from skill.content import contract
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
 LOCALE_FILES = sorted(MODEL_DIR.glob("*.json"))
 EN_US = MODEL_DIR / "en-US.json"
 
-# --- contracts (v2: DEVELOPERS.md, "Intents" and "Vocabulary") ---------------------------
+# --- the contract (skill/content/contract.json, written by make models) ------------------
 
-# slot name -> slot type; a trailing "*" marks a multiple-value slot (en-US/CA/GB/AU only).
-CUSTOM_INTENTS: dict[str, dict[str, str]] = {
-    "DescribePainIntent": {
-        "subject": "PERSON",
-        "location": "LEG_LOCATION",
-        "side": "LEG_SIDE",
-        "onset": "PAIN_ONSET",
-        "trigger": "PAIN_TRIGGER",
-        "symptom": "SYMPTOM*",
-        "other_symptom": "SYMPTOM*",
-        "third_symptom": "SYMPTOM*",
-        "denied": "SYMPTOM*",
-        "context": "CONTEXT*",
-        "duration": "AMAZON.DURATION",
-        "compare": "COMPARISON",
-        "since": "TIME_ANCHOR",
-        "since_date": "AMAZON.DATE",
-        "fine": "NORMAL_SIGN",
-    },
-    "RedFlagIntent": {
-        "subject": "PERSON",
-        "location": "LEG_LOCATION",
-        "side": "LEG_SIDE",
-        "symptom": "SYMPTOM*",
-        "other_symptom": "SYMPTOM*",
-        "third_symptom": "SYMPTOM*",
-        "denied": "SYMPTOM*",
-    },
-    "DenySymptomIntent": {
-        "subject": "PERSON",
-        "location": "LEG_LOCATION",
-        "denied": "SYMPTOM*",
-        "other_denied": "SYMPTOM*",
-        "fine": "NORMAL_SIGN",
-    },
-    "EmergencyHelpIntent": {"subject": "PERSON"},
-    "DontKnowIntent": {},
-    "LouderIntent": {},
-    "StepHelpIntent": {},
-    "StretchesDoneIntent": {"stretch": "STRETCH"},
-    "ExplainIntent": {"symptom": "SYMPTOM"},
-    "ScaredIntent": {},
-    "PrivacyIntent": {},
-    "NoIceIntent": {},
-    "ReceiveShareIntent": {"subject": "PERSON"},
-    "DriveIntent": {},
-    "WhileWaitingIntent": {},
-    "PainScaleIntent": {"score": "AMAZON.NUMBER"},
-    "DurationIntent": {
-        "duration": "AMAZON.DURATION",
-        "compare": "COMPARISON",
-        "since": "TIME_ANCHOR",
-        "since_date": "AMAZON.DATE",
-    },
-    "CorrectionIntent": {
-        "answer": "ANSWER",
-        "symptom": "SYMPTOM*",
-        "denied": "SYMPTOM*",
-        "location": "LEG_LOCATION",
-        "side": "LEG_SIDE",
-        "trigger": "PAIN_TRIGGER",
-        "onset": "PAIN_ONSET",
-        "duration": "AMAZON.DURATION",
-        "compare": "COMPARISON",
-    },
-    "WaitIntent": {},
-    "RiceIntent": {},
-    "StretchIntent": {"stretch": "STRETCH", "choice": "ORDINAL"},
-    "HydrationIntent": {},
-    "PostureIntent": {},
-    "WhyIntent": {},
-    "DetailsIntent": {},
-    "MedicineIntent": {"medicine": "MEDICINE", "subject": "PERSON"},
-    "HeatIceIntent": {},
-    "WhatIsIntent": {"condition": "CONDITION"},
-    "HealingTimeIntent": {},
-    "IsItSeriousIntent": {},
-    "ThanksIntent": {},
-    "HoldTimeIntent": {},
-    "RepsIntent": {},
-    "OtherLegIntent": {},
-    "SlowerIntent": {},
-    "StretchHurtsIntent": {},
-    "CheckInIntent": {"subject": "PERSON"},
-    "SummaryIntent": {"subject": "PERSON"},
-    "ShareIntent": {},
-    "ConnectIntent": {"code": "AMAZON.NUMBER"},
-    "StopSharingIntent": {},
-    "DeleteDataIntent": {},
-    "ReminderIntent": {"time": "AMAZON.TIME"},
-    "AlertCaregiversIntent": {},
-    "SendMeAlertsIntent": {"subject": "PERSON"},
-    "StopAlertsIntent": {},
-}
-MULTIPLE_VALUE_LOCALES = {"en-US", "en-CA", "en-GB", "en-AU"}
-# The slot ids of every type (contract section 1). Handlers read these ids, never words.
-# The contract's ids: skill.triage.vocabulary is the one copy the code and the model share.
+CONTRACT = contract.load()
+# slot name -> slot type; a trailing "*" marks a multiple-value slot (where lists exist).
+CUSTOM_INTENTS: dict[str, dict[str, str]] = CONTRACT.intents
+MULTIPLE_VALUE_LOCALES = set(CONTRACT.multiple_values)
+# The slot ids of every type. Handlers read these ids, never words.
 CONTRACT_IDS: dict[str, set[str]] = importlib.import_module("skill.triage.vocabulary").SLOT_IDS
-
-BUILTIN_INTENTS = {
-    f"AMAZON.{name}Intent"
-    for name in [
-        "Help",
-        "Stop",
-        "Cancel",
-        "Fallback",
-        "NavigateHome",
-        "Yes",
-        "No",
-        "Repeat",
-        "Next",
-        "Previous",
-        "StartOver",
-        "Pause",
-        "Resume",
-    ]
-}
+BUILTIN_INTENTS = set(CONTRACT.built_in_intents)
 
 # --- console rules (alexa-platform.md sections 4 and 8) ----------------------------------
 
@@ -396,7 +288,7 @@ def test_slot_samples_and_dialog_model(locale_file: Path, lm: dict):
             if slot["elicitationRequired"]:
                 assert slot["prompts"]["elicitation"] in prompts
                 elicited.add(f"{entry['name']}.{slot['name']}")
-    assert elicited == {"ConnectIntent.code", "ReminderIntent.time", "StretchIntent.stretch"}
+    assert elicited == set(CONTRACT.elicited)
     for intent in lm["intents"]:
         for slot in intent.get("slots", []):
             for sample in slot.get("samples", []):
@@ -473,6 +365,25 @@ def test_a_reassurance_is_never_also_a_finding(lm: dict):
 def test_type_ids_match_the_contract(lm: dict):
     model_ids = {t["name"]: {v["id"] for v in t["values"]} for t in lm["types"]}
     assert model_ids == CONTRACT_IDS
+
+
+def test_the_slots_the_code_reads_are_in_the_contract_with_their_types():
+    """skill.triage.vocabulary names the slots findings and facts arrive in; each is a slot
+    of the statement intents, of the type the code reads it as."""
+    vocabulary = importlib.import_module("skill.triage.vocabulary")
+    expected = {
+        **{name: "SYMPTOM" for name in (*vocabulary.SYMPTOM_SLOTS, *vocabulary.DENIED_SLOTS)},
+        vocabulary.NORMAL_SLOT: "NORMAL_SIGN",
+        vocabulary.CONTEXT_SLOT: "CONTEXT",
+        **{name: CONTRACT.slot_type("DescribePainIntent", name) for name in vocabulary.FACT_SLOTS},
+    }
+    for name, slot_type in expected.items():
+        owners = [i for i in ("DescribePainIntent", "RedFlagIntent", "DenySymptomIntent")
+                  if CONTRACT.slot_type(i, name)]
+        assert owners, f"no statement intent has a {name} slot"
+        assert {CONTRACT.slot_type(i, name) for i in owners} == {slot_type}, name
+    assert {CONTRACT.slot_type("DescribePainIntent", n) for n in vocabulary.FACT_SLOTS} <= set(
+        CONTRACT_IDS)
 
 
 

@@ -4,6 +4,7 @@ infra/model_source/, and the generator refuses models Alexa would misread."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -77,3 +78,68 @@ def test_bad_samples_are_refused():
            "samples": ["call 911", "{s} and {s}", "{nope} here"]}
     problems = build_models.check(_language(bad, types=[SYMPTOM]), True)
     assert len(problems) == 3
+
+
+# --- the one contract and its docs -----------------------------------------------------------
+
+
+def test_committed_contract_is_the_generators_output():
+    committed = build_models.CONTRACT.read_text(encoding="utf-8")
+    assert committed == build_models.render_contract(), (
+        "skill/content/contract.json is out of date: run python infra/build_models.py"
+    )
+
+
+def test_developers_intents_table_is_the_generators_output():
+    text = build_models.DEVELOPERS.read_text(encoding="utf-8")
+    assert text == build_models.render_developers(text), (
+        "DEVELOPERS.md's intents table is out of date: run python infra/build_models.py"
+    )
+
+
+def test_the_contract_names_every_custom_intent_and_type_of_the_source():
+    terms = build_models.contract()
+    en_us = build_models.build("en-US")["interactionModel"]["languageModel"]
+    assert set(terms["intents"]) | set(terms["built_in_intents"]) == {
+        i["name"] for i in en_us["intents"]}
+    assert terms["types"] == {t["name"]: sorted(v["id"] for v in t["values"])
+                              for t in en_us["types"]}
+    assert "en-IN" not in terms["multiple_values"] and "en-US" in terms["multiple_values"]
+
+
+def _vocabulary_rows() -> dict[str, set[str]]:
+    """DEVELOPERS.md's vocabulary: each type's row (and the SYMPTOM paragraph) as ids."""
+    text = build_models.DEVELOPERS.read_text(encoding="utf-8")
+    section = text.split("## Vocabulary", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = line.split("|")
+        if len(cells) == 4 and cells[1].strip().startswith("`"):
+            ids = set(re.findall(r"`([a-z_]+)`", cells[2]))
+            rows[cells[1].strip().strip("`")] = ids
+    symptoms = section.split("`SYMPTOM` ids", 1)[1].split("`skill/triage/vocabulary.py`")[0]
+    rows["SYMPTOM"] = set(re.findall(r"`([a-z_]+)`", symptoms))
+    return rows
+
+
+def test_developers_vocabulary_names_the_contracts_ids():
+    """The vocabulary table is written by hand (it says what each id means), so it is
+    checked: every type with exactly the contract's ids."""
+    contract = build_models.contract()["types"]
+    rows = _vocabulary_rows()
+    assert set(rows) == set(contract)
+    for slot_type, ids in contract.items():
+        assert rows[slot_type] == set(ids), (
+            f"DEVELOPERS.md {slot_type}: missing {sorted(set(ids) - rows[slot_type])}, "
+            f"not in the model {sorted(rows[slot_type] - set(ids))}")
+
+
+def test_an_overlay_cannot_add_an_id(tmp_path, monkeypatch):
+    """Overlays add words; ids are the contract's, declared once in base.model."""
+    (tmp_path / "base.model").write_text(
+        (build_models.SOURCE / "base.model").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "en-GB.model").write_text("type LEG_SIDE\n  middle: the middle one\n",
+                                          encoding="utf-8")
+    monkeypatch.setattr(build_models, "SOURCE", tmp_path)
+    with pytest.raises(build_models.SourceError, match=r"not in base\.model"):
+        build_models.merged("en-GB")

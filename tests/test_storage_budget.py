@@ -85,19 +85,19 @@ def test_an_urgent_check_in_warning_too(convo):
     assert took < WARNING_LIMIT_S, f"{took:.2f} s"
 
 
-def test_a_triage_warning_makes_no_storage_call_before_it_is_built(convo, silent, monkeypatch):
-    """The warning is built without storage; only then does the alert for
-    caregivers read whether the account alerts anyone, within the warning's allowance."""
+def test_a_triage_warning_makes_no_storage_call_before_the_alert_outbox(convo, silent, monkeypatch):
+    """The warning is decided without storage; the first storage call of its turn is the
+    caregiver alerts' outbox write (alert_flow.queue), within the warning's allowance."""
     from skill.alexa import alert_flow
 
-    at_reply: list[int] = []
-    process = alert_flow.AlertInterceptor.process
+    at_queue: list[int] = []
+    queue = alert_flow.queue
 
-    def counting(self, handler_input, response):
-        at_reply.append(silent.requests)
-        process(self, handler_input, response)
+    def counting(*args, **kwargs):
+        at_queue.append(silent.requests)
+        return queue(*args, **kwargs)
 
-    monkeypatch.setattr(alert_flow.AlertInterceptor, "process", counting)
+    monkeypatch.setattr(alert_flow, "queue", counting)
     convo.launch()
     heard, took = timed("red flag heard", lambda: convo.says(location="calf", symptom="breathless"))
     assert "call 911 now" in heard.text and took < WARNING_LIMIT_S
@@ -105,7 +105,7 @@ def test_a_triage_warning_makes_no_storage_call_before_it_is_built(convo, silent
     turn, took = timed("triage emergency", convo.yes)
     assert turn.disposition == "emergency" and turn.text.startswith("This could be serious.")
     assert took < WARNING_LIMIT_S
-    assert at_reply[-1] == before, "nothing waited on storage before the warning was built"
+    assert at_queue[-1] == before, "nothing waited on storage before the outbox write"
 
 
 def test_caregiver_and_account_turns_answer_in_time_and_say_what_failed(convo):

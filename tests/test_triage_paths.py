@@ -1,14 +1,17 @@
 """Walk every path of the triage protocol, from nothing said and from volunteered facts.
 
-Proves: every path ends at an outcome within MAX_QUESTIONS and asks no question twice;
-the emergency checks come first; any red-flag "yes" or "I don't know" ends at emergency or
-urgent, and an emergency check answered so ends at emergency; a denied finding answers
-its question; every rule, derivation, question and family is reached and cites its source.
+Proves: every path ends at an outcome within the protocol's max_questions and asks no
+question twice; the emergency checks come first; any red-flag "yes" or "I don't know"
+ends at emergency or urgent, and an emergency check answered so ends at emergency; a
+denied finding answers its question; every rule, derivation, question and family is
+reached and cites its source; wording and bounds are protocol data.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +19,6 @@ from hypothesis import strategies as st
 
 from skill.triage.engine import (
     DISPOSITIONS,
-    MAX_QUESTIONS,
     Outcome,
     Question,
     family_of,
@@ -25,9 +27,14 @@ from skill.triage.engine import (
     next_step,
     picture,
 )
-from skill.triage.vocabulary import CONTEXTS, SLOT_IDS, SYMPTOMS
+from skill.triage.vocabulary import CONTEXTS, SYMPTOMS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
+import protocol_walks
+from protocol_walks import OPENINGS, RULE_OPENINGS, V2_SLOT_IDS, walk
 
 PROTOCOL = load_protocol()
+MAX_QUESTIONS = PROTOCOL.max_questions  # protocol data (limits), like every clinical bound
 QUESTIONS = PROTOCOL.questions
 # The emergency-level checks: a "yes" to any of them is an emergency on its own.
 EMERGENCY_CHECKS = {
@@ -35,31 +42,6 @@ EMERGENCY_CHECKS = {
     if any(f["disposition"] == "emergency" and f["when"] == {"caution": qid}
            for f in PROTOCOL.raw["red_flags"])
 }
-V2_SLOT_IDS = {
-    **SLOT_IDS,
-    "LEG_LOCATION": SLOT_IDS["LEG_LOCATION"] | {"thigh", "ankle_foot", "whole_leg"},
-    "PAIN_TRIGGER": SLOT_IDS["PAIN_TRIGGER"] | {"standing"},
-}
-
-
-def answers_for(question: Question) -> list[str]:
-    if question.answers == "yes_no":
-        return ["yes", "no", "unknown"]
-    return [*sorted(V2_SLOT_IDS[question.answers]), "unknown"]
-
-
-def walk(facts: dict, asked: tuple[str, ...] = ()):
-    """Yield (asked questions, final facts, outcome) for every path from `facts`."""
-    step = next_step(facts)
-    if isinstance(step, Outcome):
-        yield asked, facts, step
-        return
-    assert step.id not in asked, f"asked {step.id} twice on path {asked}"
-    assert step.id not in facts, f"asked {step.id}, already known, on path {asked}"
-    for value in answers_for(step):
-        yield from walk({**facts, step.id: value}, (*asked, step.id))
-
-
 def red_flag_answered(facts: dict) -> bool:
     """A red-flag question answered (or derived) yes or don't know. Taking a statin is a
     red flag only for unexplained muscle pain (item 21), which is where it is asked."""
@@ -70,27 +52,6 @@ def red_flag_answered(facts: dict) -> bool:
                for q in QUESTIONS if q in seen)
 
 
-# Openings people volunteer, one per family and context (the walk then answers the rest).
-OPENINGS = [
-    {"location": "hamstring", "trigger": "exercise", "onset": "sudden"},
-    {"location": "calf", "trigger": "exercise", "onset": "gradual", "sore_stiff": "yes"},
-    {"location": "calf", "trigger": "injury", "swollen": "yes", "bruising": "yes"},
-    {"location": "calf", "cast": "yes"},
-    {"location": "buttock_down", "shooting": "yes"},
-    {"location": "calf", "trigger": "walking", "cramp": "yes", "smoker": "yes"},
-    {"location": "calf", "trigger": "night", "cramp": "yes"},
-    {"location": "hamstring", "trigger": "sitting"},
-    {"location": "ankle_foot", "side": "both", "swollen": "yes", "trigger": "travel"},
-    {"location": "calf", "varicose": "yes", "heavy": "yes"},
-    {"location": "calf", "varicose": "yes", "bleeding": "yes"},
-    {"location": "calf", "trigger": "exercise", "eases_rest": "yes", "numb_tingling": "yes"},
-    {"location": "back_of_knee", "better_moving": "yes", "sore_stiff": "yes"},
-    {"location": "whole_leg", "side": "both", "sore_stiff": "yes", "trigger": "none"},
-    {"location": "calf", "wound": "yes", "hot_red": "yes"},
-    {"location": "calf", "onset": "sudden", "trigger": "none", "severe": "yes"},
-    {"location": "thigh", "statin": "yes", "trigger": "none"},
-    {"opening": "unheard"},  # the first thing said was not understood
-]
 ALL_PATHS = list(walk({}))
 VOLUNTEERED_PATHS = [path for opening in OPENINGS for path in walk(opening)]
 
@@ -138,38 +99,8 @@ def test_every_question_every_family_and_every_rule_is_reached():
     assert families <= reasons, families - reasons
 
 
-# Each red flag from the smallest thing a person might say (then "no" to the rest).
-RULE_OPENINGS = {
-    "pe": {"breathless": "yes"},
-    "limb": {"cold_pale": "yes"},
-    "limb_move": {"cant_move": "yes"},
-    "deformed": {"deformed": "yes"},
-    "injured_numb": {"trigger": "injury", "numb_tingling": "yes"},
-    "compartment": {"cast": "yes", "numb_tingling": "yes"},
-    "cauda_equina": {"bladder_bowel": "yes"},
-    "both_legs_nerve": {"side": "both", "shooting": "yes"},
-    "necrotising": {"wound": "yes", "dark_patches": "yes"},
-    "sepsis": {"fever": "yes", "clammy": "yes"},
-    "sudden_severe": {"onset": "sudden", "trigger": "none", "severe": "yes"},
-    "skin_infection": {"hot_red": "yes", "fever": "yes"},
-    "varicose_vein": {"varicose": "yes", "bleeding": "yes"},
-    "vein_bleeding": {"varicose": "yes", "bleeding": "yes", "bleeding_uncontrolled": "yes"},
-    "dvt": {"swollen": "yes"},
-    "tear": {"pop": "yes"},
-    "nerve_weakness": {"weak_leg": "yes"},
-    "long_cramp": {"long_cramp": "yes"},
-    "statin": {"statin": "yes", "trigger": "none"},
-}
-
-
 def answer_no(facts: dict) -> Outcome:
-    facts = dict(facts)
-    for _ in range(MAX_QUESTIONS + 1):
-        step = next_step(facts)
-        if isinstance(step, Outcome):
-            return step
-        facts[step.id] = "no" if step.answers == "yes_no" else "unknown"
-    raise AssertionError("no outcome")
+    return protocol_walks.answer_no(facts, MAX_QUESTIONS)[1]
 
 
 @pytest.mark.parametrize("rule", [f["id"] for f in PROTOCOL.raw["red_flags"]])
@@ -337,3 +268,43 @@ def test_a_lost_opening_with_nothing_wrong_asks_two_more_questions_only():
     assert next_step(checked).id == "location"
     assert next_step({**checked, "location": "calf"}).id == "varicose_check"
     assert next_step({**checked, "location": "buttock_down"}).id != "varicose_check"
+
+
+# --- wording and bounds are protocol data, not engine branches ------------------------------
+
+def test_a_stated_duration_asks_only_about_worsening_and_sciatica_also_about_activities():
+    checked = {"pe_signs": "no", "limb_threat": "no", "duration_days": 3}
+    strain = answer_steps({**checked, "trigger": "injury", "location": "calf"}, "persisting")
+    assert strain.variant == "worse"
+    sciatica = answer_steps({**checked, "location": "buttock_down"}, "persisting")
+    assert (sciatica.family, sciatica.variant) == ("sciatica", "worse_activities")
+    without = answer_steps({"pe_signs": "no", "limb_threat": "no", "trigger": "injury",
+                            "location": "calf"}, "persisting")
+    assert without.variant is None
+
+
+def test_a_cast_asks_about_pressure_under_the_cast():
+    step = answer_steps({"cast": "yes", "location": "calf"}, "compartment")
+    assert step.variant == "cast"
+    assert answer_steps({"trigger": "injury", "location": "calf"}, "compartment").variant is None
+
+
+def test_the_engine_takes_its_bounds_and_wording_from_the_protocol():
+    spec = PROTOCOL.raw
+    assert spec["limits"]["max_questions"] == MAX_QUESTIONS
+    assert spec["questions"]["compartment"]["variant_when"] == {"cast": {"is": {"cast": "yes"}}}
+    unexplained = next(f for f in spec["families"] if f["id"] == "unexplained")
+    assert unexplained["cause"] is None
+    assert answer_no({"location": "calf", "trigger": "none", "onset": "gradual"}).cause is None
+
+
+def answer_steps(facts: dict, wanted: str) -> Question:
+    """Answer "no" (or "not sure") until the question `wanted` is asked, and return it."""
+    facts = dict(facts)
+    for _ in range(MAX_QUESTIONS + 1):
+        step = next_step(facts)
+        assert isinstance(step, Question), f"{wanted} never asked: {step}"
+        if step.id == wanted:
+            return step
+        facts[step.id] = "no" if step.answers == "yes_no" else "unknown"
+    raise AssertionError(wanted)

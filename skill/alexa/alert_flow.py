@@ -1,34 +1,30 @@
-"""Caregiver alerts in the conversation: after a warning, tell the caregivers who agreed;
-at a caregiver's launch, say what happened.
+"""Caregiver alerts in the conversation: after a warning, put an alert in the outbox for
+each caregiver who agreed; at a caregiver's launch, say what happened.
 
-A flow that gives an emergency or urgent outcome only notes it (`note`, no I/O). The
-work is done by `AlertInterceptor`, a response interceptor, so the reply with the warning
-is complete before anything here starts, and nothing here can change it. Then, counted
-from the moment the warning was decided: the alert is queued in the store within the
-warning's own storage allowance (budget.WARNING_S, shared with the check-in's save), and
-pushed through the Proactive Events API until ALERT_S has passed in all, token and events
-included. So a warning reaches Alexa at most ALERT_S after it was decided, whatever the
-network does. A token or event call that fails or hangs is abandoned: the alert stays
-queued and is heard at the caregiver's next launch, and a log line starting "alert
-failure" records it (a metric filter counts those lines, infra/template.yaml). Logs carry
-no ids and no health words.
+A flow that gives an emergency or urgent outcome calls `note` at the moment it records
+it. `note` writes the outbox there and then (skill.checkins.alerts.queue: one ALERT# item
+per caregiver, within the warning's storage allowance, budget.WARNING_S) and makes no
+network call: so the alert is written whether or not a later step of the handler raises
+(the SDK skips response interceptors when an exception handler answers), and the warning
+never waits on Login with Amazon or the Proactive Events API. Delivery belongs to the
+sender (skill.alexa.alert_sender): on AWS the table's stream hands each new alert to
+AlertSenderFunction; locally the skill's in-process sender is woken here. An alert that
+could not be written logs a line starting "alert failure" (a metric filter counts those
+lines, infra/template.yaml). Logs carry no ids and no health words.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
 
-from skill import clock, keys, logs
-from skill.alexa import persistence, proactive
-from skill.alexa.api_client import TimedApiClient
+from skill import keys
+from skill.alexa import persistence
 from skill.alexa.base import Services
 from skill.alexa.respond import content, join
 from skill.alexa.state import conversation
@@ -40,29 +36,30 @@ from skill.store import Store, budget
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
-ALERT_S = 0.7  # all an alert may add to a warning: storage and network together
 MAX_SPOKEN = 3  # people whose alerts are read at one launch
 FAILURE = "alert failure"  # every failed alert logs a line starting so (metric filter)
-_PENDING = "leg_pain_guide.alert"  # this module's slots in request attributes
-
-
-@dataclass(frozen=True)
-class Pending:
-    profile: str
-    level: Disposition
-    source: str  # "checkin" or "triage"
-    at: float  # clock.monotonic() when the warning was decided
+_SERVICES = "leg_pain_guide.alert_services"  # this module's slot in request attributes
 
 
 def note(handler_input: HandlerInput, level: Disposition, profile: str, source: str) -> None:
-    """An outcome was given; alert caregivers once the reply is built (if the level
-    calls for it: skill.triage.levels)."""
+    """An outcome was given: if the level calls for it (skill.triage.levels) and the
+    owner agreed, queue an alert for each caregiver who agreed, now, and wake the local
+    sender. Never raises: the warning is what matters in this turn."""
     if not level.alerts_caregivers:
         return
-    attrs = handler_input.attributes_manager.request_attributes
     if conversation(handler_input).triage.facts.get(VIA) == "checkin":
         source = "checkin"
-    attrs[_PENDING] = Pending(profile, level, source, clock.monotonic())
+    services = handler_input.attributes_manager.request_attributes.get(_SERVICES)
+    if not isinstance(services, Services):
+        logger.warning("%s: the skill was built without its alert services", FAILURE)
+        return
+    try:
+        queued = queue(handler_input, services.store, level, profile, source)
+    except Exception as exc:  # noqa: BLE001 - nothing was queued, so nobody will hear it
+        logger.warning("%s: could not queue the alert (%s)", FAILURE, type(exc).__name__)
+        return
+    if queued and services.alert_sender is not None:
+        services.alert_sender.wake(queued)
 
 
 VIA = "via"  # a triage fact: "checkin" when it began with a sign said in a check-in
@@ -74,96 +71,44 @@ def from_checkin(handler_input: HandlerInput) -> None:
     conversation(handler_input).triage.facts[VIA] = "checkin"
 
 
-class AlertInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
-    """Runs after the handler built the reply (the SDK calls it with the response)."""
+class AlertServicesInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+    """Hands `note` the store and the local sender (flows see only handler_input)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def process(self, handler_input: HandlerInput, response: Response) -> None:
-        pending = handler_input.attributes_manager.request_attributes.get(_PENDING)
-        if not isinstance(pending, Pending):
-            return
-        try:
-            dispatch(handler_input, self.services, pending)
-        except Exception as exc:  # noqa: BLE001 - the warning is already built: keep it
-            logger.warning("%s: %s", FAILURE, logs.describe(exc))
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[_SERVICES] = self.services
 
 
-def dispatch(handler_input: HandlerInput, services: Services, pending: Pending) -> None:
+def queue(
+    handler_input: HandlerInput, store: Store, level: Disposition, profile: str, source: str
+) -> list[tuple[str, str]]:
+    """The outbox write, within the warning's storage allowance (nested in a check-in's
+    own, it shares that one). Returns the keys of the alerts written."""
     envelope = handler_input.request_envelope
     owner = persistence.user_key(envelope)
     if owner is None:
-        return
+        return []
     request = envelope.request
     request_id = getattr(request, "request_id", None)
+    # From the request: a replayed request queues nothing twice.
     alert_id = keys.request_key(request_id) if request_id else secrets.token_hex(8)
-    try:
-        # The warning's storage allowance, counted from when it was decided: a check-in's
-        # save has used part of it already.
-        with budget.tight(max(0.0, pending.at + budget.WARNING_S - clock.monotonic())):
-            chose = persistence.load(handler_input)
-            if not chose and persistence.failed(handler_input):
-                raise LookupError("the account's choice could not be read")
-            if chose.get(alerts.OWNER_FLAG) is not True:
-                return  # the owner has not agreed
-            recipients = alerts.queue(
-                services.store,
-                owner,
-                pending.profile,
-                str(pending.level),
-                pending.source,
-                getattr(request, "locale", None),
-                alert_id,
-            )
-    except Exception as exc:  # noqa: BLE001 - nothing was queued, so nobody will hear it
-        logger.warning("%s: could not queue the alert (%s)", FAILURE, type(exc).__name__)
-        return
-    if recipients:
-        system = getattr(envelope.context, "system", None)
-        endpoint = getattr(system, "api_endpoint", None) or ""
-        push(services, recipients, pending.level, endpoint, pending.at + ALERT_S)
-
-
-def push(
-    services: Services,
-    recipients: list[alerts.Recipient],
-    level: Disposition,
-    endpoint: str,
-    deadline: float,
-) -> None:
-    """Send each caregiver's event on a worker thread, waiting for it until `deadline`
-    (clock.monotonic()): a call that hangs is left behind, and its alert waits for the
-    caregiver's launch."""
-    failures: list[str] = []
-    api_client = services.api_client or TimedApiClient()
-
-    def run() -> None:
-        try:
-            token = proactive.access_token(api_client)
-        except Exception as exc:  # noqa: BLE001 - AlertFailed, or anything unforeseen
-            failures.extend(_reason(exc) for _ in recipients)
-            return
-        for recipient in recipients:
-            try:
-                proactive.send(api_client, token, recipient.endpoint or endpoint, recipient, level)
-            except Exception as exc:  # noqa: BLE001 - one caregiver's failure stops no other
-                failures.append(_reason(exc))
-
-    worker = threading.Thread(target=run, name="alert-push", daemon=True)
-    worker.start()
-    worker.join(max(0.0, deadline - clock.monotonic()))
-    if worker.is_alive():
-        logger.warning("%s: no answer in time; %d left for launch", FAILURE, len(recipients))
-        return
-    for reason in failures:
-        logger.warning("%s: %s; left for launch", FAILURE, reason)
-    if len(failures) < len(recipients):
-        logger.info("alert sent to %d caregiver(s)", len(recipients) - len(failures))
-
-
-def _reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, proactive.AlertFailed) else logs.describe(exc)
+    with budget.tight():
+        chose = persistence.load(handler_input)
+        if not chose and persistence.failed(handler_input):
+            raise LookupError("the account's choice could not be read")
+        if chose.get(alerts.OWNER_FLAG) is not True:
+            return []  # the owner has not agreed
+        return alerts.queue(
+            store,
+            owner,
+            profile,
+            str(level),
+            source,
+            getattr(request, "locale", None),
+            alert_id,
+        )
 
 
 # --- what the caregiver hears --------------------------------------------------------------

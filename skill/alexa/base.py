@@ -4,6 +4,7 @@ handlers) the intents and conversation phases it answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -12,15 +13,21 @@ from ask_sdk_model.services import ApiClient
 from skill.alexa.state import Phase, conversation
 from skill.store import Store
 
+if TYPE_CHECKING:
+    from skill.alexa.alert_sender import LocalSender
+
 
 @dataclass(frozen=True)
 class Services:
     """Dependencies handed to every handler when the skill is built. Alexa's own APIs
     (reminders, settings) come through the SDK's service client factory instead; the
-    Proactive Events API, which needs no request token, through `api_client` itself."""
+    Proactive Events API, which needs no request token, through `api_client` itself.
+    `alert_sender`: this process's own sender of caregiver alerts (None where the table's
+    stream delivers them, skill.alexa.alert_sender)."""
 
     store: Store
     api_client: ApiClient | None = None
+    alert_sender: LocalSender | None = None
 
 
 def intent_name(handler_input: HandlerInput) -> str | None:

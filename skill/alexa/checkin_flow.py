@@ -91,7 +91,7 @@ def question(handler_input: HandlerInput) -> str:
     if record.step == "confirm" and record.finding:
         return question_text(c, confirm_question(record.finding), subject_of(record.profile))
     return c.say(
-        f"checkin.{record.step}", subject_of(record.profile), retention=records.RETENTION_DAYS
+        f"checkin.{record.step}", subject_of(record.profile), retention=records.retention_days()
     )
 
 
@@ -227,9 +227,9 @@ def finish(
         # The warning first: nothing is read from storage before it is built, and the save
         # may hold it up only briefly.
         speech = warning(handler_input, warning_level, subject)
-        # Caregivers who agreed are alerted once this reply is built (alert_flow).
-        alert_flow.note(handler_input, warning_level, record.profile, "checkin")
         with budget.tight():
+            # The outbox for caregivers who agreed, with the record, in one allowance.
+            alert_flow.note(handler_input, warning_level, record.profile, "checkin")
             saved = save(store, user, current, record.save, request_id)
         note = "" if saved or not record.save else c.say("storage_failed")
         # Stay open a while, as after any warning: "what's the number?", "should I drive

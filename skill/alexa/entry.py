@@ -8,7 +8,6 @@ case and answers with a short spoken apology instead of crashing.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Intent, RequestEnvelope
 
-from skill import clock, logs
+from skill import clock, config, logs
 from skill.store import budget
 
 logs.configure()  # at import: the Lambda runtime imports this before the first request
@@ -113,9 +112,15 @@ def prepare() -> None:
     warm = getattr(store, "prepare", None)
     if callable(warm):
         warm()
-    if os.environ.get(keys.PARAMETER_ENV):
+    if config.get().key_secret_parameter:
         ssm.prepare()
     keys.load()
+    _skill()
+
+
+def build_now() -> None:
+    """Build the skill before the first request (a long-running host): its in-process
+    alert sender then drains what an earlier run left in the outbox."""
     _skill()
 
 
@@ -129,7 +134,7 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
 
     `get_skill` is called only once the envelope is known to be good, so a malformed
     request never pays for building the skill (or importing storage)."""
-    expected = os.environ.get("SKILL_ID")
+    expected = config.get().skill_id
     if expected and application_id(event if isinstance(event, dict) else {}) != expected:
         logger.warning("rejected request for another skill")
         raise RequestRejected("application id does not match SKILL_ID")

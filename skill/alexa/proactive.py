@@ -21,7 +21,6 @@ with a short reason for the log, never an id or a health word.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
@@ -30,7 +29,7 @@ from urllib.parse import urlencode
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
-from skill import clock, ssm
+from skill import clock, config, ssm
 from skill.alexa.api_client import AmbiguousUrl, split_url
 from skill.checkins.alerts import Recipient
 from skill.triage.levels import Disposition
@@ -48,7 +47,18 @@ _tokens: dict[tuple[str, str], tuple[str, float]] = {}  # (url, client id) -> to
 
 
 class AlertFailed(Exception):
-    """A token or an event was not accepted; the text is a short reason for the log."""
+    """A token or an event was not accepted; the text is a short reason for the log.
+    `status` is the HTTP status Alexa (or Login with Amazon) answered, None when nothing
+    answered; `retry` says whether trying again later can help (no answer, 429, 5xx)."""
+
+    def __init__(self, reason: str, status: int | None = None, retry: bool = False) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.retry = retry
+
+
+def _refused(what: str, status: int) -> AlertFailed:
+    return AlertFailed(f"{what} refused ({status})", status, status == 429 or status >= 500)
 
 
 def forget_tokens() -> None:
@@ -104,7 +114,7 @@ def events_url(endpoint: str, allow_loopback: bool = False) -> str:
     local = allow_loopback and parts.scheme == "http" and host == "127.0.0.1"
     if not (alexa or local) or parts.query or parts.fragment or parts.path not in ("", "/"):
         raise AlertFailed("the API endpoint is not one of Alexa's")
-    development = os.environ.get("ALEXA_EVENTS_STAGE", "").strip().lower() == "development"
+    development = config.get().events_development
     path = "/v1/proactiveEvents/stages/development" if development else "/v1/proactiveEvents"
     return f"{parts.scheme}://{parts.netloc}{path}"
 
@@ -119,8 +129,9 @@ def _ip_literal(host: str) -> bool:
 
 def access_token(api_client: ApiClient) -> str:
     """A Login with Amazon token for proactive events, from the cache while it lasts."""
-    client_id = os.environ.get("ALEXA_CLIENT_ID", "").strip()
-    url = os.environ.get("LWA_TOKEN_URL", "").strip() or DEFAULT_TOKEN_URL
+    settings = config.get()
+    client_id = settings.alexa_client_id
+    url = settings.lwa_token_url or DEFAULT_TOKEN_URL
     with _lock:
         cached = _tokens.get((url, client_id))
     if cached and cached[1] > clock.monotonic():
@@ -138,13 +149,13 @@ def access_token(api_client: ApiClient) -> str:
     )
     reply = _call(api_client, url, body, [("Content-type", "application/x-www-form-urlencoded")])
     if reply.status_code != 200:
-        raise AlertFailed(f"token refused ({reply.status_code})")
+        raise _refused("token", reply.status_code)
     try:
         data = json.loads(reply.body or "")
         token = str(data["access_token"])
         lasts = int(data.get("expires_in", 3600))
     except (ValueError, KeyError, TypeError) as exc:
-        raise AlertFailed("token reply not understood") from exc
+        raise AlertFailed("token reply not understood", retry=True) from exc
     with _lock:
         _tokens[(url, client_id)] = (token, clock.monotonic() + max(0, lasts - REFRESH_EARLY_S))
     return token
@@ -159,7 +170,7 @@ def send(
     headers = [("Content-type", "application/json"), ("Authorization", f"Bearer {token}")]
     reply = _call(api_client, url, body, headers)
     if not 200 <= reply.status_code < 300:
-        raise AlertFailed(f"event refused ({reply.status_code})")
+        raise _refused("event", reply.status_code)
 
 
 def _call(
@@ -169,14 +180,15 @@ def _call(
     try:
         return api_client.invoke(request)
     except Exception as exc:  # a timeout or a network fault: a short reason, no text
-        raise AlertFailed(f"no answer ({str(exc)[:40] or type(exc).__name__})") from exc
+        reason = f"no answer ({str(exc)[:40] or type(exc).__name__})"
+        raise AlertFailed(reason, retry=True) from exc
 
 
 def client_secret() -> str | None:
-    value = os.environ.get("ALEXA_CLIENT_SECRET", "").strip()
-    if value:
-        return value
-    name = os.environ.get("ALEXA_CLIENT_SECRET_PARAMETER", "").strip()
+    settings = config.get()
+    if settings.alexa_client_secret:
+        return settings.alexa_client_secret
+    name = settings.alexa_client_secret_parameter
     return _parameter(name) if name else None
 
 
@@ -186,4 +198,4 @@ def _parameter(name: str) -> str:
     except ssm.SecretUnavailable as exc:  # the push fails; the alert waits for the launch
         if exc.code == "empty":
             raise AlertFailed("client secret parameter is empty") from exc
-        raise AlertFailed(f"client secret unreadable ({exc.code})") from exc
+        raise AlertFailed(f"client secret unreadable ({exc.code})", retry=True) from exc

@@ -60,7 +60,9 @@ def reply(
     if card:
         builder.set_card(SimpleCard(title=card[0], content=card[1]))
     builder.set_should_end_session(end)
-    if not state.missed_now:  # understood: the count of misunderstood turns starts again
+    if not state.missed_now and not repeat:
+        # Understood: the count of misunderstood turns starts again. "Say that again" is
+        # neither understood nor missed: the count stands, so the ladder still moves on.
         state.misses, state.missed_at = 0, None
     if not state.named_now:  # the naming question is answered on the next turn or dropped
         state.naming = False

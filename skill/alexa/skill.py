@@ -8,7 +8,8 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
-from skill.alexa.alert_flow import AlertInterceptor
+from skill.alexa import alert_sender
+from skill.alexa.alert_flow import AlertServicesInterceptor
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.errors import ErrorHandler
@@ -109,9 +110,17 @@ def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkil
     api_client = api_client or TimedApiClient()
     builder = CustomSkillBuilder(persistence_adapter=StoreAdapter(store), api_client=api_client)
     builder.add_global_request_interceptor(RequestLogInterceptor())
-    services = Services(store=store, api_client=api_client)
-    # After the reply is built: alert caregivers about an emergency or urgent outcome.
-    builder.add_global_response_interceptor(AlertInterceptor(services))
+    sender = None
+    if alert_sender.in_process():
+        # Caregiver alerts are delivered by this process (on AWS, by the table's stream):
+        # its own client, with a sender's longer deadline per call; what is left in the
+        # outbox from an earlier run goes now.
+        loopback = bool(getattr(api_client, "allow_loopback_http", False))
+        sender = alert_sender.LocalSender(store, alert_sender.sender_client(loopback))
+        sender.wake()
+    services = Services(store=store, api_client=api_client, alert_sender=sender)
+    # Flows queue caregiver alerts themselves (alert_flow.note), with these services.
+    builder.add_global_request_interceptor(AlertServicesInterceptor(services))
     for handler in HANDLERS:
         builder.add_request_handler(handler(services))
     builder.add_exception_handler(ErrorHandler())

@@ -72,6 +72,9 @@ def stated_in(intent: Intent | None) -> list[str]:
     return [f for name in SYMPTOM_SLOTS for f in slots.resolved_ids(slots.slot(intent, name))]
 
 
+BOTH_SIDES = "both_sides"  # the fact an emergency for pain down both legs rests on
+
+
 def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[bool, bool]:
     """Record what a statement said: where, when and how, findings stated or denied,
     circumstances, and how long. Returns (learned something, new caregiver subject).
@@ -85,6 +88,10 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
         value = slots.resolved_id(slots.slot(intent, slot_name))
         if value:
             facts[fact] = value
+    if facts.get("side") == "both" and before.get("side") != "both":
+        # "Going down both legs", said in passing: with nerve pain that is an emergency
+        # (item 4), so it is asked about directly first, like any sign heard in passing.
+        facts.setdefault(BOTH_SIDES, HEARD)
     stated = stated_in(intent)
     asked_about = asked_findings(state)
     both_ways = set(stated) & set(denied_in(intent))

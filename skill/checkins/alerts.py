@@ -9,9 +9,13 @@ taking them back.
                    notifications off, and deleted when they stop (or delete their data);
                    `labels` limits alerts to some people ("about mom"), null for everyone
                    shared with them.
-    viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale"}
-                   one alert to hear at the next launch; expires with check-in
-                   retention, and goes with the sharing link (skill.checkins.sharing).
+    viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale", "event",
+                   "expires", "delivery", "protocol"}
+                   the outbox: one alert, pushed by the sender (skill.alexa.alert_sender,
+                   which records how in "delivery") and heard at the next launch; expires
+                   with check-in retention, and goes with the sharing link
+                   (skill.checkins.sharing) or either side's "stop alerts"; `protocol`
+                   is the version of the triage protocol that gave the level.
 
 An alert is queued for a viewer only while both halves of the sharing link stand, the
 viewer agreed, and (with labels) the viewer calls that person by one of them. The id
@@ -27,6 +31,7 @@ from typing import Any
 from skill import clock
 from skill.checkins import records, sharing
 from skill.store.base import Store, user_pk
+from skill.triage.engine import protocol_version
 
 OWNER_FLAG = "alert_caregivers"  # in the owner's persistent attributes
 RECEIVER = "ALERTME"
@@ -117,34 +122,137 @@ def queue(
     locale: str | None,
     alert_id: str,
     now: float | None = None,
-) -> list[Recipient]:
-    """Queue an alert about this profile for each caregiver who agreed; returns where to
-    push the ones newly queued (none for a replay)."""
+) -> list[tuple[str, str]]:
+    """The outbox: one alert item about this profile for each caregiver who agreed, and
+    nothing else (no network: a sender delivers them, skill.alexa.alert_sender). Returns
+    the keys (viewer, sort key) newly written; none for a replayed request."""
     now = clock.now() if now is None else now
-    at = records.now_iso(now)
-    expires = int(now) + records.RETENTION_DAYS * 86400
-    data = {"profile": profile, "level": level, "source": source, "at": at, "locale": locale}
-    out: list[Recipient] = []
+    expires = int(now) + records.retention_days() * 86400
+    out: list[tuple[str, str]] = []
     for viewer, label in sharing.viewers_of(store, owner, profile):
         wanted = store.get_item(user_pk(viewer), RECEIVER)
         if not wanted or not _about(wanted.get("labels"), label):
             continue
         sk = f"{PREFIX}{owner}#{alert_id}"
-        if not store.put_item(user_pk(viewer), sk, data, expires_at=expires, if_absent=True):
-            continue  # already queued by an earlier copy of this request
-        user_id = wanted.get("user_id")
-        if isinstance(user_id, str) and user_id:
-            endpoint = wanted.get("endpoint")
-            out.append(
-                Recipient(
-                    viewer=viewer,
-                    user_id=user_id,
-                    locale=str(wanted.get("locale") or "en-US"),
-                    endpoint=endpoint if isinstance(endpoint, str) else None,
-                    reference=f"{alert_id}-{len(out) + 1}",
-                )
-            )
+        data = {
+            "profile": profile,
+            "level": level,
+            "source": source,
+            "at": records.now_iso(now),
+            "locale": locale,
+            # The event's referenceId: one per alert and caregiver, the same on every try.
+            "event": f"{alert_id}-{viewer[:12]}",
+            "expires": expires,  # kept, so marking it sent keeps its expiry
+            "protocol": protocol_version(),
+        }
+        if store.put_item(user_pk(viewer), sk, data, expires_at=expires, if_absent=True):
+            out.append((viewer, sk))
+        # else: already queued by an earlier copy of this request
     return out
+
+
+# --- delivery: what the sender records on an alert -------------------------------------------
+
+DELIVERY = "delivery"  # in an alert's data; absent until a sender first takes it
+SENDING, RETRY, SENT, REFUSED, HELD = "sending", "retry", "sent", "refused", "held"
+FINAL = (SENT, REFUSED, HELD)  # never pushed again (still heard at launch until heard)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An alert in the outbox as the sender reads it."""
+
+    viewer: str
+    sk: str
+    data: dict[str, Any]
+    version: str | None
+
+    @property
+    def owner(self) -> str:
+        return self.sk.removeprefix(PREFIX).split("#")[0]
+
+    @property
+    def state(self) -> str | None:
+        delivery = self.data.get(DELIVERY)
+        return delivery.get("state") if isinstance(delivery, dict) else None
+
+    @property
+    def tries(self) -> int:
+        delivery = self.data.get(DELIVERY)
+        tries = delivery.get("tries") if isinstance(delivery, dict) else 0
+        return tries if isinstance(tries, int) else 0
+
+    def claimed_until(self) -> float:
+        delivery = self.data.get(DELIVERY)
+        until = delivery.get("until") if isinstance(delivery, dict) else 0
+        return float(until) if isinstance(until, int | float) else 0.0
+
+
+def outgoing(store: Store, viewer: str, sk: str) -> Outgoing | None:
+    """The alert as it is now, or None once heard (or deleted with its link)."""
+    data, version = store.get_versioned(user_pk(viewer), sk)
+    return None if data is None else Outgoing(viewer, sk, data, version)
+
+
+def mark(store: Store, alert: Outgoing, state: str, **details: Any) -> Outgoing | None:
+    """Record how delivery went, only over the very version read (a conditional write):
+    of two senders handed the same alert, one wins the claim and the other backs off, and
+    an alert heard (deleted) meanwhile is not written back. None when the write lost."""
+    delivery = {"state": state, "tries": alert.tries, **details}
+    data = {**alert.data, DELIVERY: delivery}
+    expires = alert.data.get("expires")
+    version = store.put_item(
+        user_pk(alert.viewer),
+        alert.sk,
+        data,
+        expires_at=expires if isinstance(expires, int) else None,
+        if_version=alert.version or "",
+    )
+    return None if version is None else Outgoing(alert.viewer, alert.sk, data, version)
+
+
+def link_stands(store: Store, alert: Outgoing) -> tuple[bool, dict[str, Any] | None]:
+    """Whether this alert should still go out: the owner still alerts, the sharing link
+    stands both ways, and the caregiver still wants alerts about that person. Returns
+    that and the caregiver's ALERTME item (their user id, locale and region)."""
+    owner = store.get_item(user_pk(alert.owner), "PROFILE") or {}
+    if owner.get(OWNER_FLAG) is not True:
+        return False, None
+    live, label = sharing.label_of(store, alert.viewer, alert.owner, str(alert.data.get("profile")))
+    wanted = store.get_item(user_pk(alert.viewer), RECEIVER) if live else None
+    if not wanted or not _about(wanted.get("labels"), label):
+        return False, None
+    return True, wanted
+
+
+def drop(store: Store, alert: Outgoing) -> None:
+    """An alert whose link is gone is deleted, not sent (nothing left behind)."""
+    store.delete_item(user_pk(alert.viewer), alert.sk)
+
+
+def stop_sending(store: Store, owner: str) -> None:
+    """The owner stops alerting: the alerts still queued on their links go too."""
+    for sk, _ in store.query(user_pk(owner), "GRANT#"):
+        viewer = sk.removeprefix("GRANT#")
+        for alert, _ in store.query(user_pk(viewer), f"{PREFIX}{owner}#"):
+            store.delete_item(user_pk(viewer), alert)
+
+
+def outbox(store: Store) -> list[tuple[str, str]]:
+    """Every alert not yet finally delivered, oldest first (the in-process sender's
+    start-up drain and `python -m skill alerts send`). Only a store that can list across
+    accounts (SQLite) has one; on DynamoDB the table's stream hands each alert to the
+    sender instead, so this is empty there."""
+    scan = getattr(store, "scan", None)
+    if not callable(scan):
+        return []
+    found = []
+    for pk, sk, data in scan(PREFIX):
+        delivery = data.get(DELIVERY)
+        state = delivery.get("state") if isinstance(delivery, dict) else None
+        if state not in FINAL:
+            found.append((str(data.get("at")), pk.removeprefix("USER#"), sk))
+    return [(viewer, sk) for _, viewer, sk in sorted(found)]
 
 
 def _about(labels: Any, label: str | None) -> bool:

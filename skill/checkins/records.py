@@ -1,23 +1,27 @@
 """Check-in records: stored one item each, so two devices checking in at once both land.
 
 A record keeps only what the features need: time, profile label, pain 0-10, warning
-signs reported (ids), whether stretches were done, and the outcome. No free text.
+signs reported (ids), whether stretches were done, the outcome, and the version of the
+triage protocol in use (so a record names the rules that made it). No free text.
 A check-in's id comes from the request that made it (skill.keys.request_key), so a
 replayed or retried request finds its check-in already there instead of adding another.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from skill import clock
+from skill import clock, config
 from skill.store.base import Store, user_pk
+from skill.triage.engine import protocol_version
 
-RETENTION_DAYS = int(os.environ.get("CHECKIN_RETENTION_DAYS", "90"))
+
+def retention_days() -> int:
+    """How long a check-in is kept (CHECKIN_RETENTION_DAYS, skill.config)."""
+    return config.get().checkin_retention_days
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class CheckIn:
     red_flags: tuple[str, ...] = field(default=())
     stretches: bool | None = None
     disposition: str | None = None
+    # The protocol version when it was made; None on records stored before versions were.
+    protocol: str | None = field(default_factory=protocol_version)
 
     @property
     def when(self) -> datetime:
@@ -42,7 +48,12 @@ class CheckIn:
             red_flags=tuple(data.get("red_flags", ())),
             stretches=data.get("stretches"),
             disposition=data.get("disposition"),
+            protocol=_str_or_none(data.get("protocol")),
         )
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def now_iso(now: float | None = None) -> str:
@@ -59,7 +70,7 @@ def add(store: Store, user_key: str, record: CheckIn, checkin_id: str | None = N
     """Store one check-in and return its sort key. The write is conditional: with an id
     (from the request) a second write of the same check-in stores nothing; without one
     the id is random, so concurrent check-ins never overwrite each other."""
-    expires = int(record.when.timestamp()) + RETENTION_DAYS * 86400
+    expires = int(record.when.timestamp()) + retention_days() * 86400
     data = asdict(record)
     data["red_flags"] = list(record.red_flags)
     for _ in range(1 if checkin_id else 3):

@@ -181,9 +181,16 @@ def shared_with_me(store: Store, viewer: str) -> list[Source]:
 def label_of(store: Store, viewer: str, owner: str, profile: str) -> tuple[bool, str | None]:
     """Whether this viewer may hear this profile of the owner's (both halves of the link
     stand), and what they call that person."""
+    grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
+    return _label_with(store, viewer, owner, profile, grant)
+
+
+def _label_with(
+    store: Store, viewer: str, owner: str, profile: str, grant: dict[str, Any] | None
+) -> tuple[bool, str | None]:
+    """label_of, with the owner's grant already read."""
     access = store.get_item(user_pk(viewer), f"ACCESS#{owner}")
     labels = access.get("labels") if access else None
-    grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
     if not isinstance(labels, dict) or not covers(grant, profile):
         return False, None
     if profile in labels:
@@ -208,7 +215,7 @@ def viewers_of(store: Store, owner: str, profile: str) -> list[tuple[str, str | 
         if not covers(grant, profile):
             continue
         viewer = sk.removeprefix("GRANT#")
-        may, label = label_of(store, viewer, owner, profile)
+        may, label = _label_with(store, viewer, owner, profile, grant)  # one read fewer
         if may:
             found.append((viewer, label))
     return found

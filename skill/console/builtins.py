@@ -64,6 +64,11 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "what did you say",
         "say again",
         "pardon me",
+        "one more time",
+        "i didn't catch that",
+        "didn't catch that",
+        "i didn't hear that",
+        "what was that",
     ),
     "AMAZON.StartOverIntent": (
         "start over",

@@ -172,7 +172,14 @@ def main(argv: list[str]) -> int:
         permissions=[p.strip() for p in args.permissions.split(",") if p.strip()],
     )
     speaker = Speaker(args.speak)
-    if args.jsonl:
-        return run_jsonl(chat, sys.stdin, sys.stdout, speaker)
-    notice = f"(a first-time user: --user {user})" if args.fresh else ""
-    return run_interactive(chat, speaker, notice)
+    try:
+        if args.jsonl:
+            return run_jsonl(chat, sys.stdin, sys.stdout, speaker)
+        notice = f"(a first-time user: --user {user})" if args.fresh else ""
+        return run_interactive(chat, speaker, notice)
+    finally:
+        # Caregiver alerts still being sent get a moment (bounded); any left over go at
+        # the next start (the sender drains the outbox when the skill is built).
+        from skill.alexa import alert_sender
+
+        alert_sender.settle_all()

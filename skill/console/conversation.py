@@ -204,8 +204,8 @@ def _elicitation(body: dict[str, Any], asked: str) -> tuple[Elicit, dict[str, An
             intent = intent if isinstance(intent, dict) else {}
             name, slot = intent.get("name") or asked, directive.get("slotToElicit")
             if isinstance(name, str) and isinstance(slot, str):
-                slots = intent.get("slots") if isinstance(intent.get("slots"), dict) else {}
-                return Elicit(name, slot), slots
+                slots = intent.get("slots")
+                return Elicit(name, slot), slots if isinstance(slots, dict) else {}
     return None
 
 

@@ -1,13 +1,13 @@
-"""Alexa request envelopes, shaped like the ones a real Echo device sends."""
+"""Alexa request envelopes, shaped like the ones a real Echo device sends: the one
+builder the console and the tests (tests/support.py) share."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from skill import clock
+from skill import clock, config
 from skill.console.model import Intent
 from skill.console.readings import Filled
 
@@ -45,25 +45,36 @@ CONSENT_TOKEN = "console-consent-token"
 
 
 def skill_id() -> str:
-    return os.environ.get("SKILL_ID") or DEFAULT_SKILL_ID
+    return config.get().skill_id or DEFAULT_SKILL_ID
 
 
 @dataclass
 class Session:
-    """One Alexa session on one device; `attributes` are what the skill set last turn."""
+    """One Alexa session on one device; `attributes` are what the skill set last turn
+    (None: none sent back). The ids the console makes from `user` can be given instead
+    (`account`, `device`, `token`: the tests' own); `person` is a recognised voice."""
 
     user: str = "me"
     locale: str = "en-US"
     screen: bool = False
     session_id: str = field(default_factory=lambda: f"amzn1.echo-api.session.{uuid.uuid4()}")
     new: bool = True
-    attributes: dict[str, Any] = field(default_factory=dict)
+    attributes: dict[str, Any] | None = field(default_factory=dict)
     api_endpoint: str = ""  # "" = the locale's own region
     permissions: tuple[str, ...] = ()  # scopes the user has granted
+    account: str = ""  # the userId; "" = the console's for `user`
+    device: str = ""  # the deviceId; "" = the console's for `user`
+    token: str = ""  # the apiAccessToken; "" = the console's, naming the granted scopes
+    person: str = ""  # a personId (personalization); "" = no recognised voice
+    application: str = ""  # the applicationId; "" = skill_id()
 
     @property
     def user_id(self) -> str:
-        return f"amzn1.ask.account.console-{self.user}"
+        return self.account or f"amzn1.ask.account.console-{self.user}"
+
+    @property
+    def device_id(self) -> str:
+        return self.device or f"amzn1.ask.device.console-{self.user}"
 
     @property
     def endpoint(self) -> str:
@@ -71,6 +82,8 @@ class Session:
 
     @property
     def access_token(self) -> str:
+        if self.token:
+            return self.token
         return f"{ACCESS_TOKEN}+{','.join(self.permissions)}" if self.permissions else ACCESS_TOKEN
 
     def user_json(self) -> dict[str, Any]:
@@ -90,27 +103,30 @@ def _now() -> str:
 
 
 def envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
-    """Wrap a request; marks the session as no longer new."""
-    application = {"applicationId": skill_id()}
+    """Wrap a request; marks the session as no longer new. The request's own fields win
+    over the ones added here (requestId, timestamp, locale), so a test can send odd ones."""
+    application = {"applicationId": session.application or skill_id()}
     user = session.user_json()
     body: dict[str, Any] = {
         "new": session.new,
         "sessionId": session.session_id,
         "application": application,
     }
-    if not session.new:
+    if not session.new and session.attributes is not None:
         body["attributes"] = session.attributes
     body["user"] = user
-    system = {
+    system: dict[str, Any] = {
         "application": application,
         "user": user,
         "device": {
-            "deviceId": f"amzn1.ask.device.console-{session.user}",
+            "deviceId": session.device_id,
             "supportedInterfaces": dict(APL) if session.screen else {},
         },
         "apiEndpoint": session.endpoint,
         "apiAccessToken": session.access_token,
     }
+    if session.person:
+        system["person"] = {"personId": session.person}
     context: dict[str, Any] = {"System": system}
     if session.screen:
         context["Viewport"] = VIEWPORT
@@ -120,7 +136,13 @@ def envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
         "timestamp": _now(),
         "locale": session.locale,
     }
-    return {"version": "1.0", "session": body, "context": context, "request": {**request, **base}}
+    first = {"type": request["type"]} if "type" in request else {}  # first, as Alexa has it
+    return {
+        "version": "1.0",
+        "session": body,
+        "context": context,
+        "request": {**first, **base, **request},
+    }
 
 
 def launch(session: Session) -> dict[str, Any]:

@@ -55,7 +55,8 @@ def build_trie(entries: Iterable[tuple[Intent, list[str]]]) -> Node:
 def intent_trie(model: Model) -> Node:
     if "trie" not in model.derived:
         model.derived["trie"] = build_trie((i, s) for i in model.intents for s in i.samples)
-    return model.derived["trie"]
+    trie: Node = model.derived["trie"]
+    return trie
 
 
 def slot_trie(model: Model, intent_name: str, slot: str) -> Node | None:
@@ -65,7 +66,8 @@ def slot_trie(model: Model, intent_name: str, slot: str) -> Node | None:
         intent = model.intent(intent_name)
         samples = intent.slot_samples.get(slot, []) if intent else []
         model.derived[key] = build_trie((intent, s) for s in samples) if intent else None
-    return model.derived[key]
+    trie: Node | None = model.derived[key]
+    return trie
 
 
 class _Walk:
@@ -126,10 +128,11 @@ def literal_prefixes(model: Model, toks: list[str]) -> list[tuple[str, int]]:
     """Every (intent, n) where toks[:n] is a whole sample without slots: the answer an
     utterance starts with ("no not really, ...")."""
     found = []
-    node: Node | None = intent_trie(model)
+    node = intent_trie(model)
     for n, word in enumerate(toks, 1):
-        node = node.words.get(word) or node.words.get(_WORD_OF_DIGITS.get(word, word))
-        if node is None:
+        following = node.words.get(word) or node.words.get(_WORD_OF_DIGITS.get(word, word))
+        if following is None:
             break
+        node = following
         found += [(name, n) for name in node.ends[:1]]
     return found

@@ -48,6 +48,8 @@ class FakeAlexa:
     tokens_issued: list[str] = field(default_factory=list)
     token_status: int = 200
     events_status: int = 202
+    # Answers for the next event calls, one each, before events_status applies again.
+    events_statuses: list[int] = field(default_factory=list)
     hang_token: bool = False
     hang_events: bool = False
     release: threading.Event = field(default_factory=threading.Event)
@@ -65,6 +67,7 @@ class FakeAlexa:
         self.calls.clear()
         self.tokens_issued.clear()
         self.token_status, self.events_status = 200, 202
+        self.events_statuses.clear()
         self.hang_token = self.hang_events = False
         self.release.set()  # let any call still hanging from an earlier test go
         self.release = threading.Event()
@@ -79,6 +82,10 @@ class FakeAlexa:
         """Every event call, accepted or not (the body and the path it was sent to)."""
         return [c for c in self.calls if c["path"] in EVENTS_PATHS]
 
+    def delivered(self) -> list[dict[str, Any]]:
+        """The event calls Alexa accepted (answered 2xx)."""
+        return [c for c in self.events() if 200 <= c.get("status", 0) < 300]
+
 
 FAKE = FakeAlexa()
 
@@ -88,15 +95,15 @@ class _Api(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: Any) -> None:
         data = json.dumps(payload).encode()
+        if self.call is not None:  # recorded first: the caller may look once answered
+            self.call["status"], self.call["answer"] = status, payload
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-        if self.call is not None:
-            self.call["status"], self.call["answer"] = status, payload
-            if FAKE.on_call is not None:
-                FAKE.on_call(self.call)
+        if self.call is not None and FAKE.on_call is not None:
+            FAKE.on_call(self.call)
 
     def _record(self, body: Any = None) -> None:
         self.call = {
@@ -178,7 +185,8 @@ class _Api(BaseHTTPRequestHandler):
         elif event_problems(body):
             self._send(400, {"code": "INVALID", "message": "; ".join(event_problems(body))})
         else:
-            self._send(FAKE.events_status, {} if FAKE.events_status < 300 else {"code": "ERR"})
+            status = FAKE.events_statuses.pop(0) if FAKE.events_statuses else FAKE.events_status
+            self._send(status, {} if status < 300 else {"code": "ERR"})
 
     def _reminder(self, body: Any) -> None:
         self._record(body)
@@ -342,6 +350,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+_print_lock = threading.Lock()
+
+
+def show(call: dict[str, Any]) -> None:
+    """One call, one whole line: calls arrive on the server's threads at once, and print()
+    writes a line and its newline separately, so two could run together."""
+    line = describe(call) + "\n"
+    with _print_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     try:
@@ -351,7 +371,7 @@ def main(argv: list[str]) -> int:
         return 1
     FAKE.default_zone = args.time_zone
     FAKE.reminders_need_scope = True
-    FAKE.on_call = lambda call: print(describe(call), flush=True)
+    FAKE.on_call = show
     lines = [
         f"Fake Alexa APIs on {FAKE.url} (Ctrl-C stops it).",
         "In each shell that runs a console:",

@@ -19,6 +19,7 @@ from skill.console.model import Intent, Model
 from skill.console.negation import denied_spans
 from skill.console.readings import Filled, readings
 from skill.triage.durations import iso_days
+from skill.triage.vocabulary import DENIED_SLOTS, SYMPTOM_SLOTS
 
 # A value made only of these words ("i" is a PERSON synonym) proves little on its own.
 _FUNCTION = "i me my a an the it is in on at of to and for her his one only any"
@@ -35,10 +36,9 @@ MIN_CARRIER = 2.0  # and at least one fairly distinctive word's worth ("a" or "i
 FILLERS = frozenset(w for phrase in LEADING_FILLERS + TRAILING_FILLERS for w in phrase.split())
 FINDING = "SYMPTOM"
 TRIGGER = "PAIN_TRIGGER"
-DENIED_SLOTS = ("denied", "other_denied")
 DENY_INTENT = "DenySymptomIntent"
 DESCRIBE_INTENT, FINDINGS_INTENT = "DescribePainIntent", "RedFlagIntent"
-STATED_SLOTS = ("symptom", "other_symptom", "third_symptom")
+STATED_SLOTS = SYMPTOM_SLOTS
 # ANSWER values ("yes", "no", "not sure") count only in a sentence that corrects itself.
 ANSWER, CORRECTION_INTENT = "ANSWER", "CorrectionIntent"
 CORRECTION_CUES = frozenset(
@@ -107,6 +107,7 @@ def spot(model: Model, toks: list[str]) -> list[Spot]:
 # Words that take back what was just said, or put it down to something else.
 _RETRACTION = re.compile(
     r" (oh wait|wait no|no wait|actually no|no no|no that's|no it's just|that's just the"
+    r"|i'm fine now|i am fine now|it was just the|it's only the|that was just the"
     r"|it's just the|that's only the|that's the|that's from|it's from the|because of the"
     r"|but that's|but the \w+ (is|are|was|were)) "
 )
@@ -164,7 +165,14 @@ def assign(intent: Intent, spots: list[Spot]) -> tuple[Slots, float]:
                     slots[name] = _clock_in_part_of_day(slots[name], fill)
                 continue
             # "red hot ... and a fever": the second SYMPTOM slot is for a different symptom.
-            seen = {f.value for f in slots.values() if f.slot_type == slot_type and f.value}
+            # A value said both ways ("cold, but that's the AC") fills a stated and a
+            # denied slot: only slots on the same side count as taken.
+            side = name in DENIED_SLOTS
+            seen = {
+                f.value
+                for n, f in slots.items()
+                if f.slot_type == slot_type and f.value and (n in DENIED_SLOTS) == side
+            }
             if fill.value is None or fill.value not in seen:
                 slots[name], origin[name] = fill, s
                 weight += s.weight

@@ -40,6 +40,10 @@ CLOSERS = {
     "whereas", "plus", "also", "because", "sure", "know", "certain", "unsure", "maybe",
     "apart",
 }  # fmt: skip
+# A new clause of its own ("not better, it's rock hard") ends a negator's reach, unless
+# the negator was on a verb of thinking ("I don't think it's swollen").
+SCOPE_BREAKERS = {"it's", "i'm", "she's", "he's", "they're", "there's", "it'll", "we're"}
+THINKING = {"think", "believe", "reckon", "suppose", "guess", "feel", "say", "seem", "seems"}
 JOINS = {"or", "and", "nor"}
 CLAUSE_OPENERS = {"my", "her", "his", "their", "i", "i'm", "she", "he", "she's", "he's", "it",
                   "it's", "they", "the", "there's", "there"}  # fmt: skip
@@ -63,7 +67,7 @@ def denied_spans(toks: list[str], spans: list[tuple[int, int]]) -> set[int]:
             continue
         if word in NEGATORS:
             budget, gap = NEGATORS[word], (NO_GAP if word == "no" else None)
-        elif word in CLOSERS:
+        elif word in CLOSERS or (word in SCOPE_BREAKERS and toks[i - 1] not in THINKING):
             budget = -1
         elif budget >= 0 and not (gap is not None and word in gap):
             budget -= 1

@@ -138,6 +138,20 @@ def _iso(amount: int, unit: str) -> str:
     return f"P{'T' if is_time else ''}{amount * times}{letter}"
 
 
+# Words before "N years" that make it an age: "I am seventeen years", "she's eighty years".
+AGE_LEADS = frozenset({"am", "i'm", "is", "he's", "she's", "aged", "age"})
+
+
+def _range(toks: list[str], i: int) -> tuple[int, int] | None:
+    """ "two three", "four five" (two or three, four or five): the larger, ending after it."""
+    first, second = UNITS.get(toks[i]) if i < len(toks) else None, None
+    if i + 1 < len(toks):
+        second = UNITS.get(toks[i + 1])
+    if first is not None and second is not None and second == first + 1:
+        return i + 2, second
+    return None
+
+
 def durations(toks: list[str], i: int, relative: bool = True) -> list[Reading]:
     """ "three days" -> P3D, "a couple of weeks" -> P2W, "an hour and a half" -> PT1H30M.
 
@@ -148,10 +162,15 @@ def durations(toks: list[str], i: int, relative: bool = True) -> list[Reading]:
             found.append((i + len(words), iso))
     amounts = [(i + len(w), n) for w, n in AMOUNT_WORDS.items() if tuple(toks[i : i + len(w)]) == w]
     amounts += [(end, int(value)) for end, value in numbers(toks, i) if len(value) < 5]
+    ranged = _range(toks, i)
+    if ranged:  # "two three days" is two or three days, never twenty-three
+        amounts = [a for a in amounts if a[0] != ranged[0]] + [ranged]
     for end, amount in amounts:
         if end < len(toks) and toks[end] in DURATION_UNITS:
             if toks[end + 1 : end + 2] in (["old"], ["pregnant"]):
                 continue  # an age ("a 72-year-old") or a pregnancy, not how long it hurt
+            if toks[end] in ("year", "years") and toks[i - 1 : i] and toks[i - 1] in AGE_LEADS:
+                continue  # "I am seventeen years" (Indian English): an age
             unit = toks[end]
             found.append((end + 1, _iso(amount, unit)))
             half = toks[end + 1 : end + 4] == ["and", "a", "half"]

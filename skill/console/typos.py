@@ -18,7 +18,9 @@ _COMMON = (
     "didn't doesn't doing every feels first going hasn't having isn't maybe might more "
     "morning night other really since something still their there these they're thing "
     "think those though three today tomorrow want when where which while would yesterday "
-    "hours house water hello sorry great thanks please right there's where's what's"
+    "hours house water hello sorry great thanks please right there's where's what's "
+    # Real words one slip from a warning sign's words: "pushing the car" is not "gushing".
+    "pushing rushing painting breeding pleading light sight fight eight shine glue"
 )
 COMMON = set(_COMMON.split())
 
@@ -61,7 +63,8 @@ def _index(model: Model) -> tuple[set[str], dict[str, list[str]]]:
                 for key in {word, *_deletes(word)}:
                     index.setdefault(key, []).append(word)
         model.derived["typos"] = (words, index)
-    return model.derived["typos"]
+    found: tuple[set[str], dict[str, list[str]]] = model.derived["typos"]
+    return found
 
 
 # Real words typed for others, told apart by the word before ("I can't breath").

@@ -109,7 +109,7 @@ class Content:
 
     def spelling(self, text: str) -> str:
         """The locale's words, spelling and units (also for text built outside content)."""
-        return localise(text, self.overlay.get("replace", {}))
+        return str(localise(text, self.overlay.get("replace", {})))
 
 
 def localise(node: Any, replace: dict[str, str]) -> Any:

@@ -89,9 +89,9 @@ def render_outcome(content: Content, outcome: Outcome, facts: dict[str, Any]) ->
     if level == "emergency":
         # Action first, the reason in one sentence, then the instruction again.
         parts = [say("outcomes.emergency.lead"), reason, say("outcomes.emergency.close")]
-        card = [title + ".", to_text(reason), say("outcomes.emergency.card_close")]
+        lines = [title + ".", to_text(reason), say("outcomes.emergency.card_close")]
         speech = " ".join(parts)
-        return Rendered(speech, speech, to_text(title), "\n".join(card), None, True)
+        return Rendered(speech, speech, to_text(title), "\n".join(lines), None, True)
     if level == "urgent":
         parts = [say("outcomes.urgent.lead"), say("outcomes.urgent.action"), reason]
         parts.append(say("outcomes.urgent_escalate"))

@@ -91,7 +91,7 @@ def _plain_client(given: Any) -> Any:
         return given  # already a client
     from skill import aws
 
-    client_meta = meta.client.meta
+    client_meta = given.meta.client.meta
     return aws.session().create_client(
         "dynamodb",
         region_name=client_meta.region_name,

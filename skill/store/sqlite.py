@@ -156,6 +156,17 @@ class SqliteStore:
         ).fetchall()
         return [(sk, json.loads(data)) for sk, data in rows]
 
+    def scan(self, sk_prefix: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Live items of every partition whose sort key starts with sk_prefix, as (pk, sk,
+        data): the local alert sender's outbox (skill.checkins.alerts.outbox). SQLite
+        only: on DynamoDB the table's stream hands each new item to the sender."""
+        rows = self._run(
+            f"SELECT pk, sk, data FROM items WHERE substr(sk, 1, ?) = ? AND {_LIVE} "
+            "ORDER BY pk, sk",
+            (len(sk_prefix), sk_prefix, int(clock.now())),
+        ).fetchall()
+        return [(pk, sk, json.loads(data)) for pk, sk, data in rows]
+
     def delete_partition(self, pk: str) -> None:
         self._run("DELETE FROM items WHERE pk = ?", (pk,))
 

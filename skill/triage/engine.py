@@ -15,6 +15,7 @@ stored, so correcting a finding corrects what followed from it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,9 +29,6 @@ Condition = dict[str, Any]
 
 PROTOCOL_PATH = Path(__file__).with_name("protocol.json")
 DISPOSITIONS = tuple(str(d) for d in Disposition)
-MAX_QUESTIONS = 15  # the longest: an opening not understood, a wound, no cause; most ask 4
-# (the questions ask one thing each: saddle and bladder apart from both legs, the skin
-# apart from feeling unwell)
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 # A finding said in passing ("feeling a bit blue", "the kids have colds") counts as said
 # for every rule, but an emergency is never given on it: its own direct question comes
@@ -67,6 +65,13 @@ class Protocol:
         return self.raw["questions"]  # type: ignore[no-any-return]
 
     @property
+    def version(self) -> str:
+        """A hash of the rules' content: stamped on stored outcomes and check-ins, and
+        printed on the review sheet, so a record names the rules that made it."""
+        canonical = json.dumps(self.raw, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    @property
     def caution(self) -> tuple[str, ...]:
         return tuple(self.raw["caution_values"])
 
@@ -74,8 +79,27 @@ class Protocol:
     def persist_about(self) -> float:
         return float(self.raw["persist_about"]["fraction"])
 
+    @property
+    def max_questions(self) -> int:
+        """The most questions any path asks (the walk tests hold every path to it)."""
+        return int(self.raw["limits"]["max_questions"])
+
+    @property
+    def derive_passes(self) -> int:
+        """How many times derivations are applied: a derived yes can enable another."""
+        return int(self.raw["limits"]["derive_passes"])
+
     def covers(self, qid: str) -> tuple[str, ...]:
         return tuple(self.questions.get(qid, {}).get("covers", ()))
+
+    def variant(self, qid: str, step: dict[str, Any], facts: Facts) -> str | None:
+        """The wording to ask in: the step's own variants first, then the question's
+        (both first match; protocol data, e.g. "cast" when a cast is on)."""
+        for variants in (step.get("variant_when", {}), self.questions[qid].get("variant_when", {})):
+            for name, cond in variants.items():
+                if holds(cond, facts, self):
+                    return str(name)
+        return None
 
     def question(self, qid: str, family: str | None = None) -> Question:
         spec = self.questions[qid]
@@ -85,6 +109,12 @@ class Protocol:
 @lru_cache(maxsize=1)
 def load_protocol() -> Protocol:
     return Protocol(json.loads(PROTOCOL_PATH.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def protocol_version() -> str:
+    """The version of the protocol in use (see Protocol.version)."""
+    return load_protocol().version
 
 
 def holds(cond: Condition, facts: Facts, protocol: Protocol, used: set[str] | None = None) -> bool:
@@ -100,6 +130,8 @@ def holds(cond: Condition, facts: Facts, protocol: Protocol, used: set[str] | No
         return holds(protocol.raw["conditions"][arg], facts, protocol, used)
     if op == "caution":
         return _match(facts, arg, protocol.caution, used)
+    if op == "known":  # the fact has any value ("how long" was said)
+        return arg in facts
     ((name, value),) = arg.items()
     if op == "is":
         return _match(facts, name, (value,), used)
@@ -144,7 +176,7 @@ def picture(facts: Facts, protocol: Protocol | None = None) -> Picture:
     protocol = protocol or load_protocol()
     out = Picture({k: YES if v == HEARD else v for k, v in facts.items()})
     # Derived "yes" can enable further derivations: repeat until nothing changes.
-    for _ in range(4):
+    for _ in range(protocol.derive_passes):
         changed = False
         for rule in protocol.raw["derive"]:
             used: set[str] = set()
@@ -264,7 +296,7 @@ def _next_step(raw: Facts, protocol: Protocol) -> Question | Outcome:
     return Outcome(
         disposition="doctor" if doctor else "self_care",
         reason=family["id"],
-        cause=None if family["id"] == "unexplained" else family["id"],
+        cause=family.get("cause", family["id"]),  # a family names its cause unless it says none
         evidence=seen.evidence(used),
     )
 
@@ -298,14 +330,7 @@ def _ask(step: Any, facts: Facts, protocol: Protocol, family: str | None) -> Que
     if qid in facts or ("when" in step and not holds(step["when"], facts, protocol)):
         return None
     question = protocol.question(qid, family)
-    variants = step.get("variant_when", {})
-    variant = next((v for v, cond in variants.items() if holds(cond, facts, protocol)), None)
-    if qid == "persisting" and "duration_days" in facts:
-        # The person already said how long: only ask about worsening (and, for sciatica,
-        # whether it stops normal activities: item 16).
-        variant = "worse_activities" if family == "sciatica" else "worse"
-    if qid == "compartment" and facts.get("cast") == YES:
-        variant = "cast"
+    variant = protocol.variant(qid, step, facts)
     denied = tuple(f for f in protocol.covers(qid) if facts.get(f) == NO)
     return Question(question.id, question.answers, question.red_flag, family, variant, denied)
 
@@ -362,7 +387,7 @@ def level_alone(finding: str) -> Disposition:
     """The level this finding leads to on its own, with "no" to every question asked
     ("breathless" is an emergency, "swollen" urgent, "severe" on its own is not)."""
     facts: Facts = {finding: YES}
-    for _ in range(MAX_QUESTIONS + 1):
+    for _ in range(load_protocol().max_questions + 1):
         step = next_step(facts)
         if isinstance(step, Outcome):
             return Disposition(step.disposition)

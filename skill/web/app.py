@@ -13,12 +13,12 @@ Bad input gets 400 (413 when too big), never 500.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from skill import config
 from skill.web import sdk
 from skill.web.refusals import RefusalLog
 from skill.web.verify import Verifier
@@ -35,7 +35,7 @@ def _default_handler(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def verification_wanted() -> bool:
-    return os.environ.get("ALEXA_VERIFY_REQUESTS", "on").lower() not in ("off", "0", "false")
+    return config.get().verify_requests
 
 
 def create_app(
@@ -47,7 +47,7 @@ def create_app(
     """The skill id comes from `skill_id`, else the SKILL_ID env; required when verifying."""
     verify = verification_wanted() if verify is None else verify
     if verify and verifier is None:
-        skill_id = skill_id or os.environ.get("SKILL_ID")
+        skill_id = skill_id or config.get().skill_id
         if not skill_id:
             raise SystemExit("SKILL_ID must be set when request verification is on")
         verifier = Verifier(skill_id=skill_id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import resource
 import sys
 from typing import Any
@@ -23,7 +22,7 @@ from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
-from skill import clock, keys
+from skill import clock, config, keys
 
 # Worker threads. Requests are CPU work under one GIL (a cached one is about 1 ms), so
 # more threads only share the CPU more thinly: under a forged flood on 2 cores, 16 threads
@@ -58,11 +57,8 @@ NO_SECRET = (
 
 
 def _has_secret() -> bool:
-    return any(os.environ.get(name, "").strip() for name in (keys.SECRET_ENV, keys.PARAMETER_ENV))
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+    settings = config.get()
+    return bool(settings.key_secret.strip() or settings.key_secret_parameter)
 
 
 class _Channel(HTTPChannel):  # type: ignore[misc]
@@ -142,7 +138,7 @@ def _allow_open_files(wanted: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m skill serve")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    parser.add_argument("--port", type=int, default=config.get().port)
     parser.add_argument(
         "--no-verify",
         action="store_true",
@@ -155,10 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         f"when {keys.SECRET_ENV} and {keys.PARAMETER_ENV} are unset (or {DEV_SECRET_ENV}=1)",
     )
     args = parser.parse_args(argv)
-    if not _has_secret() and not (args.dev_secret or _env_flag(DEV_SECRET_ENV)):
+    if not _has_secret() and not (args.dev_secret or config.get().dev_secret):
         print(NO_SECRET, file=sys.stderr)
         return 2
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    logging.basicConfig(level=config.get().log_level)
     from skill.web.install_check import BrokenInstall
 
     try:
@@ -168,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     app = create_app(verify=False if args.no_verify else None)
+    from skill.alexa.entry import build_now
+
+    build_now()  # caregiver alerts an earlier run left in the outbox go now
     server = make_server(app, args.host, args.port)
     print(f"Leg Pain Guide listening on http://{args.host}:{args.port}/", flush=True)
     server.run()

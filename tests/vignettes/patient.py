@@ -27,7 +27,10 @@ CASES_PATH = Path(__file__).with_name("cases.jsonl")
 # A second set written later from clinical.md alone, by someone who had not seen the skill;
 # first run 105/120 exact. The fixes it led to are in; it is part of the yardstick now.
 HOLDOUT_PATH = Path(__file__).with_name("holdout.jsonl")
-CASE_FILES: tuple[Path, ...] = (CASES_PATH, HOLDOUT_PATH)
+# A third, for issue 25's kinds of case (five or more each), written blind the same way;
+# first run generous 58/68 exact, 11.8 % under; strict 63/68, 1.5 % under (README).
+BLIND_PATH = Path(__file__).with_name("blind.jsonl")
+CASE_FILES: tuple[Path, ...] = (CASES_PATH, HOLDOUT_PATH, BLIND_PATH)
 PROTOCOL_PATH = ROOT / "skill" / "triage" / "protocol.json"
 
 # Ascending order: a final level with a lower rank than expected is under-triage.
@@ -289,6 +292,9 @@ def decide(
             "stops_activities" in case.findings or "persisting" in case.findings
         )
         return Answer("yes" if case.getting_worse or stopped else "no")
+    if qid == "both_sides":  # "is the nerve pain going down both legs?"
+        both = case.side == "both" or "both_legs_numb" in case.findings
+        return Answer("yes" if both else "no")
     if qid in covers:
         return Answer("yes" if case.findings & covers[qid] else "no")
     if qid in SYMPTOMS:  # a direct question about one sign heard in passing

@@ -72,6 +72,7 @@ class Summary:
     errors: list[str]
     unplaced: Counter[str]
     misses: list[Result] = field(default_factory=list)
+    under_triaged: list[Result] = field(default_factory=list)
 
     @property
     def under_pct(self) -> float:
@@ -137,6 +138,7 @@ def summarize(results: Sequence[Result]) -> Summary:
         errors=[f"{r.case.id}: {r.error}" for r in results if r.error],
         unplaced=Counter(q for r in results for q in r.unplaced),
         misses=sorted((r for r in results if is_miss(r)), key=_miss_order),
+        under_triaged=[r for r in results if r.under],
     )
 
 
@@ -199,6 +201,8 @@ def format_report(summary: Summary, elapsed_s: float | None = None) -> str:
             f"({pct(s.under_by_level[lvl], n):5.1f} %)   over {s.over_by_level[lvl]:>3} "
             f"({pct(s.over_by_level[lvl], n):5.1f} %)"
         )
+    lines.append(f"Under-triaged cases ({len(s.under_triaged)}):")
+    lines += [format_miss(r) for r in s.under_triaged] or ["  none"]
     lines.append("")
     lines += _table("First level named (rows) vs final level (columns):", [*LEVELS, NONE],
                     s.first_vs_final)  # fmt: skip

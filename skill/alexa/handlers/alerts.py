@@ -2,7 +2,8 @@
 caregivers" and confirms; the caregiver says "send me alerts" (optionally "about mom")
 and grants the notifications permission, asked for by voice (Connections.SendRequest
 AskFor, as for reminders) with the permissions card as the fallback; "stop alerts" ends
-either side. skill.checkins.alerts holds what is stored; skill.alexa.alert_flow sends."""
+either side. skill.checkins.alerts holds what is stored; skill.alexa.alert_flow queues
+and skill.alexa.alert_sender sends."""
 
 from __future__ import annotations
 
@@ -200,6 +201,8 @@ class StopAlertsHandler(IntentHandler):
             sending = attrs.pop(alerts.OWNER_FLAG, None) is True
             if sending and not persistence.save(handler_input):
                 raise LookupError("profile not saved")
+            if sending:
+                alerts.stop_sending(self.store, user)  # and what is still queued goes
             receiving = alerts.stop_receiving(self.store, user)
         except Exception as exc:  # noqa: BLE001 - never pretend alerts stopped
             logger.warning("storage failure: could not stop alerts (%s)", type(exc).__name__)

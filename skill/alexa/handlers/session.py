@@ -144,8 +144,13 @@ class RepeatHandler(IntentHandler):
     intents = ("AMAZON.RepeatIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        last = conversation(handler_input).last
+        state = conversation(handler_input)
+        last = state.last
         if last:
+            if state.repeats >= 1 and last.reprompt != last.speech:
+                # Heard twice already: the question (or the number) on its own, rather
+                # than the whole reply a third time.
+                return reply(handler_input, last.reprompt, reprompt=last.reprompt, repeat=True)
             return reply(handler_input, last.speech, reprompt=last.reprompt, repeat=True)
         prompt = triage_flow.current_prompt(handler_input)
         text = content(handler_input).say("unclear.nothing_to_repeat", next=prompt)

@@ -117,7 +117,7 @@ class PrivacyHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        said = c.say("checkin.what_we_keep", retention=records.RETENTION_DAYS)
+        said = c.say("checkin.what_we_keep", retention=records.retention_days())
         record = conversation(handler_input).checkin
         if record is not None and record.step == "consent":
             prompt = c.say("checkin.consent_again")

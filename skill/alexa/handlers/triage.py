@@ -169,8 +169,11 @@ class StartAnswerHandler(IntentHandler):
     phases = (Phase.START,)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        if get_intent_name(handler_input) == "AMAZON.NoIntent":
+        lost = conversation(handler_input).triage.facts.get("opening") == "unheard"
+        if get_intent_name(handler_input) == "AMAZON.NoIntent" and not lost:
             return reply(handler_input, content(handler_input).say("goodbye"), end=True)
+        # After a lost opening ("if it's an emergency, call 911; otherwise tell me..."),
+        # a no is "not an emergency": someone came to talk about pain, so the checks.
         return triage_flow.advance(handler_input)
 
 
