@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
+VIRTUAL_ALEXA := tests/virtual_alexa/node_modules/.package-lock.json
 
-.PHONY: chat test test-e2e test-dates lint serve package bench models protocol triage-report dialogues-report clean
+.PHONY: chat test test-e2e test-dates lint serve package bench models protocol triage-report dialogues-report nlu-export clean
 
 # The oscrypto module must be elements-oscrypto's, not the broken oscrypto 1.3.0 that
 # certvalidator (under flask-ask-sdk) pulls in: both write the same files, so it goes in
@@ -31,9 +32,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
 # The slow end-to-end tier (pytest marker e2e): console and server subprocesses, web floods
-# and load, audio rendering (espeak-ng, sox), every vignette in both NLU modes.
-test-e2e: $(STAMP)
+# and load, audio rendering (espeak-ng, sox), every vignette in every NLU mode, whole
+# conversations through virtual-alexa (npm, pinned by its package-lock.json).
+test-e2e: $(STAMP) $(VIRTUAL_ALEXA)
 	$(BIN)/python -m pytest -m e2e
+
+# virtual-alexa for tests/test_virtual_alexa.py, in a git-ignored node_modules.
+$(VIRTUAL_ALEXA): tests/virtual_alexa/package.json tests/virtual_alexa/package-lock.json
+	npm ci --prefix tests/virtual_alexa --no-audit --no-fund
 
 # Both tiers under three other dates (libfaketime, multi-threaded): no test may depend on
 # today's date. The second run crosses midnight into a new year, the third is in 2030.
@@ -84,6 +90,11 @@ triage-report: $(STAMP)
 # The blind dialogue corpus in both hearings: false alarms, misses, loops (tests/dialogues).
 dialogues-report: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m dialogues.report $(ARGS)
+
+# dist/nlu/: an `ask smapi profile-nlu` script over tests/corpus and `ask dialog --replay`
+# files for the vignette conversations, per locale (README, Deploy, step 8).
+nlu-export: $(STAMP)
+	$(BIN)/python infra/nlu_export.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache .hypothesis

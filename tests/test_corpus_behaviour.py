@@ -1,5 +1,5 @@
 """The utterance corpus (tests/corpus/*.jsonl) played where it belongs in a conversation,
-through the console in both NLU modes, and checked for what the skill then does.
+through the console in every NLU mode, and checked for what the skill then does.
 
 tests/test_corpus_nlu.py checks what each line is heard as; this checks the behaviour:
 the line's own expectation (an emergency warning, "answers no", "stays in the stretch"...)
@@ -20,6 +20,8 @@ from pathlib import Path
 import alexa_fake
 import pytest
 from support import check_response
+from test_corpus_nlu import _hear as hear
+from test_corpus_nlu import _problems as nlu_problems
 
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.entry import respond
@@ -254,9 +256,31 @@ def test_strict(places, where, line):
     if understood and line["strict"] == "same":
         problems += check_behaviour(line, before, after)
     elif not understood:
-        # Repair: the session goes on with a question or a prompt, or a clear goodbye.
-        if after.ended and before.level not in (None, "self_care", "doctor"):
-            problems.append("ended instead of repairing")
-        if not after.ended and not after.text.rstrip().endswith(("?", ".")):
-            problems.append("left the person without a prompt")
+        problems += repair_problems(before, after)
+    assert not problems, f"{line['utterance']!r} at {line['where']}: {problems}: {after.text}"
+
+
+def repair_problems(before: Seen, after: Seen) -> list[str]:
+    """Repair: the session goes on with a question or a prompt, or a clear goodbye."""
+    problems = []
+    if after.ended and before.level not in (None, "self_care", "doctor"):
+        problems.append("ended instead of repairing")
+    if not after.ended and not after.text.rstrip().endswith(("?", ".")):
+        problems.append("left the person without a prompt")
+    return problems
+
+
+@pytest.mark.parametrize(("where", "line"), LINES, ids=[w for w, _ in LINES])
+def test_trained(places, where, line):
+    """Trained hearing: a line heard as its targets must behave as expected; one heard
+    otherwise must still be safe, and a fallback gets a repair."""
+    before, after, request = run_line(places, line, "trained")
+    intent = request["request"].get("intent", {})
+    row = {**line, "_at": where}
+    heard_as_meant = not nlu_problems(row, hear(row, "trained"))
+    problems = check_always(line, before, after, heard_as_meant)
+    if heard_as_meant:
+        problems += check_behaviour(line, before, after)
+    elif intent.get("name") == "AMAZON.FallbackIntent":
+        problems += repair_problems(before, after)
     assert not problems, f"{line['utterance']!r} at {line['where']}: {problems}: {after.text}"

@@ -11,6 +11,10 @@ other_denied), each a list whose order does not matter.
   expected denial ever read as stated, nor the other way round).
 - strict: "same" as above; "fallback" is AMAZON.FallbackIntent (the skill's repair
   handles it); any other value is the intent strict mode lands on.
+- trained (a classifier and tagger trained on the model, like Alexa's NLU): the targets
+  are generous's, but a statistical reader misses some; the lines it misses may only
+  fall (TRAINED_MISSES_AT_MOST), and it never hears a denial as a stated sign beyond the
+  known ones. `python -m pytest tests/test_corpus_nlu.py -k trained -rA` lists them.
 """
 
 from __future__ import annotations
@@ -121,6 +125,35 @@ def test_strict(row):
         assert match.intent == "AMAZON.FallbackIntent", f"{row['utterance']!r}: {match.intent}"
     else:
         assert match.intent == row["strict"], f"{row['utterance']!r}: {match.intent}"
+
+
+# Lines the trained reader hears otherwise than generous's targets today (of 638).
+TRAINED_MISSES_AT_MOST = 72
+# "I don't think it's swollen but it aches": the tagger takes the denied sign as stated.
+KNOWN_TRAINED_SWAPS = {"negations.jsonl:60"}
+
+
+@pytest.fixture(scope="module")
+def trained_problems() -> dict[str, list[str]]:
+    dates_today = dates.today
+    dates.today = lambda: TODAY  # the module-scoped run reads the corpus's Friday too
+    try:
+        heard = {row["_at"]: _problems(row, _hear(row, "trained")) for row in LINES}
+    finally:
+        dates.today = dates_today
+    return {at: problems for at, problems in heard.items() if problems}
+
+
+def test_trained_hears_the_corpus_at_least_as_well_as_before(trained_problems):
+    listing = "\n".join(f"{at}: {'; '.join(p)}" for at, p in sorted(trained_problems.items()))
+    print(f"trained: {len(LINES) - len(trained_problems)}/{len(LINES)} lines as generous\n"
+          + listing)
+    assert len(trained_problems) <= TRAINED_MISSES_AT_MOST, listing
+
+
+def test_trained_never_hears_a_denial_as_stated_beyond_the_known_lines(trained_problems):
+    swapped = {at for at, p in trained_problems.items() if any("swapped" in x for x in p)}
+    assert swapped <= KNOWN_TRAINED_SWAPS, swapped
 
 
 def test_corpus_is_big_and_well_formed():

@@ -75,7 +75,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default="generous",
         help="strict: only what the model's samples and slot values say literally (plus "
         "Alexa's built-in intents), else AMAZON.FallbackIntent; generous (default): also "
-        "long sentences, denials and typing slips",
+        "long sentences, denials and typing slips; trained: a classifier and slot tagger "
+        "trained on the model, like Alexa's NLU (needs the dev extra: scikit-learn, "
+        "python-crfsuite; trained once per model and cached)",
     )
     parser.add_argument(
         "--api-endpoint",

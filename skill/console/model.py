@@ -3,6 +3,7 @@ phrase index of every custom value name and synonym, built once per locale."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -52,6 +53,8 @@ class Model:
     weights: dict[str, float] = field(default_factory=dict)  # word -> rarity across intents
     longest: dict[str, int] = field(default_factory=dict)  # type -> words in its longest phrase
     derived: dict[str, Any] = field(default_factory=dict)  # built on first use (sample tries)
+    digest: str = ""  # sha256 of the model's JSON: what a trained NLU is cached by
+    fallback_sensitivity: str = "LOW"  # modelConfiguration.fallbackIntentSensitivity.level
 
     def intent(self, name: str) -> Intent | None:
         return next((i for i in self.intents if i.name == name), None)
@@ -99,6 +102,9 @@ def build(data: dict[str, Any]) -> Model:
     model = Model(
         normalise(language.get("invocationName", "")), intents, values, {d["name"] for d in dialog}
     )
+    model.digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    config = language.get("modelConfiguration") or {}
+    model.fallback_sensitivity = (config.get("fallbackIntentSensitivity") or {}).get("level", "LOW")
     model.longest = {t: max((len(p.split()) for p in v), default=0) for t, v in values.items()}
     # A word found in few intents says more about the intent than "my" or "the" does.
     for word in {w for i in intents for w in i.words}:

@@ -11,6 +11,10 @@ slot types and their synonyms.
 - generous (default): strict first, then typing slips corrected, then the fuzzy stage
   (values spotted anywhere, with denials kept apart), then a leading answer ("yeah a
   bit, I suppose"), then AMAZON.FallbackIntent. The optimistic end.
+- trained: a statistical stand-in for Alexa's NLU, trained only on the model
+  (skill.console.trained): strict's exact samples first, then an intent classifier and a
+  slot tagger; built-ins only on their own phrases, ER_SUCCESS_NO_MATCH for words that
+  are no value of their slot type, AMAZON.FallbackIntent below a margin. Between the two.
 
 While the skill elicits a slot (Dialog.ElicitSlot), that slot's own samples come first,
 as Alexa does.
@@ -32,7 +36,7 @@ from skill.console.typos import correct
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "run", "play", "use")
 ONE_SHOT_VERBS = ("ask", "tell")
 CONNECTORS = ("to", "about", "that", "for", "if", "whether")
-MODES = ("generous", "strict")
+MODES = ("generous", "strict", "trained")
 
 
 @dataclass(frozen=True)
@@ -146,9 +150,27 @@ def _elicited_values(model: Model, toks: list[str], elicit: Elicit) -> Match | N
     return Match("intent", intent.name, slots, words=toks, elicited=True) if slots else None
 
 
+def _trained(model: Model, toks: list[str], elicit: Elicit | None) -> Match:
+    """Trained: a sample said word for word first (and a built-in only so), as Alexa
+    hears it; then the statistical reader (skill.console.trained)."""
+    from skill.console import trained  # scikit-learn and crfsuite: only when asked for
+
+    elicited = (elicit.intent, elicit.slot) if elicit else None
+    for words in _variants(toks):
+        found = trained.exact_first(model, words, elicited)
+        if found:
+            (name, slots), was_elicited = found
+            return Match("intent", name, slots, words=toks, elicited=was_elicited)
+    name, slots = trained.hear(model, without_fillers(toks), elicited)
+    was_elicited = elicit is not None and name == elicit.intent and elicit.slot in slots
+    return Match("intent", name, slots, words=toks, elicited=was_elicited)
+
+
 def intent_for(
     model: Model, toks: list[str], nlu: str = "generous", elicit: Elicit | None = None
 ) -> Match:
+    if nlu == "trained":
+        return _trained(model, toks, elicit)
     strict = nlu == "strict"
     found = _exact(model, toks, strict, elicit)
     if found or strict:
@@ -209,7 +231,7 @@ def understand(
     elicit: Elicit | None = None,
 ) -> Match:
     """Read one utterance. `model` injects a model (tests); otherwise the locale's file.
-    `nlu` is "generous" or "strict"; `elicit` the slot the skill just asked for."""
+    `nlu` is "generous", "strict" or "trained"; `elicit` the slot the skill just asked for."""
     if nlu not in MODES:
         raise ValueError(f"nlu must be one of {MODES}, not {nlu!r}")
     model = model or load(locale)

@@ -8,7 +8,7 @@ true facts, finding ids), `expected` (the level docs/clinical.md gives, or "none
 conversation with no leg problem to triage) and `kind`. After the script, the person keeps
 answering truthfully until an outcome or the turn limit.
 
-    PYTHONPATH=tests .venv/bin/python -m dialogues.report [--nlu generous] [--only id,...]
+    PYTHONPATH=tests .venv/bin/python -m dialogues.report [--nlu MODE] [--only id,...]
 
 Counts: false alarms (an emergency warning where the truth holds none), misses (a true
 emergency never warned), under-triage (a final level below the expected one), loops (the
@@ -36,7 +36,7 @@ from skill.speech.ssml import to_text
 from skill.store.sqlite import SqliteStore
 
 BLIND = Path(__file__).with_name("blind.jsonl")
-MODES = ("generous", "strict")
+MODES = ("generous", "strict", "trained")
 EXTRA_TURNS = 14  # truthful answers after the script, at most
 ANSWER = "<answer>"
 
@@ -114,11 +114,14 @@ def checkin_answer(case: Case, pending: str) -> str:
     return "yes"  # consent, stretches
 
 
-def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any) -> Outcome:
+def run(dialogue: dict[str, Any], nlu: str, skill: Any, covers: Any, talk: Any = None) -> Outcome:
+    """`talk` is anything with the console Conversation's start() and say(text), whose
+    turns carry `.response` (tests/test_virtual_alexa.py passes virtual-alexa's); by
+    default the console's, in-process, with the given NLU."""
     out = Outcome(dialogue, nlu)
     case = _case(dialogue)
     rng = random.Random(f"dialogue:{dialogue['id']}:{nlu}")
-    talk = Conversation(
+    talk = talk or Conversation(
         locale=dialogue["locale"], user=f"{dialogue['id']}-{nlu}", nlu=nlu,
         handler=lambda event: respond(lambda: skill, event),
     )

@@ -1,7 +1,7 @@
 """`make triage-report`: run every vignette through the simulated patient and print the
 triage figures and their targets.
 
-    PYTHONPATH=tests python -m vignettes.report [--only ID_PREFIX ...] [--nlu strict]
+    PYTHONPATH=tests python -m vignettes.report [--only ID_PREFIX ...] [--nlu strict|trained]
                                                 [--json results.json] [--check]
 
 Each case runs through the console's conversation layer in this process, with a store of
@@ -255,8 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", default=DEFAULT_SEED, help="wording RNG seed")
     parser.add_argument("--json", type=Path, help="also write per-case results here")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
-    parser.add_argument("--nlu", choices=("generous", "strict"), default="generous",
-                        help="the console's NLU: generous, or strict (only the model's samples)")
+    parser.add_argument("--nlu", choices=("generous", "strict", "trained"), default="generous",
+                        help="the console's NLU: generous, strict (only the model's samples) "
+                        "or trained (a classifier and tagger trained on the model)")
     args = parser.parse_args(argv)
     # The skill's warnings (no device time zone: Alexa's APIs are out of reach here) would
     # bury the report; the console's stderr was not shown either.
