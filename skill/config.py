@@ -54,6 +54,9 @@ class Config:
     # Hosting
     log_level: str = "INFO"  # LOG_LEVEL
     port: int = 8080  # PORT: `python -m skill serve`
+    # The console's trained hearing (development only): where its models are cached.
+    nlu_cache: str = ""  # LEG_PAIN_NLU_CACHE ("" = the user's cache folder)
+    xdg_cache_home: str = ""  # XDG_CACHE_HOME (the user's cache folder, when set)
 
 
 def _text(env: Mapping[str, str], name: str) -> str:
@@ -96,6 +99,8 @@ def read(env: Mapping[str, str]) -> Config:
         alerts_by_stream=_text(env, "ALERT_SENDER").lower() == "stream",
         log_level=_text(env, "LOG_LEVEL").upper() or "INFO",
         port=_number(env, "PORT", 8080, 1, 65535),
+        nlu_cache=_text(env, "LEG_PAIN_NLU_CACHE"),
+        xdg_cache_home=_text(env, "XDG_CACHE_HOME"),
     )
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skill import config
 from skill.console.exact import Slots, exact, slot_trie
 from skill.console.model import FALLBACK, Model
 from skill.console.readings import Filled, readings
@@ -45,10 +46,10 @@ KEEP_TRAINED = 15  # trained models kept in the cache: three sets of the five lo
 
 
 def cache_dir() -> Path:
-    configured = os.environ.get("LEG_PAIN_NLU_CACHE")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    settings = config.get()
+    if settings.nlu_cache:
+        return Path(settings.nlu_cache)
+    base = settings.xdg_cache_home or Path.home() / ".cache"
     return Path(base) / "leg-pain-guide" / "nlu"
 
 
@@ -88,7 +89,8 @@ def _gazetteer(model: Model) -> tuple[dict[str, tuple[str, ...]], int]:
                 table.setdefault(phrase, set()).add(slot_type)
         longest = max((len(p.split()) for p in table), default=1)
         model.derived["gazetteer"] = ({p: tuple(sorted(t)) for p, t in table.items()}, longest)
-    return model.derived["gazetteer"]
+    gazetteer: tuple[dict[str, tuple[str, ...]], int] = model.derived["gazetteer"]
+    return gazetteer
 
 
 def spans_of_types(model: Model, words: list[str]) -> list[list[str]]:
@@ -245,7 +247,8 @@ def trained_for(model: Model) -> Trained:
             model.derived["trained"] = Trained(classifier, intents, tagger)
         else:
             model.derived["trained"] = train(model, where)
-    return model.derived["trained"]
+    trained: Trained = model.derived["trained"]
+    return trained
 
 
 # --- reading an utterance ----------------------------------------------------------------

@@ -59,7 +59,8 @@ def _phrases(model: Model, slot_type: str) -> list[list[str]]:
     key = f"training-phrases:{slot_type}"
     if key not in model.derived:
         model.derived[key] = _phrases_of(model, slot_type)
-    return model.derived[key]
+    phrases: list[list[str]] = model.derived[key]
+    return phrases
 
 
 def _phrases_of(model: Model, slot_type: str) -> list[list[str]]:
