@@ -198,10 +198,11 @@ class DurationHandler(IntentHandler):
         intent = handler_input.request_envelope.request.intent
         if not triage_flow.record_duration(handler_input, intent):
             state = conversation(handler_input)
-            if state.misses and state.missed_at == state.prompt_key:
-                # Not the first turn here without a length: a turn not understood, and
-                # the ladder moves on (a client that matches any sentence to the bare
-                # {duration} sample sends the whole sentence as the value); never a loop.
+            opening = state.phase == Phase.START and not state.triage.described
+            if opening or (state.misses and state.missed_at == state.prompt_key):
+                # An opening, or not the first turn here without a length: a turn not
+                # understood, and the ladder moves on (a client that matches any sentence
+                # to the bare {duration} sample sends it whole as the value); never a loop.
                 return repair.not_understood(handler_input, self.store)
             # "A long time": ask once for a length the rules can use. It counts as a miss
             # at this prompt, so a second one moves on.
