@@ -314,3 +314,20 @@ def test_a_duration_with_no_length_as_the_opening_is_a_lost_opening(launched):
     assert turn.text.startswith("Sorry, I didn't catch that.")
     turn = talk.intent("DurationIntent", duration="my calf hurts after running")
     assert turn.pending == "pe_signs"
+
+
+def test_a_question_asked_for_a_third_time_in_a_row_says_so(launched):
+    # "what's the number again" twice at a direct question: never the same words thrice
+    talk = launched()
+    asked = talk.says(symptom="cold_pale")
+    again = talk.intent("AMAZON.RepeatIntent")
+    third = talk.intent("AMAZON.RepeatIntent")
+    assert again.text == asked.text and third.text == "Once more: " + asked.text
+
+
+def test_numbness_alone_asks_what_brought_it_on(launched):
+    # Trained hearing lost "a cast" from "...a cast this morning, now her toes are tingly".
+    talk = launched()
+    talk.says(symptom="numb_tingling")
+    asked = walk(talk, talk.turns[-1], {"trigger": "injury", "injury_signs": "yes"})
+    assert "trigger" in asked and talk.turns[-1].disposition == "emergency"

@@ -27,10 +27,9 @@ FALSE_ALARMS_AT_MOST = {
     ("blind", "trained"): 2,
     ("blind2", "trained"): 5,
 }
-# Trained hearing: "can I just go to urgent care instead?" (IsItSeriousIntent) and "what's
-# the number again" (RepeatIntent) after a direct question each bring the question back,
-# so it is said three times in a row.
-KNOWN_LOOPS = {("blind", "trained"): {"cv-after_warning-07"}}
+# A question brought back a third time in a row by side questions and "say that again"
+# now says "Once more:" (it used to loop in trained hearing, cv-after_warning-07).
+KNOWN_LOOPS: dict[tuple[str, str], set[str]] = {}  # none today; a loop may not come back
 RUNS = [(corpus, nlu) for corpus in CORPORA for nlu in MODES]
 
 

@@ -35,17 +35,12 @@ from vignettes.report import (
 
 MODES = ("generous", "strict", "trained")
 # Trained hearing (the targets are generous's) misses these today; each is a finding for
-# the skill or the model, listed so that no new one slips in:
-# - ho-cs-cast-01, inj-colour-01 (emergency, final self_care): the injury in the opening is
-#   not heard ("after she broke it skiing", "went over on my ankle"), the heard numbness
-#   and colour are denied at the cold/pale question, and the questions never reach the
-#   compartment question (no "what brought it on?").
-# - under-triage (item 20 exertional numbness, item 23 varicose veins, item 16 persisting
-#   sciatica, pad-age-01): the opening loses its pattern and the questions do not find it
-#   again.
+# the skill or the model, listed so that no new one slips in: under-triage where the
+# opening loses its pattern and the questions do not find it again (item 20 exertional
+# numbness, item 23 varicose veins, item 16 persisting sciatica, pad-age-01). The two
+# emergencies it used to miss (a cast, an ankle gone over) now get "what brought it on?".
 KNOWN_TRAINED_MISSES = {
-    "ho-cs-cast-01", "inj-colour-01", "ccs-run-01", "ccs-son-01", "ho-ccs-hockey-01",
-    "ho-vvh-nurse-01", "vvh-shop-01", "pad-age-01", "bl-persisting-06",
+    "ccs-son-01", "ho-vvh-nurse-01", "vvh-shop-01", "pad-age-01", "bl-persisting-06",
 }  # fmt: skip
 
 

@@ -98,7 +98,10 @@ class RepeatHandler(IntentHandler):
                 # Heard twice already: the question (or the number) on its own, rather
                 # than the whole reply a third time.
                 return reply(handler_input, last.reprompt, reprompt=last.reprompt, repeat=True)
-            return reply(handler_input, last.speech, reprompt=last.reprompt, repeat=True)
+            speech = last.speech
+            if state.repeats >= 1:  # the same question a third time: say that it is
+                speech = join(content(handler_input).say("talk.once_more"), speech)
+            return reply(handler_input, speech, reprompt=last.reprompt, repeat=True)
         prompt = triage_flow.current_prompt(handler_input)
         text = content(handler_input).say("unclear.nothing_to_repeat", next=prompt)
         return reply(handler_input, text, reprompt=prompt)
