@@ -62,9 +62,16 @@ def _secret() -> bytes:
     return DEVELOPMENT_SECRET.encode()
 
 
+def ready() -> bool:
+    """Whether the secret is in memory, so a key costs no network call (the request log
+    and anything on a warning's path use keys only then)."""
+    name = os.environ.get(PARAMETER_ENV)
+    return bool(os.environ.get(SECRET_ENV)) or not name or ssm.cached(name) is not None
+
+
 def _parameter(name: str) -> str:
     try:
-        budget.check(ssm.CONNECT_S + ssm.READ_S)
+        budget.check()
         return ssm.read(name)
     except (StoreError, ssm.SecretUnavailable) as exc:  # no keys this turn; retried next
         code = exc.code if isinstance(exc, ssm.SecretUnavailable) else type(exc).__name__
@@ -112,8 +119,10 @@ def request_key(request_id: str) -> str:
 
 
 def log_tag(user_id: str) -> str:
-    """A short tag for the logs: stable per account, unrelated to the table key."""
-    return _mac("log", user_id, 10)
+    """A short tag for the logs: stable per account, unrelated to the table key. "?"
+    while the secret is not in memory: the request log runs before every handler, so it
+    must never wait for the secret (a warning would wait behind it)."""
+    return _mac("log", user_id, 10) if ready() else "?"
 
 
 def load() -> None:

@@ -22,6 +22,8 @@ from urllib.parse import SplitResult, urlencode, urlsplit
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
+from skill.store import budget
+
 TOTAL_S = 1.5  # one call, everything included: name lookup, connecting, sending, reading
 
 
@@ -91,9 +93,14 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
             except Exception as exc:  # noqa: BLE001 - handed to the caller below
                 outcome["error"] = exc
 
+        # Never past the turn's deadline for network calls (skill.store.budget.CALLS_S),
+        # whatever earlier calls of the turn took.
+        wait = min(self.timeout_s, budget.calls_remaining())
+        if wait < budget.MIN_CALL_S:
+            raise ApiClientException("Timeout")
         worker = threading.Thread(target=call, name="alexa-api", daemon=True)
         worker.start()
-        worker.join(self.timeout_s)
+        worker.join(wait)
         if worker.is_alive():
             raise ApiClientException("Timeout")
         if "error" in outcome:
