@@ -6,6 +6,7 @@ because a Proactive Events notification must name it: skill.checkins.alerts):
     table key    HMAC-SHA-256(k_user, user id), 32 hex      pk = USER#<key>
     voice key    HMAC-SHA-256(k_person, person id), 12 hex  profile voice-<key>
     request key  HMAC-SHA-256(k_request, request id), 16 hex  a replayed request's check-in
+    session seal HMAC-SHA-256(k_session, state), 32 hex   the state sent back is ours
     log tag      HMAC-SHA-256(k_log, user id), 10 hex       user=<tag> in the request log
 
 where k_<name> = HMAC-SHA-256(secret, "leg-pain-guide/<name>"): one secret, a different
@@ -33,6 +34,7 @@ DEVELOPMENT_SECRET = "leg-pain-guide-development-secret-do-not-deploy"
 SECRET_ENV = "USER_KEY_SECRET"
 PARAMETER_ENV = "USER_KEY_SECRET_PARAMETER"
 _state = {"development_allowed": False, "warned": False}
+KEY_WAIT_S = 0.4  # the most a turn waits for the secret while it is not yet read
 
 
 class KeyUnavailable(StoreError):
@@ -116,6 +118,13 @@ def person_key(person_id: str) -> str:
 def request_key(request_id: str) -> str:
     """The same request (a replay, an Alexa retry) always gets the same key."""
     return _mac("request", request_id, 16)
+
+
+def session_seal(text: str) -> str:
+    """The seal of a session's state (skill.alexa.session_seal): 128 bits, not cached
+    (every state is different)."""
+    key = _purpose_key(_secret(), "session")
+    return hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
 def log_tag(user_id: str) -> str:

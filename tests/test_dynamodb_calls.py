@@ -128,6 +128,6 @@ def test_a_malformed_profile_copy_is_not_trusted_the_profile_is_read(counted, ju
     counter, store = counted
     talk = Conversation(store=store, user="forged")
     talk.launch()
-    talk.attributes["profile"] = junk
+    talk.forge({**talk.attributes, "profile": junk})
     calls = counter.during(lambda: talk.intent("StretchIntent", stretch="calf"))
     assert calls == ["GetItem", "PutItem"]

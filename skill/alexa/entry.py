@@ -16,6 +16,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Intent, RequestEnvelope
 
 from skill import clock, config, logs
+from skill.alexa import session_seal
 from skill.store import budget
 
 logs.configure()  # at import: the Lambda runtime imports this before the first request
@@ -130,7 +131,9 @@ def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
 
 
 def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
-    """The shared path: check the skill id, deserialize safely, invoke, serialize.
+    """The shared path: check the skill id, deserialize safely, invoke, serialize. One
+    instant for the whole turn (Alexa's timestamp), and one budget for its network calls
+    (skill.store.budget).
 
     `get_skill` is called only once the envelope is known to be good, so a malformed
     request never pays for building the skill (or importing storage)."""
@@ -138,7 +141,15 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
     if expected and application_id(event if isinstance(event, dict) else {}) != expected:
         logger.warning("rejected request for another skill")
         raise RequestRejected("application id does not match SKILL_ID")
+    with clock.turn(_timestamp(event if isinstance(event, dict) else {})), budget.turn():
+        return _respond(get_skill, event, context)
+
+
+def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
     try:
+        # Session attributes not sealed by this skill are dropped before anything reads
+        # them (skill.alexa.session_seal).
+        event = session_seal.opened(event)
         envelope = _serializer.read_envelope(event)
         if envelope is None or envelope.request is None:
             raise ValueError("envelope has no request")
@@ -152,14 +163,11 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
         logger.warning("malformed request envelope: %s", type(exc).__name__)
         return _apology_response()
     try:
-        # One instant for the whole turn (Alexa's timestamp), and every turn may wait on
-        # storage about 1.5 s in all (skill.store.budget).
-        with clock.turn(_timestamp(event)), budget.turn():
-            response = get_skill().invoke(request_envelope=envelope, context=context)
+        response = get_skill().invoke(request_envelope=envelope, context=context)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
         logger.error("skill invocation failed: %s", logs.describe(exc))
         return _apology_response()
-    return _serializer.serialize(response)  # type: ignore[no-any-return]
+    return session_seal.sealed(event, _serializer.serialize(response))
 
 
 def _name_the_intent(envelope: RequestEnvelope) -> None:

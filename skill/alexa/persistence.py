@@ -32,7 +32,6 @@ _FAILED = "leg_pain_guide.store_failed"  # this module's own flag in request att
 _SNAPSHOT = "leg_pain_guide.profile"  # the profile as read or written this turn, or _DROP
 _DROP = "drop"
 SESSION_KEY = "profile"  # in session attributes: {"rev": version, "data": {...}}
-KEY_WAIT_S = 0.4  # the most a turn waits for the key's secret (not yet read)
 MAX_SNAPSHOT_CHARS = 4000  # a larger profile is read each turn instead of carried
 
 
@@ -60,9 +59,9 @@ def user_key(request_envelope: RequestEnvelope) -> str | None:
         if keys.ready():
             return keys.user_key(value)
         # The secret is read once per process (at Lambda's init, normally). Until then a
-        # read may take only KEY_WAIT_S of the turn, whoever asks: a warning's alert check
+        # read may take only keys.KEY_WAIT_S of the turn, whoever asks: a warning's alert check
         # must not wait for a parameter store that drips.
-        with budget.tight(KEY_WAIT_S):
+        with budget.tight(keys.KEY_WAIT_S):
             return keys.user_key(value)
     except keys.KeyUnavailable:
         return None
