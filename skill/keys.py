@@ -7,6 +7,7 @@ because a Proactive Events notification must name it: skill.checkins.alerts):
     voice key    HMAC-SHA-256(k_person, person id), 12 hex  profile voice-<key>
     request key  HMAC-SHA-256(k_request, request id), 16 hex  a replayed request's check-in
     session seal HMAC-SHA-256(k_session, state), 32 hex   the state sent back is ours
+    guess key    HMAC-SHA-256(k_guess, table key), 32 hex  GUESS#<key>: share-code tries
     log tag      HMAC-SHA-256(k_log, user id), 10 hex       user=<tag> in the request log
 
 where k_<name> = HMAC-SHA-256(secret, "leg-pain-guide/<name>"): one secret, a different
@@ -118,6 +119,12 @@ def person_key(person_id: str) -> str:
 def request_key(request_id: str) -> str:
     """The same request (a replay, an Alexa retry) always gets the same key."""
     return _mac("request", request_id, 16)
+
+
+def guess_key(user_key: str) -> str:
+    """Where an account's share-code guesses are counted: outside its partition, so
+    deleting the account's data does not reset them, and not joinable to it."""
+    return _mac("guess", user_key, 32)
 
 
 def session_seal(text: str) -> str:

@@ -20,11 +20,18 @@ caregiver once ("who is this to you?" "my mom").
 Codes: one live code per owner (a new one cancels the old: a code counts only while its
 owner's SHARECODE still names it), consumed with a conditional delete so two redeemers
 cannot both win. Guessing: every code an account tries first takes a slot from an atomic
-counter (TRIES, an hour from the first try) and is checked only if the slot is within the
+counter (an hour from the first try) and is checked only if the slot is within the
 limit, so parallel guesses cannot race past it; a right code gives its slot back, and
-nothing ever resets the counter. Every wrong guess is logged with one fixed line that a
-metric filter counts across all accounts (infra/template.yaml), so the operator is alarmed
-when guessing runs wide. "Stop sharing" revokes every link the account made.
+nothing ever resets the counter. The counter lives outside the account's partition, under
+a keyed hash of the account's key (GUESS#<hash> / TRIES: no personal data, not joinable
+to the account without the secret), so deleting the account's data, disabling the skill
+and enabling it again leave it standing until its hour is up. A new user id per round
+(disable, enable) is a new account, so one more counter takes a slot for every try from
+every account: GUESSES / WINDOW#<hour>, at most MAX_TRIES_PER_HOUR a clock hour, which
+bounds a distributed guess (it also stops honest connecting for the rest of that hour,
+which the operator's alarm on wrong guesses announces). Every wrong guess is logged with
+one fixed line that a metric filter counts across all accounts (infra/template.yaml).
+"Stop sharing" revokes every link the account made.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from skill import clock
+from skill import clock, keys
 from skill.checkins import records
 from skill.store.base import Store, user_pk
 
@@ -42,8 +49,13 @@ logger = logging.getLogger(__name__)
 CODE_TTL_S = 600
 MAX_WRONG_TRIES = 5
 LOCKOUT_S = 3600
+# Tries across all accounts in one clock hour: with at most a few hundred live codes out
+# of 900,000, about one chance in a few thousand an hour for a guesser with any number of
+# accounts, and still far more than honest connecting needs.
+MAX_TRIES_PER_HOUR = 100
 SHARE_CODE = "SHARECODE"
 TRIES = "TRIES"
+GUESSES = "GUESSES"  # the partition of the all-accounts counters
 WRONG_GUESS_LOG = "share code refused: wrong"  # the metric filter matches this prefix
 OWN_PROFILES = ("self",)  # plus "voice-…": named by the viewer, not by the owner
 ALERTS = "ALERT#"  # alerts queued on a link: ALERT#<owner>#<id> under the viewer
@@ -102,10 +114,26 @@ def create_code(
     raise RuntimeError("no free share code")
 
 
+def _counters(viewer: str, now: int) -> list[tuple[str, str, int, int]]:
+    """(pk, sk, limit, expires_at) of every counter a try takes a slot from."""
+    hour = now - now % LOCKOUT_S
+    return [
+        (f"GUESS#{keys.guess_key(viewer)}", TRIES, MAX_WRONG_TRIES, now + LOCKOUT_S),
+        (GUESSES, f"WINDOW#{hour}", MAX_TRIES_PER_HOUR, hour + 2 * LOCKOUT_S),
+    ]
+
+
+def _take_slots(store: Store, viewer: str, now: int) -> bool:
+    """A slot from each counter, in order; False (nothing is checked) once one is full."""
+    for pk, sk, limit, expires in _counters(viewer, now):
+        if store.increment(pk, sk, 1, expires_at=expires) > limit:
+            return False
+    return True
+
+
 def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Redeemed:
     now = clock.now() if now is None else now
-    tried = store.increment(user_pk(viewer), TRIES, 1, expires_at=int(now) + LOCKOUT_S)
-    if tried > MAX_WRONG_TRIES:
+    if not _take_slots(store, viewer, int(now)):
         return Redeemed(False, "locked")
     item = store.get_item(f"CODE#{code}", "CODE")
     owner = str(item.get("owner")) if item else None
@@ -117,8 +145,9 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
         logger.warning(WRONG_GUESS_LOG)
         return Redeemed(False, "wrong")
     store.delete_item(user_pk(owner), SHARE_CODE)
-    # A right code is not a wrong guess: its slot goes back (the counter is never reset).
-    store.increment(user_pk(viewer), TRIES, -1, expires_at=int(now) + LOCKOUT_S)
+    # A right code is not a wrong guess: its slots go back (the counters are never reset).
+    for pk, sk, _, expires in _counters(viewer, int(now)):
+        store.increment(pk, sk, -1, expires_at=expires)
     if owner == viewer:
         return Redeemed(False, "own")
     assert item is not None
