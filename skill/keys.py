@@ -73,10 +73,13 @@ def ready() -> bool:
 
 
 def _parameter(name: str) -> str:
+    if budget.failed_this_turn(PARAMETER_ENV):
+        raise KeyUnavailable("KeyUnavailable")  # said once a turn, waited for once a turn
     try:
         budget.check()
         return ssm.read(name)
     except (StoreError, ssm.SecretUnavailable) as exc:  # no keys this turn; retried next
+        budget.note_failure(PARAMETER_ENV)
         code = exc.code if isinstance(exc, ssm.SecretUnavailable) else type(exc).__name__
         if code == "empty":
             logger.warning("storage failure: the user-key secret parameter is empty")

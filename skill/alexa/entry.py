@@ -7,6 +7,7 @@ case and answers with a short spoken apology instead of crashing.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, datetime
 from functools import lru_cache
@@ -164,10 +165,42 @@ def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
         return _apology_response()
     try:
         response = get_skill().invoke(request_envelope=envelope, context=context)
+        result = session_seal.sealed(event, _serializer.serialize(response))
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
-        logger.error("skill invocation failed: %s", logs.describe(exc))
+        logger.error("%s: skill invocation failed: %s", logs.BUG_APOLOGY, logs.describe(exc))
         return _apology_response()
-    return session_seal.sealed(event, _serializer.serialize(response))
+    return deliverable(result)
+
+
+MAX_RESPONSE_BYTES = 24 * 1024  # Alexa refuses a larger response
+
+
+def _size(result: dict[str, Any]) -> int | None:
+    """The response's size as the host will send it, or None when it is not JSON (a
+    non-finite number, which json.dumps would write as Infinity)."""
+    try:
+        return len(json.dumps(result, allow_nan=False).encode("utf-8"))
+    except (TypeError, ValueError):
+        return None
+
+
+def deliverable(result: dict[str, Any]) -> dict[str, Any]:
+    """A response Alexa will take: valid JSON within 24 KB. Otherwise its directives and
+    then its session attributes go (the speech stays), and failing that the apology."""
+    size = _size(result)
+    if size is not None and size <= MAX_RESPONSE_BYTES:
+        return result
+    trimmed = {**result, "response": dict(result.get("response") or {})}
+    trimmed["response"].pop("directives", None)
+    for step in ("directives", "sessionAttributes"):
+        if step == "sessionAttributes":
+            trimmed.pop("sessionAttributes", None)
+        size = _size(trimmed)
+        if size is not None and size <= MAX_RESPONSE_BYTES:
+            logger.warning("response trimmed to be deliverable: %s dropped", step)
+            return trimmed
+    logger.error("%s: the response is not deliverable", logs.BUG_APOLOGY)
+    return _apology_response()
 
 
 def _name_the_intent(envelope: RequestEnvelope) -> None:

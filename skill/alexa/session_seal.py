@@ -10,8 +10,12 @@ match their seal has them dropped before anything reads them, with a warning, an
 conversation starts again from nothing (the profile is then read from the store). Alexa,
 the console and the tests send the attributes back unchanged, so they keep matching.
 
-Without the secret (it could not be read this turn) nothing can be sealed or checked: the
-state is dropped, which is safe (a warning sign said again is warned about again at once).
+Without the secret (it could not be read this turn) nothing can be sealed or checked, and
+the state is taken as it comes, with a warning: a person who was just asked "If your leg
+is cold, call 911 now. Is it?" must hear the full warning when they say yes, whatever
+the parameter store does. Nothing can be read or stored in such a turn either (there is
+no user key), so forged state can then at most change what is said in that session; a
+forger cannot make the secret unreadable.
 """
 
 from __future__ import annotations
@@ -65,9 +69,9 @@ def opened(event: Any) -> Any:
     if isinstance(found, str) and expected is not None and hmac.compare_digest(found, expected):
         return event
     if expected is None:
-        logger.warning("session state dropped: the secret to check it is unavailable")
-    else:
-        logger.warning("session state dropped: its seal does not match")
+        logger.warning("session state not checked: the secret is unavailable")
+        return event
+    logger.warning("session state dropped: its seal does not match")
     return {**event, "session": {**session, "attributes": {}}}
 
 

@@ -69,10 +69,29 @@ def turn(seconds: float | None = None) -> Iterator[Budget]:
     end = now + max(CALLS_S, TURN_S if seconds is None else seconds)
     budget = Budget(now + (TURN_S if seconds is None else seconds), end)
     token = _current.set(budget)
+    failed = _failed.set(set())
     try:
         yield budget
     finally:
+        _failed.reset(failed)
         _current.reset(token)
+
+
+_failed: ContextVar[set[str] | None] = ContextVar("leg_pain_guide_failed_calls", default=None)
+
+
+def failed_this_turn(what: str) -> bool:
+    """Whether `what` (a name the caller chose) already failed in this turn."""
+    found = _failed.get()
+    return found is not None and what in found
+
+
+def note_failure(what: str) -> None:
+    """`what` failed: later asks in this turn need not wait for it again (the next turn
+    tries afresh)."""
+    found = _failed.get()
+    if found is not None:
+        found.add(what)
 
 
 def remaining() -> float:

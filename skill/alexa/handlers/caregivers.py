@@ -9,7 +9,6 @@ import logging
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.dialog import ElicitSlotDirective
 
 from skill import clock
 from skill.alexa import checkin_flow, slots, triage_flow
@@ -52,9 +51,7 @@ def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) 
         # Several people and none named: ask, and Alexa listens for the person next.
         text = c.say("summary.which", options=people_list(c, found.choices, "or"))
         intent = handler_input.request_envelope.request.intent
-        handler_input.response_builder.add_directive(
-            ElicitSlotDirective(slot_to_elicit="subject", updated_intent=intent)
-        )
+        handler_input.response_builder.add_directive(slots.elicit(intent, "subject"))
         return reply(handler_input, text, reprompt=text)
     if found.unnamed:
         conversation(handler_input).ask_name()
@@ -129,9 +126,7 @@ class ConnectHandler(IntentHandler):
         if len(code) != 6:
             # One slot missing: ask for it, and Alexa listens for the number next.
             text = c.say("sharing.ask_code")
-            handler_input.response_builder.add_directive(
-                ElicitSlotDirective(slot_to_elicit="code", updated_intent=intent)
-            )
+            handler_input.response_builder.add_directive(slots.elicit(intent, "code"))
             return reply(handler_input, text, reprompt=text)
         user = user_of(handler_input)
         try:
