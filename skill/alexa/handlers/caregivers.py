@@ -43,7 +43,7 @@ def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) 
         if user is None:
             raise LookupError("no account key")
         found = people.find(people.known(handler.store, user, me), subject)
-        histories = [records.history(handler.store, s.owner, s.profile) for s in found.sources]
+        histories = [sharing.history(handler.store, s) for s in found.sources]
     except Exception as exc:  # noqa: BLE001 - say so rather than crash
         logger.warning("storage failure: could not read a summary (%s)", type(exc).__name__)
         return reply(handler_input, join(c.say("summary.failed"), prompt), reprompt=prompt)
@@ -93,10 +93,12 @@ class ShareHandler(IntentHandler):
         try:
             if user is None:
                 raise LookupError("no account key")
+            # Exactly the people this speaker checks in for (the voice, or the account's
+            # "self" when no voice is recognised): never another voice's or a guest's.
             kept = records.profiles(self.store, user)
-            named = sorted(p for p in kept if not sharing.is_own_profile(p))
+            named = sorted(records.people_of(self.store, user, me))
             profiles = [me, *named] if me in kept or not named else named
-            code = sharing.create_code(self.store, user, profiles, later=True)
+            code = sharing.create_code(self.store, user, profiles, later=True, by=me)
         except Exception as exc:  # noqa: BLE001 - say so; no code was given
             logger.warning("storage failure: could not make a share code (%s)", type(exc).__name__)
             return reply(handler_input, c.say("sharing.failed"), end=True)
