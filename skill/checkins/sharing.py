@@ -103,6 +103,7 @@ def create_code(
     now: float | None = None,
     later: bool = False,
     by: str | None = None,
+    epoch: str | None = None,
 ) -> str:
     """A new code for these profiles (the owner's own check-ins by default) and, with
     `later`, for the people the owner starts checking in for afterwards; the owner's
@@ -114,6 +115,7 @@ def create_code(
     for _ in range(10):
         code = f"{secrets.randbelow(900000) + 100000}"
         data = {"owner": owner, "profiles": profiles, "later": later, "by": by or "self"}
+        data["epoch"] = epoch
         if store.put_item(f"CODE#{code}", "CODE", data, expires_at=expires, if_absent=True):
             store.put_item(user_pk(owner), SHARE_CODE, {"code": code}, expires_at=expires)
             if old and old.get("code") != code:
@@ -162,7 +164,23 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
     profiles = [str(p) for p in item.get("profiles", []) if isinstance(p, str)]
     by = item.get("by") if isinstance(item.get("by"), str) else "self"
     labels = _grant(store, owner, viewer, profiles, item.get("later") is True, int(now), by)
+    epoch = item.get("epoch")
+    if epoch is not None and not _same_owner(store, owner, epoch):
+        # The owner deleted everything while this code was redeemed (and may have come
+        # back since): deleting wins, so the link just written goes again.
+        store.delete_item(user_pk(owner), f"GRANT#{viewer}")
+        store.delete_item(user_pk(viewer), f"ACCESS#{owner}")
+        return Redeemed(False, "wrong")
     return Redeemed(True, "connected", owner, unnamed=any(v is None for v in labels.values()))
+
+
+def _same_owner(store: Store, owner: str, epoch: object) -> bool:
+    """Whether the owner's profile is still the one the code was made in (codes from
+    profiles made before epochs carry none, and are not checked). Read after the link is
+    written: a deletion deletes the profile first, so either it sweeps the link
+    or this read sees the profile gone (or a new epoch, after they came back)."""
+    profile = store.get_item(user_pk(owner), "PROFILE")
+    return profile is not None and profile.get("epoch") == epoch
 
 
 def _is_live_code(store: Store, owner: str, code: str) -> bool:

@@ -11,12 +11,12 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill import clock
-from skill.alexa import checkin_flow, slots, triage_flow
+from skill.alexa import checkin_flow, persistence, slots, triage_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import conversation
-from skill.checkins import people, records, sharing
+from skill.checkins import account, people, records, sharing
 from skill.checkins.summary import summarise
 from skill.speech.ssml import to_text
 from skill.speech.summary import people_list, summary_text
@@ -98,7 +98,8 @@ class ShareHandler(IntentHandler):
             kept = records.profiles(self.store, user)
             named = sorted(records.people_of(self.store, user, me))
             profiles = [me, *named] if me in kept or not named else named
-            code = sharing.create_code(self.store, user, profiles, later=True, by=me)
+            epoch = persistence.load(handler_input).get(account.EPOCH)
+            code = sharing.create_code(self.store, user, profiles, later=True, by=me, epoch=epoch)
         except Exception as exc:  # noqa: BLE001 - say so; no code was given
             logger.warning("storage failure: could not make a share code (%s)", type(exc).__name__)
             return reply(handler_input, c.say("sharing.failed"), end=True)
