@@ -68,8 +68,9 @@ def _secret() -> bytes:
 def ready() -> bool:
     """Whether the secret is in memory, so a key costs no network call (the request log
     and anything on a warning's path use keys only then)."""
-    name = os.environ.get(PARAMETER_ENV)
-    return bool(os.environ.get(SECRET_ENV)) or not name or ssm.cached(name) is not None
+    settings = config.get()
+    name = settings.key_secret_parameter
+    return bool(settings.key_secret) or not name or ssm.cached(name) is not None
 
 
 def _parameter(name: str) -> str:

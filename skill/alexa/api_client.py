@@ -15,7 +15,6 @@ already on Lambda), and `requests` is not used.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from typing import Any
 from urllib.parse import SplitResult, urlencode, urlsplit
@@ -23,6 +22,7 @@ from urllib.parse import SplitResult, urlencode, urlsplit
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
+from skill import config
 from skill.store import budget
 
 TOTAL_S = 1.5  # one call, everything included: name lookup, connecting, sending, reading
@@ -68,7 +68,7 @@ def amazon_host(url: SplitResult) -> bool:
     """An allowed host on the default port, named, never an IP literal."""
     host = url.hostname or ""
     allowed = set(API_HOSTS)
-    token_url = os.environ.get("LWA_TOKEN_URL", "").strip()
+    token_url = config.get().lwa_token_url
     if token_url.startswith("https://"):
         allowed.add(urlsplit(token_url).hostname or "")
     return host in allowed and url.netloc.lower() in (host, f"{host}:443")
