@@ -165,14 +165,17 @@ def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
         return _apology_response()
     try:
         response = get_skill().invoke(request_envelope=envelope, context=context)
-        result = session_seal.sealed(event, _serializer.serialize(response))
+        result = _serializer.serialize(response)
+        state = session_seal.seal(event, result)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
         logger.error("%s: skill invocation failed: %s", logs.BUG_APOLOGY, logs.describe(exc))
         return _apology_response()
-    return deliverable(result)
+    return deliverable(result, state)
 
 
 MAX_RESPONSE_BYTES = 24 * 1024  # Alexa refuses a larger response
+# What a response may hold for the cheap size look (anything else is encoded and measured).
+_PLAIN_PARTS = frozenset({"outputSpeech", "reprompt", "card", "shouldEndSession", "type"})
 
 
 def _size(result: dict[str, Any]) -> int | None:
@@ -184,9 +187,36 @@ def _size(result: dict[str, Any]) -> int | None:
         return None
 
 
-def deliverable(result: dict[str, Any]) -> dict[str, Any]:
+def _surely_small(result: dict[str, Any], state: int | None) -> bool:
+    """A cheap look that settles nearly every turn: no directives, and the speech, the
+    reprompt, the card and the sealed state (`state`: its characters as strict JSON, as
+    skill.alexa.session_seal measured them; None if not measured) together far below the
+    limit even if every character were escaped."""
+    response = result.get("response")
+    if (state is None and result.get("sessionAttributes")) or not isinstance(response, dict):
+        return False
+    if len(response) > len(_PLAIN_PARTS) or not _PLAIN_PARTS.issuperset(response):
+        return False  # directives, or anything else: encoded and measured instead
+    chars = state or 0
+    for part in (
+        response.get("outputSpeech"),
+        (response.get("reprompt") or {}).get("outputSpeech"),
+    ):
+        if part:
+            chars += len(part.get("ssml") or "")
+    card = response.get("card")
+    if card:
+        if not all(isinstance(v, str) for v in card.values()):
+            return False
+        chars += sum(len(v) for v in card.values())
+    return chars * 6 + 512 <= MAX_RESPONSE_BYTES  # \uXXXX: six bytes a character at most
+
+
+def deliverable(result: dict[str, Any], state: int | None = None) -> dict[str, Any]:
     """A response Alexa will take: valid JSON within 24 KB. Otherwise its directives and
     then its session attributes go (the speech stays), and failing that the apology."""
+    if _surely_small(result, state):
+        return result
     size = _size(result)
     if size is not None and size <= MAX_RESPONSE_BYTES:
         return result

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from typing import Any
 
 from skill import keys
@@ -32,19 +33,48 @@ logger = logging.getLogger(__name__)
 SEAL_KEY = "seal"
 
 
-def _text(attributes: dict[str, Any], session_id: object, user_id: object) -> str:
-    body = {k: v for k, v in attributes.items() if k != SEAL_KEY}
-    return json.dumps([str(session_id), str(user_id), body], sort_keys=True, separators=(",", ":"))
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+_STRICT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+_SEAL = re.compile(r"[0-9a-f]{32}")
+
+
+def _text(attributes: dict[str, Any]) -> str:
+    """The attributes as canonical JSON without the seal (the ids go in front of it).
+    Every turn runs this twice (open, seal), so the seal is cut out of the JSON text (keys
+    are sorted, so it sits in one known place) rather than the attributes copied."""
+    text = _ENCODE(attributes)
+    found = attributes.get(SEAL_KEY)
+    if found is not None:
+        entry = f'"{SEAL_KEY}":{_ENCODE(found)}'
+        text = (
+            text.replace(entry + ",", "", 1)
+            if entry + "," in text
+            else text.replace("," + entry, "", 1).replace(entry, "", 1)
+        )
+    return text
 
 
 def _seal(attributes: dict[str, Any], session_id: object, user_id: object) -> str | None:
     try:
-        if keys.ready():
-            return keys.session_seal(_text(attributes, session_id, user_id))
-        with budget.tight(keys.KEY_WAIT_S):
-            return keys.session_seal(_text(attributes, session_id, user_id))
-    except (keys.KeyUnavailable, TypeError, ValueError):
+        return _seal_text(_text(attributes), session_id, user_id)
+    except (TypeError, ValueError, RecursionError):
         return None
+
+
+def _seal_text(text: str, session_id: object, user_id: object) -> str | None:
+    """The seal of the attributes' canonical text (without the seal) for these ids."""
+    try:
+        if keys.ready():
+            return keys.session_seal(f"{session_id}\n{user_id}\n{text}")
+        with budget.tight(keys.KEY_WAIT_S):
+            return keys.session_seal(f"{session_id}\n{user_id}\n{text}")
+    except keys.KeyUnavailable:
+        return None
+
+
+def _available() -> bool:
+    """Whether the secret can be had this turn (within the key's wait)."""
+    return _seal({}, "", "") is not None
 
 
 def _ids(event: dict[str, Any]) -> tuple[object, object]:
@@ -65,9 +95,12 @@ def opened(event: Any) -> Any:
     if not isinstance(attributes, dict) or not attributes:
         return event
     found = attributes.get(SEAL_KEY)
-    expected = _seal(attributes, *_ids(event))
-    if isinstance(found, str) and expected is not None and hmac.compare_digest(found, expected):
-        return event
+    if isinstance(found, str) and _SEAL.fullmatch(found):
+        expected = _seal(attributes, *_ids(event))
+        if expected is not None and hmac.compare_digest(found, expected):
+            return event
+    else:  # no seal at all: nothing to compute, unless the secret is unavailable
+        expected = "" if _available() else None
     if expected is None:
         logger.warning("session state not checked: the secret is unavailable")
         return event
@@ -77,10 +110,28 @@ def opened(event: Any) -> Any:
 
 def sealed(event: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
     """The response with its session attributes sealed (in place; returned for chaining)."""
-    attributes = response.get("sessionAttributes")
-    if isinstance(attributes, dict) and attributes:
-        attributes.pop(SEAL_KEY, None)
-        seal = _seal(attributes, *_ids(event))
-        if seal is not None:
-            attributes[SEAL_KEY] = seal
+    seal(event, response)
     return response
+
+
+def seal(event: dict[str, Any], response: dict[str, Any]) -> int | None:
+    """Seal the response's session attributes in place. Returns how many characters they
+    take as strict JSON (no Infinity), so the entry's size check need not encode them
+    again; None when there were none, or they could not be sealed."""
+    attributes = response.get("sessionAttributes")
+    if not isinstance(attributes, dict) or not attributes:
+        return None
+    attributes.pop(SEAL_KEY, None)
+    text = _strict(attributes)
+    sealed_as = None if text is None else _seal_text(text, *_ids(event))
+    if text is None or sealed_as is None:
+        return None
+    attributes[SEAL_KEY] = sealed_as
+    return len(text) + len(sealed_as) + 12  # ,"seal":"…"
+
+
+def _strict(attributes: dict[str, Any]) -> str | None:
+    try:
+        return _STRICT(attributes)
+    except (TypeError, ValueError, RecursionError):
+        return None  # not JSON Alexa would take: not sealed, and the entry trims it
