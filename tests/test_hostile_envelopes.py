@@ -92,3 +92,14 @@ def test_a_bug_apology_logs_the_line_the_alarm_counts(convo, monkeypatch, caplog
     assert BUG in turn.text
     (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert line.startswith(f"{logs.BUG_APOLOGY}: ")
+
+
+def test_the_cheap_size_look_never_passes_a_response_over_24_kb():
+    speech = {"outputSpeech": {"type": "SSML", "ssml": "<speak>" + "é" * 4000 + "</speak>"}}
+    card = {"type": "Simple", "title": "t", "content": "x" * 3000}
+    result = {"version": "1.0", "sessionAttributes": {"a": "é" * 2000},
+              "response": {**speech, "card": card}}
+    # The state measured as short (as the seal would report it) still leaves the card and
+    # the speech to count: six bytes a character at most puts it over, so it is encoded.
+    out = entry.deliverable(result, state=10)
+    assert len(json.dumps(out).encode()) <= entry.MAX_RESPONSE_BYTES
