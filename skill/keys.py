@@ -6,6 +6,8 @@ because a Proactive Events notification must name it: skill.checkins.alerts):
     table key    HMAC-SHA-256(k_user, user id), 32 hex      pk = USER#<key>
     voice key    HMAC-SHA-256(k_person, person id), 12 hex  profile voice-<key>
     request key  HMAC-SHA-256(k_request, request id), 16 hex  a replayed request's check-in
+    session seal HMAC-SHA-256(k_session, state), 32 hex   the state sent back is ours
+    guess key    HMAC-SHA-256(k_guess, table key), 32 hex  GUESS#<key>: share-code tries
     log tag      HMAC-SHA-256(k_log, user id), 10 hex       user=<tag> in the request log
 
 where k_<name> = HMAC-SHA-256(secret, "leg-pain-guide/<name>"): one secret, a different
@@ -33,6 +35,7 @@ DEVELOPMENT_SECRET = "leg-pain-guide-development-secret-do-not-deploy"
 SECRET_ENV = "USER_KEY_SECRET"
 PARAMETER_ENV = "USER_KEY_SECRET_PARAMETER"
 _state = {"development_allowed": False, "warned": False}
+KEY_WAIT_S = 0.4  # the most a turn waits for the secret while it is not yet read
 
 
 class KeyUnavailable(StoreError):
@@ -62,11 +65,22 @@ def _secret() -> bytes:
     return DEVELOPMENT_SECRET.encode()
 
 
+def ready() -> bool:
+    """Whether the secret is in memory, so a key costs no network call (the request log
+    and anything on a warning's path use keys only then)."""
+    settings = config.get()
+    name = settings.key_secret_parameter
+    return bool(settings.key_secret) or not name or ssm.cached(name) is not None
+
+
 def _parameter(name: str) -> str:
+    if budget.failed_this_turn(PARAMETER_ENV):
+        raise KeyUnavailable("KeyUnavailable")  # said once a turn, waited for once a turn
     try:
-        budget.check(ssm.CONNECT_S + ssm.READ_S)
+        budget.check()
         return ssm.read(name)
     except (StoreError, ssm.SecretUnavailable) as exc:  # no keys this turn; retried next
+        budget.note_failure(PARAMETER_ENV)
         code = exc.code if isinstance(exc, ssm.SecretUnavailable) else type(exc).__name__
         if code == "empty":
             logger.warning("storage failure: the user-key secret parameter is empty")
@@ -111,9 +125,24 @@ def request_key(request_id: str) -> str:
     return _mac("request", request_id, 16)
 
 
+def guess_key(user_key: str) -> str:
+    """Where an account's share-code guesses are counted: outside its partition, so
+    deleting the account's data does not reset them, and not joinable to it."""
+    return _mac("guess", user_key, 32)
+
+
+def session_seal(text: str) -> str:
+    """The seal of a session's state (skill.alexa.session_seal): 128 bits, not cached
+    (every state is different); hmac.digest, the one-shot C path, as it runs every turn."""
+    key = _purpose_key(_secret(), "session")
+    return hmac.digest(key, text.encode("utf-8", "surrogatepass"), "sha256")[:16].hex()
+
+
 def log_tag(user_id: str) -> str:
-    """A short tag for the logs: stable per account, unrelated to the table key."""
-    return _mac("log", user_id, 10)
+    """A short tag for the logs: stable per account, unrelated to the table key. "?"
+    while the secret is not in memory: the request log runs before every handler, so it
+    must never wait for the secret (a warning would wait behind it)."""
+    return _mac("log", user_id, 10) if ready() else "?"
 
 
 def load() -> None:

@@ -26,6 +26,11 @@ _ROOT = Path(__file__).resolve().parent.parent
 # scores) and URLs with device ids, so they stay at WARNING whatever LOG_LEVEL says.
 THIRD_PARTY = ("botocore", "boto3", "urllib3", "requests", "s3transfer")
 THIRD_PARTY_LEVEL = logging.WARNING
+# Every apology for a bug (an exception in a handler or in the SDK, a response that could
+# not be delivered) logs a line starting with this: the template's BugApologies metric
+# filter counts them and its alarm fires on the first. Bad input is not a bug: it is
+# answered without this line.
+BUG_APOLOGY = "bug apology"
 
 
 def describe(exc: BaseException) -> str:

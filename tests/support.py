@@ -14,7 +14,7 @@ import alexa_fake
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import ResponseEnvelope
 
-from skill.alexa import alert_sender
+from skill.alexa import alert_sender, session_seal
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
@@ -173,6 +173,16 @@ class Conversation:
         else:
             self.attributes = result.get("sessionAttributes")
         return turn
+
+    def forge(self, attributes: dict[str, Any]) -> None:
+        """Send these session attributes back next, sealed as the skill would seal them:
+        a forger who had the skill's secret, to test what parses the state behind the seal
+        (skill.alexa.session_seal). Plain `self.attributes = ...` is a forger without it."""
+        if self.session_id is None:
+            self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+        event = {"session": {"sessionId": self.session_id, "user": {"userId": self.user_id}}}
+        self.attributes = session_seal.sealed(event, {"sessionAttributes": dict(attributes)})[
+            "sessionAttributes"]
 
     def launch(self) -> Turn:
         self.session_id, self.attributes = None, None

@@ -933,6 +933,7 @@ def test_when_the_accounts_choice_cannot_be_read_the_failure_is_logged(sqlite, l
     # The session carries the profile as the launch read it; without that copy (as after a
     # write refused elsewhere) the choice must come from the store, which fails here.
     assert mom.attributes is not None and mom.attributes.pop("profile", None) is not None
+    mom.forge(mom.attributes)  # sealed again without it
     with caplog.at_level(logging.WARNING):
         turn = mom.yes()
     assert turn.text.startswith("This could be serious. Call 911 now.")

@@ -116,3 +116,40 @@ def test_nothing_lambda_ships_imports_requests():
     assert shipped
     for path in shipped:
         assert not re.search(r"^\s*(import|from) requests\b", path.read_text(), re.M), path
+
+
+# Issue 23, row 4: a token must go only to Amazon, however the URL is written, and the
+# check is made where every call is sent (TimedApiClient), not only where URLs are built.
+NOT_AMAZON = [
+    "https://evil.example\\@api.amazonalexa.com/v1/proactiveEvents",
+    "https://[::1]\\@api.amazonalexa.com/v1/proactiveEvents",
+    "https://user@api.amazonalexa.com/v1/proactiveEvents",
+    "https://evil.example/v1/proactiveEvents",
+    "https://api.amazonalexa.com.evil.example/v1/proactiveEvents",
+    "https://api.amazonalexa.com:8443/v1/proactiveEvents",
+    "https://127.0.0.1/v1/proactiveEvents",
+    "https://[::1]/v1/proactiveEvents",
+    "https://54.239.0.1/v1/proactiveEvents",
+    "http://api.amazonalexa.com/v1/proactiveEvents",
+]
+
+
+@pytest.mark.parametrize("url", NOT_AMAZON)
+def test_a_bearer_token_is_never_sent_anywhere_but_amazon(url, monkeypatch):
+    opened: list[object] = []
+    monkeypatch.setattr(api_client, "_pool", lambda *a: opened.append(a))
+    request = ApiClientRequest(method="POST", url=url, body={},
+                               headers=[("Authorization", "Bearer secret-token")])
+    with pytest.raises(Exception):  # noqa: B017 - refused, with a short reason
+        TimedApiClient().invoke(request)
+    assert opened == [], "no connection was made"
+
+
+def test_proactive_events_check_the_endpoint_when_sending(monkeypatch):
+    from skill.alexa import proactive
+
+    for url in NOT_AMAZON:
+        with pytest.raises(proactive.AlertFailed):
+            proactive.events_url(url.removesuffix("/v1/proactiveEvents"))
+    assert proactive.events_url("https://api.eu.amazonalexa.com") == (
+        "https://api.eu.amazonalexa.com/v1/proactiveEvents")

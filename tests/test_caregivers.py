@@ -169,6 +169,51 @@ def test_another_voice_on_the_account_is_not_shared_later(store):
         voice]
 
 
+def test_another_voices_people_are_never_shared_as_the_sharers(store):
+    """Issue 23, row 1: Alice shares ("and any you start for other people"); Bob, another
+    recognised voice on the account, checks in for his mother and his son. The caregiver
+    used to hear both as Alice's "your mom" and "your son"."""
+    alice = Conversation(store=store, user="household", person="alice")
+    bob = Conversation(store=store, user="household", person="bob")
+    check_in(alice, "2")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(alice), call_them="wife")
+    check_in(bob, "9", subject="mother")
+    check_in(bob, "8", subject="son")
+    assert summary(carer, "mother").text.startswith("No one has shared")
+    assert summary(carer, "son").text.startswith("No one has shared")
+    check_in(alice, "4", subject="mother")  # Alice's own mother: hers to share
+    mom = summary(carer, "mother")
+    assert "one check-in for your mom" in mom.text and "9" not in mom.text
+
+
+def test_a_guest_never_shares_a_voices_people(store):
+    """A guest (no recognised voice) on an account whose voice shared: the guest's "mom"
+    is the account's, not the voice's."""
+    alice = Conversation(store=store, user="household", person="alice")
+    guest = Conversation(store=store, user="household")
+    check_in(alice, "2")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(alice), call_them="wife")
+    check_in(guest, "7", subject="mother")
+    assert summary(carer, "mother").text.startswith("No one has shared")
+
+
+def test_a_share_names_only_the_people_its_owner_checks_in_for(store):
+    alice = Conversation(store=store, user="household", person="alice")
+    bob = Conversation(store=store, user="household", person="bob")
+    check_in(alice, "2", subject="father")
+    check_in(bob, "9", subject="son")
+    alice.launch()
+    turn = alice.intent("ShareIntent")
+    assert "dad" in turn.text and "son" not in turn.text
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', turn.ssml))
+    carer = Conversation(store=store, user="carer")
+    connect(carer, code)
+    assert summary(carer, "son").text.startswith("No one has shared")
+    assert "one check-in for your dad" in summary(carer, "father").text
+
+
 def test_someone_not_yet_named_is_named_when_first_asked_about(store):
     alice = Conversation(store=store, user="alice")
     check_in(alice, "3")

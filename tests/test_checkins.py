@@ -468,5 +468,6 @@ def test_a_junk_sign_sent_back_in_the_session_is_never_spoken(store, clock):
     convo = Conversation(store=store)
     started(convo)
     convo.attributes["checkin"].update(step="confirm", finding="<audio src='x'/> pwned")
+    convo.forge(convo.attributes)
     turn = convo.intent("AMAZON.RepeatIntent")
     assert "pwned" not in turn.text

@@ -282,8 +282,34 @@ def test_alarms_watch_the_tables_throttles_and_system_errors(cfn):
         (returned,) = [m for m in alarm["Metrics"] if m.get("ReturnData")]
         assert "Expression" in returned
         assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
-        assert alarm["AlarmActions"] == {"Fn::If": [
-            "HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+        assert alarm["AlarmActions"] == NOTIFIED
+
+
+NOTIFIED = [{"Fn::If": ["HasAlarmTopic", {"Ref": "AlarmTopicArn"}, {"Ref": "AlarmTopic"}]}]
+
+
+def test_every_alarm_notifies_a_topic_created_when_none_is_given(cfn):
+    alarms = {name: r["Properties"] for name, r in cfn["Resources"].items()
+              if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert len(alarms) >= 9
+    for name, props in alarms.items():
+        assert props.get("AlarmActions") == NOTIFIED, name
+    topic = cfn["Resources"]["AlarmTopic"]
+    assert topic["Type"] == "AWS::SNS::Topic" and topic["Condition"] == "CreateAlarmTopic"
+    assert cfn["Conditions"]["CreateAlarmTopic"] == {"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]}
+    assert cfn["Parameters"]["AlarmTopicArn"]["Default"] == ""
+
+
+def test_bug_apologies_are_counted_and_alarmed(cfn):
+    from skill import logs
+
+    metric = cfn["Resources"]["BugApologyMetric"]["Properties"]
+    assert metric["FilterPattern"] == f'{{ $.message = "{logs.BUG_APOLOGY}*" }}'
+    (transform,) = metric["MetricTransformations"]
+    alarm = _alarm(cfn, "BugApologyAlarm")
+    assert (alarm["Namespace"], alarm["MetricName"]) == (
+        transform["MetricNamespace"], transform["MetricName"])
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
 
 
 def test_wrong_share_codes_across_all_accounts_raise_an_alarm(cfn):

@@ -235,6 +235,9 @@ def test_a_whole_conversation_at_debug_logs_no_id_code_or_score(kind, tmp_path, 
         assert carer.intent("ConnectIntent", code=code).text.startswith("Connected.")
         carer.says(subject="mother")
         carer.launch()
+        owner.launch()  # a triage with words a slot heard, and a warning with its save
+        owner.says(location="hamstring", symptom="hot_red", other_symptom="swollen")
+        owner.yes()
     finally:
         store_iter.close()
     texts = [logging.Formatter().format(r) for r in debug_logs.records]
@@ -245,3 +248,4 @@ def test_a_whole_conversation_at_debug_logs_no_id_code_or_score(kind, tmp_path, 
         assert "amzn1.ask.device" not in text, text[:300]
         assert code not in text, text[:300]
         assert not re.search(r"(pain|score)\W{0,12}7", text, re.I), text[:300]
+        assert not re.search(r"hamstring|hot.red|swollen|mother", text, re.I), text[:300]

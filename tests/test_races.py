@@ -178,3 +178,37 @@ def race(path: Path, deleter: Conversation) -> None:
     threads = [in_thread(launch) for _ in range(4)] + [in_thread(delete)]
     for t in threads:
         t.join(30)
+
+
+# Issue 23, row 7 (the grants): a code redeemed while its owner deletes everything left a
+# link that later shared the owner's check-ins once they came back and agreed again.
+
+@pytest.mark.parametrize("comes_back", [False, True], ids=["deleted", "deleted and back"])
+def test_deleting_wins_over_a_code_redeemed_at_the_same_time(store, monkeypatch, comes_back):
+    import re
+
+    from skill.checkins import sharing
+
+    owner = Conversation(store=store, user="owner")
+    owner.launch()
+    turn = owner.intent("ShareIntent")
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', turn.ssml))
+    real_grant = sharing._grant
+
+    def deleted_meanwhile(*args, **kwargs):
+        # The code is consumed; before the link is written the owner deletes everything
+        # (and, in the second case, opens the skill again: a new profile).
+        account.forget(store, key(owner))
+        if comes_back:
+            account.open_profile(store, key(owner))
+        return real_grant(*args, **kwargs)
+
+    monkeypatch.setattr(sharing, "_grant", deleted_meanwhile)
+    carer = Conversation(store=store, user="carer")
+    carer.launch()
+    connected = carer.intent("ConnectIntent", code=code)
+    monkeypatch.setattr(sharing, "_grant", real_grant)
+    assert not connected.text.startswith("Connected.")
+    assert store.query(user_pk(key(owner)), "GRANT#") == []
+    assert store.query(user_pk(key(carer)), "ACCESS#") == []
+    assert sharing.shared_with_me(store, key(carer)) == []

@@ -36,7 +36,7 @@ FORGED = {
 def test_repeat_never_says_forged_last_speech(convo, forged):
     convo.says(location="calf", trigger="exercise")
     question = convo.turns[-1].reprompt
-    convo.attributes = {**convo.attributes, "last": {"speech": forged, "reprompt": "x"}}
+    convo.forge({**convo.attributes, "last": {"speech": forged, "reprompt": "x"}})
     turn = convo.intent("AMAZON.RepeatIntent")  # check_response: valid SSML, under 24 KB
     assert "injected" not in turn.text and "word word" not in turn.text
     assert question in turn.text, "the current question instead"

@@ -10,11 +10,13 @@ import logging
 import re
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 from stores import KINDS, make_store
 from support import Conversation
 
+from skill import clock
 from skill.checkins import sharing
 from skill.store.sqlite import SqliteStore
 
@@ -140,3 +142,67 @@ def test_every_wrong_guess_logs_the_line_the_alarm_counts(store, caplog):
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("share code")]
     assert lines == [sharing.WRONG_GUESS_LOG] * 3
     assert code not in caplog.text and "viewer" not in caplog.text
+
+
+# Issue 23, row 3: 30 codes were checked in 6 rounds of "five wrong, delete my data".
+
+def guess_wrong(convo: Conversation, times: int) -> list[str]:
+    said = []
+    for _ in range(times):
+        convo.launch()
+        said.append(convo.intent("ConnectIntent", code="100000").text)
+    return said
+
+
+LOCKED = "too many wrong codes"
+
+
+def test_deleting_the_data_does_not_reset_the_guesses(store):
+    guesser = Conversation(store=store, user="guesser")
+    assert not any(LOCKED in t for t in guess_wrong(guesser, sharing.MAX_WRONG_TRIES))
+    guesser.launch()
+    guesser.intent("DeleteDataIntent")
+    assert "deleted" in guesser.yes().text.lower()
+    assert all(LOCKED in t for t in guess_wrong(guesser, 3)), "still locked after deleting"
+
+
+def test_disabling_and_enabling_the_skill_does_not_reset_the_guesses(store):
+    guesser = Conversation(store=store, user="guesser")
+    guess_wrong(guesser, sharing.MAX_WRONG_TRIES)
+    event = guesser.envelope({"type": "AlexaSkillEvent.SkillDisabled",
+                              "eventCreationTime": "2026-11-25T10:00:00Z",
+                              "eventPublishingTime": "2026-11-25T10:00:00Z",
+                              "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"}})
+    del event["session"]
+    guesser.send(event)
+    assert all(LOCKED in t for t in guess_wrong(guesser, 2))
+
+
+def test_the_guess_counter_holds_no_personal_data_and_expires_with_its_window(tmp_path):
+    from skill import keys
+    from skill.store.base import user_pk
+
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    viewer = keys.user_key("amzn1.ask.account.guesser")
+    now = int(clock.now())
+    sharing.redeem(store, viewer, "100000", now=now)
+    rows = store._db.execute("SELECT pk, sk, data, expires_at FROM items").fetchall()
+    assert rows and not any(viewer in str(row) or "guesser" in str(row) for row in rows)
+    assert store.query(user_pk(viewer)) == [], "nothing under the account's own partition"
+    assert all(row[3] and row[3] <= now + 2 * sharing.LOCKOUT_S for row in rows)
+
+
+def test_a_global_limit_stops_a_guess_spread_over_many_accounts(store, frozen_clock):
+    start = int(clock.now())
+    start -= start % sharing.LOCKOUT_S  # the top of a clock hour
+    frozen_clock.set(datetime.fromtimestamp(start, UTC))
+    owner_code = sharing.create_code(store, "owner")
+    results = []
+    for n in range(sharing.MAX_TRIES_PER_HOUR // 4 + 5):  # a fresh account every 4 tries
+        results += [sharing.redeem(store, f"account-{n}", wrong_code(owner_code)).reason
+                    for _ in range(4)]
+    assert results.count("wrong") == sharing.MAX_TRIES_PER_HOUR
+    assert sharing.redeem(store, "fresh", owner_code).reason == "locked"
+    frozen_clock.advance(hours=1)  # the next clock hour
+    code = sharing.create_code(store, "owner")
+    assert sharing.redeem(store, "honest", code).reason == "connected"

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from aws_support import fake_aws
+from dripping_endpoint import DrippingEndpoint
 from silent_endpoint import SilentEndpoint
 from support import Conversation, Turn
 
@@ -135,6 +136,64 @@ def test_a_guide_still_runs_and_stopping_says_the_place_was_not_kept(convo):
     assert "Step 1 of" in turn.text and took < TURN_LIMIT_S
     turn, took = timed("guide stop", lambda: convo.intent("AMAZON.StopIntent"))
     assert "couldn't save your place" in turn.text and took < TURN_LIMIT_S
+
+
+@pytest.fixture
+def dripping(monkeypatch) -> Iterator[DrippingEndpoint]:
+    """DynamoDB and SSM that answer one byte every 0.15 s: no socket timeout ever trips."""
+    endpoint = DrippingEndpoint()
+    fake_aws(monkeypatch)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", endpoint.url)
+    yield endpoint
+    endpoint.close()
+
+
+@pytest.mark.wall_clock
+def test_a_dripping_table_is_abandoned_at_the_deadline_and_warnings_come_within_a_second(
+    dripping,
+):
+    from skill.store.dynamodb import DynamoStore
+
+    convo = Conversation(store=DynamoStore("leg-pain-guide-dripping"))
+    turn, took = timed("launch, dripping table", convo.launch)
+    assert "Welcome" in turn.text and took < TURN_LIMIT_S, f"{took:.2f} s"
+    assert dripping.requests > 0, "the store really was called"
+    heard, took = timed("red flag heard, dripping table",
+                        lambda: convo.says(location="calf", symptom="breathless"))
+    assert "call 911 now" in heard.text and took < WARNING_LIMIT_S, f"{took:.2f} s"
+    turn, took = timed("triage emergency, dripping table", convo.yes)
+    assert turn.disposition == "emergency" and took < WARNING_LIMIT_S, f"{took:.2f} s"
+    convo.launch()
+    convo.intent("CheckInIntent")
+    convo.yes()
+    convo.intent("PainScaleIntent", score="6")
+    turn, took = timed("check-in warning, dripping table", convo.yes)
+    assert turn.text.startswith("This could be serious. Call 911 now.")
+    assert took < WARNING_LIMIT_S, f"{took:.2f} s"
+
+
+@pytest.mark.wall_clock
+def test_a_dripping_secret_parameter_never_holds_up_a_warning(dripping, monkeypatch, tmp_path):
+    """The request log runs before every handler and used to derive the user's key, and so
+    read the secret, first: a warning waited 20 s behind a dripping parameter store."""
+    from skill import keys, ssm
+
+    monkeypatch.delenv(keys.SECRET_ENV, raising=False)
+    monkeypatch.setenv(keys.PARAMETER_ENV, "/leg-pain-guide/user-key-secret")
+    ssm.forget()
+    try:
+        convo = Conversation(tmp_path / "s.sqlite3")
+        turn, took = timed("launch, dripping secret", convo.launch)
+        assert took < TURN_LIMIT_S, f"{took:.2f} s"
+        heard, took = timed("red flag heard, dripping secret",
+                            lambda: convo.says(location="calf", symptom="breathless"))
+        assert "call 911 now" in heard.text and took < WARNING_LIMIT_S, f"{took:.2f} s"
+        turn, took = timed("triage emergency, dripping secret", convo.yes)
+        assert turn.disposition == "emergency" and took < WARNING_LIMIT_S, f"{took:.2f} s"
+        assert dripping.requests > 0, "the parameter store really was called"
+    finally:
+        ssm.forget()
 
 
 def test_zz_print_the_measured_turn_times():

@@ -1,7 +1,7 @@
 """A forged-request flood, run as its own process so that the attacker's CPU is not the
-server's GIL: `python tests/web_flood.py PORT CHAIN_ORIGIN SECONDS CONNECTIONS` prints "ready" once
-every connection is open, then {"sent": n, "statuses": {...}, "errors": n} as JSON when
-done. Standard library only.
+server's GIL: `python tests/web_flood.py PORT CHAIN_ORIGIN SECONDS CONNECTIONS [fresh]`
+prints "ready" once every connection is open, then {"sent": n, "statuses": {...},
+"errors": n} as JSON when done. Standard library only.
 
 Each connection keeps alive and cycles through four forgeries, all with signatures that
 look right (256 random bytes) but verify against nothing:
@@ -9,6 +9,8 @@ look right (256 random bytes) but verify against nothing:
   known URL   the genuine certificate URL
   stale       a timestamp ten minutes old
   garbage     a signature that is not base64
+With `fresh`, every forgery is a new URL (after a restart, the one that spent every
+certificate-fetch token before Alexa's own URL was fetched: issue 23, row 5).
 """
 
 from __future__ import annotations
@@ -42,10 +44,10 @@ def body(age_s: float = 0) -> bytes:
     }).encode()
 
 
-def forgery(n: int, origin: str) -> tuple[bytes, dict[str, str]]:
+def forgery(n: int, origin: str, fresh: bool = False) -> tuple[bytes, dict[str, str]]:
     signature = base64.b64encode(os.urandom(256)).decode()
     url, age = origin + CHAIN_PATH, 0.0
-    kind = n % 4
+    kind = 0 if fresh else n % 4
     if kind == 0:
         url = f"{origin}/echo.api/flood-{uuid.uuid4().hex}.pem"
     elif kind == 2:
@@ -56,7 +58,7 @@ def forgery(n: int, origin: str) -> tuple[bytes, dict[str, str]]:
                        "Content-Type": "application/json"}
 
 
-def flood(port: int, origin: str, seconds: float, connections: int) -> dict:
+def flood(port: int, origin: str, seconds: float, connections: int, fresh: bool = False) -> dict:
     statuses: Counter[int] = Counter()
     errors = 0
     lock = threading.Lock()
@@ -70,7 +72,7 @@ def flood(port: int, origin: str, seconds: float, connections: int) -> dict:
         connected.wait()
         n = index
         while time.monotonic() < stop:
-            data, headers = forgery(n, origin)
+            data, headers = forgery(n, origin, fresh)
             n += 1
             try:
                 conn.request("POST", "/", body=data, headers=headers)
@@ -98,4 +100,5 @@ def flood(port: int, origin: str, seconds: float, connections: int) -> dict:
 
 if __name__ == "__main__":
     port, origin, seconds, connections = sys.argv[1:5]
-    print(json.dumps(flood(int(port), origin, float(seconds), int(connections))))
+    fresh = sys.argv[5:6] == ["fresh"]
+    print(json.dumps(flood(int(port), origin, float(seconds), int(connections), fresh)))

@@ -251,6 +251,58 @@ class FloodRun:
                 f"certificate fetches): {line(self.loud)}")
 
 
+@dataclass
+class ColdFloodRun:
+    attackers: int
+    genuine: list[tuple[int, float]]  # (status, seconds) of signed requests, not yet cached
+    forged: dict  # the flood's own count
+    fetches: int  # certificate fetches in all
+
+    @property
+    def answered(self) -> float:
+        """The share of genuine signed requests answered (200)."""
+        return sum(1 for status, _ in self.genuine if status == 200) / max(1, len(self.genuine))
+
+    def summary(self) -> str:
+        return (f"after a restart, beside {self.attackers} connections forging a fresh "
+                f"certificate URL each time ({self.forged['sent']} forged requests, "
+                f"{self.forged['statuses']}): {self.answered:.0%} of {len(self.genuine)} "
+                f"genuine signed requests answered, {self.fetches} certificate fetches")
+
+
+def cold_flood_run(store_path: Path, attackers: int = 16, seconds: float = 3.0) -> ColdFloodRun:
+    """A server just started (no chain cached) under a flood of forgeries with a fresh
+    certificate URL each; the flood starts first, then signed requests come as Alexa's."""
+    from web_pki import ChainServer, Pki
+
+    from skill.alexa.entry import respond
+    from skill.alexa.skill import build_skill
+    from skill.store.sqlite import SqliteStore
+    from skill.web.app import create_app
+    from skill.web.verify import Verifier
+
+    pki, chains = Pki(), ChainServer()
+    chains.chains[CHAIN_PATH] = pki.pem()
+    chains.delay_s = 0.05
+    try:
+        skill = build_skill(SqliteStore(store_path))
+        verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
+        app = create_app(verifier=verifier, verify=True,
+                         handler=lambda event: respond(lambda: skill, event))
+        with running(app) as port:
+            flood = subprocess.Popen(
+                [sys.executable, str(FLOOD), str(port), f"http://127.0.0.1:{chains.port}",
+                 str(seconds + 1), str(attackers), "fresh"], stdout=subprocess.PIPE, text=True)
+            assert flood.stdout is not None
+            assert flood.stdout.readline() == "ready\n"
+            time.sleep(0.5)  # the flood has spent the tokens it can
+            genuine = signed_requests(port, pki, chains, seconds=seconds)
+            out, _ = flood.communicate(timeout=30)
+        return ColdFloodRun(attackers, genuine, json.loads(out), chains.fetches)
+    finally:
+        chains.close()
+
+
 def flood_run(store_path: Path, attackers: int = 64) -> FloodRun:
     """The skill on the production server with verification on, every certificate fetch
     delayed 50 ms (like S3 from afar); signed requests for 0.7 s alone, then for 2.5 s

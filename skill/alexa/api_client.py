@@ -22,6 +22,9 @@ from urllib.parse import SplitResult, urlencode, urlsplit
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
+from skill import config
+from skill.store import budget
+
 TOTAL_S = 1.5  # one call, everything included: name lookup, connecting, sending, reading
 
 
@@ -54,6 +57,23 @@ def split_url(url: str) -> SplitResult:
     return parts
 
 
+# Where calls may go over HTTPS: Alexa's API hosts (the apiEndpoint of every region) and
+# Login with Amazon, plus the host LWA_TOKEN_URL names (set by the operator).
+API_HOSTS = frozenset(
+    {"api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com", "api.amazon.com"}
+)
+
+
+def amazon_host(url: SplitResult) -> bool:
+    """An allowed host on the default port, named, never an IP literal."""
+    host = url.hostname or ""
+    allowed = set(API_HOSTS)
+    token_url = config.get().lwa_token_url
+    if token_url.startswith("https://"):
+        allowed.add(urlsplit(token_url).hostname or "")
+    return host in allowed and url.netloc.lower() in (host, f"{host}:443")
+
+
 class TimedApiClient(ApiClient):  # type: ignore[misc]
     def __init__(self, timeout_s: float = TOTAL_S, allow_loopback_http: bool = False) -> None:
         self.timeout_s = timeout_s
@@ -67,6 +87,10 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
         loopback = url.scheme == "http" and url.hostname == "127.0.0.1"
         if url.scheme != "https" and not (loopback and self.allow_loopback_http):
             raise ApiClientException("Alexa APIs are called over HTTPS only")
+        if url.scheme == "https" and not amazon_host(url):
+            # Checked here, where every call is sent, whatever built the URL: a token or
+            # a forged request's apiEndpoint never takes a call anywhere else.
+            raise ApiClientException("not one of Amazon's API hosts")
         headers = dict(request.headers or [])
         body = request.body
         if body is not None and "json" in str(headers.get("Content-type", "")):
@@ -91,9 +115,14 @@ class TimedApiClient(ApiClient):  # type: ignore[misc]
             except Exception as exc:  # noqa: BLE001 - handed to the caller below
                 outcome["error"] = exc
 
+        # Never past the turn's deadline for network calls (skill.store.budget.CALLS_S),
+        # whatever earlier calls of the turn took.
+        wait = min(self.timeout_s, budget.calls_remaining())
+        if wait < budget.MIN_CALL_S:
+            raise ApiClientException("Timeout")
         worker = threading.Thread(target=call, name="alexa-api", daemon=True)
         worker.start()
-        worker.join(self.timeout_s)
+        worker.join(wait)
         if worker.is_alive():
             raise ApiClientException("Timeout")
         if "error" in outcome:

@@ -221,6 +221,7 @@ def finish(
         red_flags=tuple(record.flags),
         stretches=record.stretches,
         disposition=str(warning_level) if warning_level else None,
+        by=profile_for(handler_input, None),
     )
     request_id = getattr(handler_input.request_envelope.request, "request_id", None)
     if warning_level:

@@ -7,6 +7,7 @@ case and answers with a short spoken apology instead of crashing.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, datetime
 from functools import lru_cache
@@ -16,6 +17,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Intent, RequestEnvelope
 
 from skill import clock, config, logs
+from skill.alexa import session_seal
 from skill.store import budget
 
 logs.configure()  # at import: the Lambda runtime imports this before the first request
@@ -130,7 +132,9 @@ def handle_event(event: Any, context: Any = None) -> dict[str, Any]:
 
 
 def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
-    """The shared path: check the skill id, deserialize safely, invoke, serialize.
+    """The shared path: check the skill id, deserialize safely, invoke, serialize. One
+    instant for the whole turn (Alexa's timestamp), and one budget for its network calls
+    (skill.store.budget).
 
     `get_skill` is called only once the envelope is known to be good, so a malformed
     request never pays for building the skill (or importing storage)."""
@@ -138,7 +142,15 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
     if expected and application_id(event if isinstance(event, dict) else {}) != expected:
         logger.warning("rejected request for another skill")
         raise RequestRejected("application id does not match SKILL_ID")
+    with clock.turn(_timestamp(event if isinstance(event, dict) else {})), budget.turn():
+        return _respond(get_skill, event, context)
+
+
+def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
     try:
+        # Session attributes not sealed by this skill are dropped before anything reads
+        # them (skill.alexa.session_seal).
+        event = session_seal.opened(event)
         envelope = _serializer.read_envelope(event)
         if envelope is None or envelope.request is None:
             raise ValueError("envelope has no request")
@@ -152,14 +164,73 @@ def respond(get_skill: Any, event: Any, context: Any = None) -> dict[str, Any]:
         logger.warning("malformed request envelope: %s", type(exc).__name__)
         return _apology_response()
     try:
-        # One instant for the whole turn (Alexa's timestamp), and every turn may wait on
-        # storage about 1.5 s in all (skill.store.budget).
-        with clock.turn(_timestamp(event)), budget.turn():
-            response = get_skill().invoke(request_envelope=envelope, context=context)
+        response = get_skill().invoke(request_envelope=envelope, context=context)
+        result = _serializer.serialize(response)
+        state = session_seal.seal(event, result)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
-        logger.error("skill invocation failed: %s", logs.describe(exc))
+        logger.error("%s: skill invocation failed: %s", logs.BUG_APOLOGY, logs.describe(exc))
         return _apology_response()
-    return _serializer.serialize(response)  # type: ignore[no-any-return]
+    return deliverable(result, state)
+
+
+MAX_RESPONSE_BYTES = 24 * 1024  # Alexa refuses a larger response
+# What a response may hold for the cheap size look (anything else is encoded and measured).
+_PLAIN_PARTS = frozenset({"outputSpeech", "reprompt", "card", "shouldEndSession", "type"})
+
+
+def _size(result: dict[str, Any]) -> int | None:
+    """The response's size as the host will send it, or None when it is not JSON (a
+    non-finite number, which json.dumps would write as Infinity)."""
+    try:
+        return len(json.dumps(result, allow_nan=False).encode("utf-8"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _surely_small(result: dict[str, Any], state: int | None) -> bool:
+    """A cheap look that settles nearly every turn: no directives, and the speech, the
+    reprompt, the card and the sealed state (`state`: its characters as strict JSON, as
+    skill.alexa.session_seal measured them; None if not measured) together far below the
+    limit even if every character were escaped."""
+    response = result.get("response")
+    if (state is None and result.get("sessionAttributes")) or not isinstance(response, dict):
+        return False
+    if len(response) > len(_PLAIN_PARTS) or not _PLAIN_PARTS.issuperset(response):
+        return False  # directives, or anything else: encoded and measured instead
+    chars = state or 0
+    for part in (
+        response.get("outputSpeech"),
+        (response.get("reprompt") or {}).get("outputSpeech"),
+    ):
+        if part:
+            chars += len(part.get("ssml") or "")
+    card = response.get("card")
+    if card:
+        if not all(isinstance(v, str) for v in card.values()):
+            return False
+        chars += sum(len(v) for v in card.values())
+    return chars * 6 + 512 <= MAX_RESPONSE_BYTES  # \uXXXX: six bytes a character at most
+
+
+def deliverable(result: dict[str, Any], state: int | None = None) -> dict[str, Any]:
+    """A response Alexa will take: valid JSON within 24 KB. Otherwise its directives and
+    then its session attributes go (the speech stays), and failing that the apology."""
+    if _surely_small(result, state):
+        return result
+    size = _size(result)
+    if size is not None and size <= MAX_RESPONSE_BYTES:
+        return result
+    trimmed = {**result, "response": dict(result.get("response") or {})}
+    trimmed["response"].pop("directives", None)
+    for step in ("directives", "sessionAttributes"):
+        if step == "sessionAttributes":
+            trimmed.pop("sessionAttributes", None)
+        size = _size(trimmed)
+        if size is not None and size <= MAX_RESPONSE_BYTES:
+            logger.warning("response trimmed to be deliverable: %s dropped", step)
+            return trimmed
+    logger.error("%s: the response is not deliverable", logs.BUG_APOLOGY)
+    return _apology_response()
 
 
 def _name_the_intent(envelope: RequestEnvelope) -> None:

@@ -20,7 +20,7 @@ class ErrorHandler(AbstractExceptionHandler):  # type: ignore[misc]
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        logger.error("handler failed: %s", logs.describe(exception))
+        logger.error("%s: handler failed: %s", logs.BUG_APOLOGY, logs.describe(exception))
         if handler_input.request_envelope.session is None:
             return empty(handler_input)  # skill events and system requests take no speech
         c = content(handler_input)

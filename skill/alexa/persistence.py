@@ -25,7 +25,7 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import keys
 from skill.checkins import account
-from skill.store import Store
+from skill.store import Store, budget
 
 logger = logging.getLogger(__name__)
 _FAILED = "leg_pain_guide.store_failed"  # this module's own flag in request attributes
@@ -56,7 +56,13 @@ def user_key(request_envelope: RequestEnvelope) -> str | None:
     if not value:
         return None
     try:
-        return keys.user_key(value)
+        if keys.ready():
+            return keys.user_key(value)
+        # The secret is read once per process (at Lambda's init, normally). Until then a
+        # read may take only keys.KEY_WAIT_S of the turn, whoever asks: a warning's alert check
+        # must not wait for a parameter store that drips.
+        with budget.tight(keys.KEY_WAIT_S):
+            return keys.user_key(value)
     except keys.KeyUnavailable:
         return None
 
@@ -76,12 +82,17 @@ class StoreAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
         self.store = store
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        # The session's copy first: it needs no key, so a turn that only reads the profile
+        # never waits for the key's secret (a warning does not).
+        carried = _carried(request_envelope)
+        if carried is not None and user_id(request_envelope):
+            return carried
         key = user_key(request_envelope)
         if key is None and user_id(request_envelope):
             raise keys.KeyUnavailable("KeyUnavailable")  # not "a new user": don't save over
         if not key:
             return account.Profile()
-        return _carried(request_envelope) or account.load_profile(self.store, key)
+        return account.load_profile(self.store, key)
 
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]

@@ -6,12 +6,36 @@ import logging
 import math
 from typing import Any
 
-from ask_sdk_model import Intent, Slot
+from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
+from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.triage.durations import iso_days
 
 logger = logging.getLogger(__name__)
+
+
+MAX_ECHO_CHARS = 100  # a slot value longer than this is not sent back in a directive
+
+
+def elicit(intent: Intent, name: str) -> ElicitSlotDirective:
+    """Ask Alexa to listen for one slot next. The intent goes back with each slot's name and
+    short value only: a forged 20 KB value (or its resolutions) is never echoed into the
+    response, which must stay under 24 KB."""
+    kept = {}
+    for key, heard in (intent.slots or {}).items():
+        value = getattr(heard, "value", None)
+        if not isinstance(key, str) or len(key) > MAX_ECHO_CHARS:
+            continue
+        short = value if isinstance(value, str) and len(value) <= MAX_ECHO_CHARS else None
+        kept[key] = Slot(name=key, value=short, confirmation_status=SlotConfirmationStatus.NONE)
+    name_of = intent.name if isinstance(intent.name, str) else None
+    return ElicitSlotDirective(
+        slot_to_elicit=name,
+        updated_intent=Intent(
+            name=name_of, slots=kept, confirmation_status=IntentConfirmationStatus.NONE
+        ),
+    )
 
 
 def slot(intent: Intent | None, name: str) -> Slot | None:

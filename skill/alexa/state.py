@@ -18,6 +18,7 @@ session_attributes raise, so access is guarded here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, cast, get_args
@@ -28,7 +29,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.alexa import persistence
 from skill.content.guide_id import GuideId
 from skill.speech.ssml import plausible
-from skill.triage.engine import raises_level
+from skill.triage.engine import is_red_flag, raises_level
 from skill.triage.levels import Disposition
 
 # "confirm": the direct question about a warning sign heard in passing during a check-in.
@@ -98,7 +99,9 @@ class TriageState:
         facts = {
             str(k): v
             for k, v in list(raw["facts"].items())[:_MAX_FACTS]
-            if isinstance(v, str | int | float) and not isinstance(v, bool)
+            if isinstance(v, str | int | float)
+            and not isinstance(v, bool)
+            and (not isinstance(v, float) or math.isfinite(v))  # 1e999 is no JSON to echo
         }
         return cls(
             facts=facts,
@@ -110,7 +113,8 @@ class TriageState:
             evidence=_strings(raw.get("evidence")),
             offer=parse_offer(raw.get("offer")),
             last_answered=_str(raw.get("last_answered")),
-            lowering=_strings(raw.get("lowering")),
+            # Only red flags are ever confirmed before lowering: anything else is junk.
+            lowering=[f for f in _strings(raw.get("lowering")) if is_red_flag(f)],
             wanted=GuideId.parse(raw.get("wanted")),
             checking=_str(raw.get("checking")),
         )

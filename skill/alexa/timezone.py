@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill import clock
+from skill.store import budget
 
 logger = logging.getLogger(__name__)
 CACHE_S = 3600
+LOOKUP_S = 0.8  # at most, of the turn's time for network calls (budget.CALLS_S)
 _MAX_DEVICES = 1024
 _cache: dict[str, tuple[float, tzinfo]] = {}
 
@@ -44,7 +46,10 @@ def device_zone(handler_input: HandlerInput) -> tzinfo:
 def _ask(handler_input: HandlerInput, device: str) -> tzinfo:
     factory = handler_input.service_client_factory
     try:
-        name = factory.get_ups_service().get_system_time_zone(device) if factory else None
+        # UTC will do if the settings API is slow: the lookup may not take the time the
+        # turn's next call (a reminder) needs.
+        with budget.within(LOOKUP_S):
+            name = factory.get_ups_service().get_system_time_zone(device) if factory else None
         return ZoneInfo(str(name)) if name else UTC
     except (ZoneInfoNotFoundError, ValueError) as exc:
         logger.warning("device time zone not understood (%s); using UTC", type(exc).__name__)

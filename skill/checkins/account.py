@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from typing import Any
 
 from skill.checkins import sharing
@@ -22,6 +23,10 @@ from skill.store.base import Store, user_pk
 
 logger = logging.getLogger(__name__)
 PROFILE = "PROFILE"
+# A new random id each time a profile is created: a share code names the epoch it was made
+# in, and a code redeemed while its owner deleted everything (and perhaps came back) is
+# undone (skill.checkins.sharing.redeem), so deleting wins over a concurrent redeem.
+EPOCH = "epoch"
 
 
 class Profile(dict[str, Any]):
@@ -39,9 +44,10 @@ def load_profile(store: Store, user: str) -> Profile:
 
 
 def open_profile(store: Store, user: str) -> tuple[Profile, bool]:
-    """A launch's one call: the profile, or a new one ({"visits": 1}) written for an
-    account seen for the first time. Returns it and whether it was created now."""
-    (data, version), created = store.create_or_read(user_pk(user), PROFILE, {"visits": 1})
+    """A launch's one call: the profile, or a new one ({"visits": 1} and a new epoch)
+    written for an account seen for the first time. Returns it and whether it was created now."""
+    fresh = {"visits": 1, EPOCH: secrets.token_hex(8)}
+    (data, version), created = store.create_or_read(user_pk(user), PROFILE, fresh)
     return Profile(data, version), created
 
 

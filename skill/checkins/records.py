@@ -34,6 +34,10 @@ class CheckIn:
     disposition: str | None = None
     # The protocol version when it was made; None on records stored before versions were.
     protocol: str | None = field(default_factory=protocol_version)
+    # Who checked in: the speaker's own profile ("self", or "voice-<hash>" for a
+    # recognised voice). For someone else's profile ("mother") it says whose mother:
+    # a share covers only the people its owner checks in for (skill.checkins.sharing).
+    by: str | None = None
 
     @property
     def when(self) -> datetime:
@@ -49,7 +53,13 @@ class CheckIn:
             stretches=data.get("stretches"),
             disposition=data.get("disposition"),
             protocol=_str_or_none(data.get("protocol")),
+            by=data.get("by") if isinstance(data.get("by"), str) else None,
         )
+
+    @property
+    def checker(self) -> str:
+        """Who checked in; check-ins from before this was kept count as the account's."""
+        return self.by or "self"
 
 
 def _str_or_none(value: object) -> str | None:
@@ -95,3 +105,14 @@ def history(store: Store, user_key: str, profile: str) -> list[CheckIn]:
 def profiles(store: Store, user_key: str) -> set[str]:
     """The profiles with live check-ins on this account ("self", "mother", "voice-…")."""
     return {sk.split("#")[1] for sk, _ in store.query(user_pk(user_key), "CHECKIN#")}
+
+
+def people_of(store: Store, user_key: str, checker: str) -> set[str]:
+    """The other people (not a speaker's own profile) this checker checks in for."""
+    found = set()
+    for sk, data in store.query(user_pk(user_key), "CHECKIN#"):
+        profile = sk.split("#")[1]
+        by = data.get("by") if isinstance(data.get("by"), str) else None
+        if (by or "self") == checker and profile != "self" and not profile.startswith("voice-"):
+            found.add(profile)
+    return found

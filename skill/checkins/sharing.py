@@ -8,9 +8,15 @@ are to the caregiver: the owner's "mother" is the caregiver's "mother" too (a si
 sharing a parent's check-ins), while the owner's own check-ins are named by the
 caregiver once ("who is this to you?" "my mom").
 
-    owner  GRANT#<viewer>  {"profiles": [...], "later", "since"}  what is shared (this
-                           half decides); "later": people the owner starts checking in
-                           for after sharing are shared too (the owner is told so)
+    owner  GRANT#<viewer>  {"profiles": [...], "later", "since", "by", "later_by"}  what
+                           is shared (this half decides); "later": people the owner starts
+                           checking in for after sharing are shared too (the owner is told
+                           so). "by" {profile: [checker]} and "later_by" [checker]: whose
+                           check-ins of a person are shared: a share covers exactly the
+                           people its owner (the voice, or the account's "self" when no
+                           voice is recognised) checks in for, so another voice's or a
+                           guest's "mother" is never shared as theirs. A link made before
+                           "by" was kept shares every checker's, as it did.
     viewer ACCESS#<owner>  {"labels": {profile: person id or null}, "since"}
     owner  SHARECODE       {"code"}                       the one live code (10 minutes)
     CODE#<code> / CODE     {"owner", "profiles", "later"}
@@ -20,11 +26,18 @@ caregiver once ("who is this to you?" "my mom").
 Codes: one live code per owner (a new one cancels the old: a code counts only while its
 owner's SHARECODE still names it), consumed with a conditional delete so two redeemers
 cannot both win. Guessing: every code an account tries first takes a slot from an atomic
-counter (TRIES, an hour from the first try) and is checked only if the slot is within the
+counter (an hour from the first try) and is checked only if the slot is within the
 limit, so parallel guesses cannot race past it; a right code gives its slot back, and
-nothing ever resets the counter. Every wrong guess is logged with one fixed line that a
-metric filter counts across all accounts (infra/template.yaml), so the operator is alarmed
-when guessing runs wide. "Stop sharing" revokes every link the account made.
+nothing ever resets the counter. The counter lives outside the account's partition, under
+a keyed hash of the account's key (GUESS#<hash> / TRIES: no personal data, not joinable
+to the account without the secret), so deleting the account's data, disabling the skill
+and enabling it again leave it standing until its hour is up. A new user id per round
+(disable, enable) is a new account, so one more counter takes a slot for every try from
+every account: GUESSES / WINDOW#<hour>, at most MAX_TRIES_PER_HOUR a clock hour, which
+bounds a distributed guess (it also stops honest connecting for the rest of that hour,
+which the operator's alarm on wrong guesses announces). Every wrong guess is logged with
+one fixed line that a metric filter counts across all accounts (infra/template.yaml).
+"Stop sharing" revokes every link the account made.
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from skill import clock
+from skill import clock, keys
 from skill.checkins import records
 from skill.store.base import Store, user_pk
 
@@ -42,8 +55,13 @@ logger = logging.getLogger(__name__)
 CODE_TTL_S = 600
 MAX_WRONG_TRIES = 5
 LOCKOUT_S = 3600
+# Tries across all accounts in one clock hour: with at most a few hundred live codes out
+# of 900,000, about one chance in a few thousand an hour for a guesser with any number of
+# accounts, and still far more than honest connecting needs.
+MAX_TRIES_PER_HOUR = 100
 SHARE_CODE = "SHARECODE"
 TRIES = "TRIES"
+GUESSES = "GUESSES"  # the partition of the all-accounts counters
 WRONG_GUESS_LOG = "share code refused: wrong"  # the metric filter matches this prefix
 OWN_PROFILES = ("self",)  # plus "voice-…": named by the viewer, not by the owner
 ALERTS = "ALERT#"  # alerts queued on a link: ALERT#<owner>#<id> under the viewer
@@ -65,6 +83,7 @@ class Source:
     profile: str
     label: str | None  # a PERSON id ("mother"), None until the viewer names them
     own: bool = False  # the viewer's own account
+    checkers: frozenset[str] | None = None  # whose check-ins of it are shared (None: all)
 
 
 def is_own_profile(profile: str) -> bool:
@@ -83,6 +102,8 @@ def create_code(
     profiles: list[str] | None = None,
     now: float | None = None,
     later: bool = False,
+    by: str | None = None,
+    epoch: str | None = None,
 ) -> str:
     """A new code for these profiles (the owner's own check-ins by default) and, with
     `later`, for the people the owner starts checking in for afterwards; the owner's
@@ -93,7 +114,8 @@ def create_code(
     old = store.get_item(user_pk(owner), SHARE_CODE)
     for _ in range(10):
         code = f"{secrets.randbelow(900000) + 100000}"
-        data = {"owner": owner, "profiles": profiles, "later": later}
+        data = {"owner": owner, "profiles": profiles, "later": later, "by": by or "self"}
+        data["epoch"] = epoch
         if store.put_item(f"CODE#{code}", "CODE", data, expires_at=expires, if_absent=True):
             store.put_item(user_pk(owner), SHARE_CODE, {"code": code}, expires_at=expires)
             if old and old.get("code") != code:
@@ -102,10 +124,26 @@ def create_code(
     raise RuntimeError("no free share code")
 
 
+def _counters(viewer: str, now: int) -> list[tuple[str, str, int, int]]:
+    """(pk, sk, limit, expires_at) of every counter a try takes a slot from."""
+    hour = now - now % LOCKOUT_S
+    return [
+        (f"GUESS#{keys.guess_key(viewer)}", TRIES, MAX_WRONG_TRIES, now + LOCKOUT_S),
+        (GUESSES, f"WINDOW#{hour}", MAX_TRIES_PER_HOUR, hour + 2 * LOCKOUT_S),
+    ]
+
+
+def _take_slots(store: Store, viewer: str, now: int) -> bool:
+    """A slot from each counter, in order; False (nothing is checked) once one is full."""
+    for pk, sk, limit, expires in _counters(viewer, now):
+        if store.increment(pk, sk, 1, expires_at=expires) > limit:
+            return False
+    return True
+
+
 def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Redeemed:
     now = clock.now() if now is None else now
-    tried = store.increment(user_pk(viewer), TRIES, 1, expires_at=int(now) + LOCKOUT_S)
-    if tried > MAX_WRONG_TRIES:
+    if not _take_slots(store, viewer, int(now)):
         return Redeemed(False, "locked")
     item = store.get_item(f"CODE#{code}", "CODE")
     owner = str(item.get("owner")) if item else None
@@ -117,14 +155,32 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
         logger.warning(WRONG_GUESS_LOG)
         return Redeemed(False, "wrong")
     store.delete_item(user_pk(owner), SHARE_CODE)
-    # A right code is not a wrong guess: its slot goes back (the counter is never reset).
-    store.increment(user_pk(viewer), TRIES, -1, expires_at=int(now) + LOCKOUT_S)
+    # A right code is not a wrong guess: its slots go back (the counters are never reset).
+    for pk, sk, _, expires in _counters(viewer, int(now)):
+        store.increment(pk, sk, -1, expires_at=expires)
     if owner == viewer:
         return Redeemed(False, "own")
     assert item is not None
     profiles = [str(p) for p in item.get("profiles", []) if isinstance(p, str)]
-    labels = _grant(store, owner, viewer, profiles, item.get("later") is True, int(now))
+    by = item.get("by") if isinstance(item.get("by"), str) else "self"
+    labels = _grant(store, owner, viewer, profiles, item.get("later") is True, int(now), by)
+    epoch = item.get("epoch")
+    if epoch is not None and not _same_owner(store, owner, epoch):
+        # The owner deleted everything while this code was redeemed (and may have come
+        # back since): deleting wins, so the link just written goes again.
+        store.delete_item(user_pk(owner), f"GRANT#{viewer}")
+        store.delete_item(user_pk(viewer), f"ACCESS#{owner}")
+        return Redeemed(False, "wrong")
     return Redeemed(True, "connected", owner, unnamed=any(v is None for v in labels.values()))
+
+
+def _same_owner(store: Store, owner: str, epoch: object) -> bool:
+    """Whether the owner's profile is still the one the code was made in (codes from
+    profiles made before epochs carry none, and are not checked). Read after the link is
+    written: a deletion deletes the profile first, so either it sweeps the link
+    or this read sees the profile gone (or a new epoch, after they came back)."""
+    profile = store.get_item(user_pk(owner), "PROFILE")
+    return profile is not None and profile.get("epoch") == epoch
 
 
 def _is_live_code(store: Store, owner: str, code: str) -> bool:
@@ -133,13 +189,27 @@ def _is_live_code(store: Store, owner: str, code: str) -> bool:
 
 
 def _grant(
-    store: Store, owner: str, viewer: str, profiles: list[str], later: bool, now: int
+    store: Store,
+    owner: str,
+    viewer: str,
+    profiles: list[str],
+    later: bool,
+    now: int,
+    by: str = "self",
 ) -> dict[str, str | None]:
     """Both halves of the link; a second code between the same two accounts adds to it."""
     grant = store.get_item(user_pk(owner), f"GRANT#{viewer}") or {}
     shared = list(dict.fromkeys([*grant.get("profiles", []), *profiles]))
-    later = later or grant.get("later") is True
-    data = {"profiles": shared, "later": later, "since": now}
+    data: dict[str, Any] = {"profiles": shared, "later": later or grant.get("later") is True}
+    data["since"] = now
+    if not grant or isinstance(grant.get("by"), dict):  # not a link from before "by"
+        checkers: dict[str, list[str]] = dict(grant.get("by") or {})
+        for profile in profiles:
+            if not is_own_profile(profile):
+                checkers[profile] = list(dict.fromkeys([*checkers.get(profile, []), by]))
+        later_by = list(grant.get("later_by") or [])
+        data["by"] = checkers
+        data["later_by"] = list(dict.fromkeys([*later_by, by])) if later else later_by
     store.put_item(user_pk(owner), f"GRANT#{viewer}", data)
     access = store.get_item(user_pk(viewer), f"ACCESS#{owner}") or {}
     labels: dict[str, str | None] = dict(access.get("labels", {}))
@@ -159,23 +229,62 @@ def covers(grant: dict[str, Any] | None, profile: str) -> bool:
     return grant.get("later") is True and not is_own_profile(profile)
 
 
+def checkers_of(
+    store: Store, owner: str, grant: dict[str, Any] | None, profile: str
+) -> frozenset[str] | None:
+    """Whose check-ins of this profile the owner's half of a link shares: None for all (the
+    owner's own profile, or a link from before "by" was kept), an empty set for none."""
+    if not covers(grant, profile):
+        return frozenset()
+    assert grant is not None
+    by = grant.get("by")
+    if not isinstance(by, dict) or is_own_profile(profile):
+        return None
+    named = {c for c in by.get(profile, []) if isinstance(c, str)}
+    for checker in grant.get("later_by") or []:
+        if isinstance(checker, str) and profile in records.people_of(store, owner, checker):
+            named.add(checker)
+    return frozenset(named)
+
+
+def _later_people(store: Store, owner: str, grant: dict[str, Any] | None) -> set[str]:
+    """The people an owner who shares people added later now checks in for."""
+    if not grant or grant.get("later") is not True:
+        return set()
+    if not isinstance(grant.get("by"), dict):  # a link from before "by": everyone's
+        return records.profiles(store, owner)
+    found: set[str] = set()
+    for checker in grant.get("later_by") or []:
+        if isinstance(checker, str):
+            found |= records.people_of(store, owner, checker)
+    return found
+
+
 def shared_with_me(store: Store, viewer: str) -> list[Source]:
     """Every profile this viewer may read: listed on their side, or kept by an owner who
-    shares people added later, and still granted on the owner's side (that half decides)."""
+    shares people added later, and still granted on the owner's side (that half decides),
+    with whose check-ins of it are shared."""
     found: list[Source] = []
     for sk, data in store.query(user_pk(viewer), "ACCESS#"):
         owner = sk.removeprefix("ACCESS#")
         grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
         labels: dict[str, Any] = dict(data.get("labels", {}))
-        if grant and grant.get("later") is True:
-            for profile in sorted(records.profiles(store, owner)):
-                labels.setdefault(profile, label_for(profile))
-        found += [
-            Source(owner, profile, label if isinstance(label, str) else None)
-            for profile, label in labels.items()
-            if covers(grant, profile)
-        ]
+        for profile in sorted(_later_people(store, owner, grant)):
+            labels.setdefault(profile, label_for(profile))
+        for profile, label in labels.items():
+            checkers = checkers_of(store, owner, grant, profile)
+            if checkers is None or checkers:
+                name = label if isinstance(label, str) else None
+                found.append(Source(owner, profile, name, checkers=checkers))
     return found
+
+
+def history(store: Store, source: Source) -> list[records.CheckIn]:
+    """The check-ins a source may be heard from: only those its checkers made."""
+    found = records.history(store, source.owner, source.profile)
+    if source.checkers is None:
+        return found
+    return [c for c in found if c.checker in source.checkers]
 
 
 def label_of(store: Store, viewer: str, owner: str, profile: str) -> tuple[bool, str | None]:
@@ -191,6 +300,8 @@ def _label_with(
     """label_of, with the owner's grant already read."""
     access = store.get_item(user_pk(viewer), f"ACCESS#{owner}")
     labels = access.get("labels") if access else None
+    # Alerts (skill.checkins.alerts) still go by the profile: which checker's warning it
+    # was is the alert side's to pass (issue 23, row 1's alert part).
     if not isinstance(labels, dict) or not covers(grant, profile):
         return False, None
     if profile in labels:

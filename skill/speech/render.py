@@ -153,6 +153,6 @@ def why_text(
 
 
 def _join(items: list[str], conjunction: str = "and") -> str:
-    if len(items) == 1:
-        return items[0]
+    if len(items) <= 1:
+        return items[0] if items else ""
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

@@ -85,7 +85,22 @@ def _break_problem(value: str) -> list[str]:
 
 
 _TAG = re.compile(r'<(/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<>]*")*)\s*(/?)>')
-_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What this skill says never plays a sound, so a fragment with <audio> is not ours.
+SPOKEN_TAGS = ALEXA_TAGS - {"audio"}
+
+
+def _xml_char(code: int) -> bool:
+    """Whether XML 1.0 allows this character at all (&#0; and most controls it does not)."""
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
 _TIME = re.compile(r'\btime="([^"]*)"')
 
 
@@ -102,7 +117,7 @@ def plausible(fragment: str, max_chars: int) -> bool:
             return False
         position = tag.end()
         closing, name, attributes, empty = tag.groups()
-        if name not in ALEXA_TAGS or name == "speak" or (closing and (attributes or empty)):
+        if name not in SPOKEN_TAGS or name == "speak" or (closing and (attributes or empty)):
             return False
         if name == "break":
             time = _TIME.search(attributes)
@@ -117,4 +132,11 @@ def plausible(fragment: str, max_chars: int) -> bool:
 
 
 def _plain(text: str) -> bool:
-    return not any(ch in text for ch in "<>") and "&" not in _ENTITY.sub("", text)
+    if any(ch in text for ch in "<>") or _NOT_XML.search(text):
+        return False
+    for entity in _ENTITY.finditer(text):
+        decimal, hexadecimal = entity.groups()
+        number = decimal or hexadecimal
+        if number and not _xml_char(int(number, 10 if decimal else 16)):
+            return False
+    return "&" not in _ENTITY.sub("", text)

@@ -18,6 +18,7 @@ exactly (no Decimal, no float rounding, no empty-set rules).
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import secrets
@@ -209,7 +210,10 @@ class DynamoStore:
         client = self._client_within(budget.check())
         while True:
             try:
-                return getattr(client, operation)(**kwargs)  # type: ignore[no-any-return]
+                # botocore's timeouts bound each socket read, not the call: a table that
+                # drips a byte at a time is abandoned at the turn's deadline instead.
+                method = functools.partial(getattr(client, operation), **kwargs)
+                return budget.call(method, budget.remaining(), "dynamodb")  # type: ignore[no-any-return]
             except (ClientError, BotoCoreError) as exc:
                 if attempt >= MAX_ATTEMPTS or not _retryable(exc):
                     raise _error(exc) from exc

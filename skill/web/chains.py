@@ -11,12 +11,19 @@ to hammer S3.
   threads (serve.THREADS is sized so that some always stay free); beyond that, a refusal.
 - New fetches take a token from a bucket (`fetch_burst`, refilled at `fetch_per_s`): a
   flood of distinct URLs gets a few fetches, then quick refusals. Cached URLs need no token.
+- URLs named like Alexa's own certificates (GENUINE_NAME: echo-api-cert.pem,
+  echo-api-cert-12.pem) take their tokens from a bucket of their own and may always use
+  one fetch slot the others may not: after a restart, a flood of made-up URLs (a fresh one
+  each time) used to spend every token, so Alexa's own URL was never fetched and no
+  genuine request was answered. A flood of made-up names in Alexa's own pattern still
+  competes with Alexa's (each costs one fetch, then is remembered as a failure).
 - A cached chain is used only while every certificate in its validated path (leaf,
   intermediates, root) is within its dates.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,6 +34,13 @@ from typing import TypeVar
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from skill.web.errors import VerificationError
+
+# The file names Alexa's signing certificates have had (the path is checked in certurl.py).
+GENUINE_NAME = re.compile(r"echo-api-cert(?:-[0-9]{1,5})?\.pem")
+
+
+def genuine_looking(url: str) -> bool:
+    return GENUINE_NAME.fullmatch(url.rsplit("/", 1)[-1]) is not None
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,9 @@ class Limits:
     # the price: a cold start serves at most 5 simultaneous requests from its first fetch.
     max_waiters: int = 4
     wait_s: float = 5.0  # a waiter gives up after this (the fetch itself times out at 3 s)
+    # URLs named like Alexa's own: a bucket of their own, and one fetch slot kept for them.
+    genuine_burst: int = 3
+    genuine_per_s: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,7 @@ class ChainCache:
         self._bad: OrderedDict[str, tuple[datetime, str]] = OrderedDict()
         self._flights: dict[str, _Flight] = {}
         self._bucket = _TokenBucket(limits.fetch_burst, limits.fetch_per_s, clock())
+        self._genuine_bucket = _TokenBucket(limits.genuine_burst, limits.genuine_per_s, clock())
         self._lock = threading.Lock()
         self._fetches = self._rate_limited = self._waiting = 0
 
@@ -147,10 +165,15 @@ class ChainCache:
         return None
 
     def _start_flight(self, url: str, now: datetime) -> _Flight:
-        if len(self._flights) >= self.limits.max_fetches:
+        genuine = genuine_looking(url)
+        others = sum(1 for flying in self._flights if not genuine_looking(flying))
+        if len(self._flights) >= self.limits.max_fetches or (
+            not genuine and others >= self.limits.max_fetches - 1
+        ):
             self._rate_limited += 1
             raise VerificationError("too many certificate fetches in flight")
-        if not self._bucket.take(now):
+        bucket = self._genuine_bucket if genuine else self._bucket
+        if not bucket.take(now):
             self._rate_limited += 1
             raise VerificationError("new certificate URLs are rate limited")
         self._fetches += 1

@@ -9,15 +9,14 @@ import logging
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.dialog import ElicitSlotDirective
 
 from skill import clock
-from skill.alexa import checkin_flow, slots, triage_flow
+from skill.alexa import checkin_flow, persistence, slots, triage_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import conversation
-from skill.checkins import people, records, sharing
+from skill.checkins import account, people, records, sharing
 from skill.checkins.summary import summarise
 from skill.speech.ssml import to_text
 from skill.speech.summary import people_list, summary_text
@@ -44,7 +43,7 @@ def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) 
         if user is None:
             raise LookupError("no account key")
         found = people.find(people.known(handler.store, user, me), subject)
-        histories = [records.history(handler.store, s.owner, s.profile) for s in found.sources]
+        histories = [sharing.history(handler.store, s) for s in found.sources]
     except Exception as exc:  # noqa: BLE001 - say so rather than crash
         logger.warning("storage failure: could not read a summary (%s)", type(exc).__name__)
         return reply(handler_input, join(c.say("summary.failed"), prompt), reprompt=prompt)
@@ -52,9 +51,7 @@ def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) 
         # Several people and none named: ask, and Alexa listens for the person next.
         text = c.say("summary.which", options=people_list(c, found.choices, "or"))
         intent = handler_input.request_envelope.request.intent
-        handler_input.response_builder.add_directive(
-            ElicitSlotDirective(slot_to_elicit="subject", updated_intent=intent)
-        )
+        handler_input.response_builder.add_directive(slots.elicit(intent, "subject"))
         return reply(handler_input, text, reprompt=text)
     if found.unnamed:
         conversation(handler_input).ask_name()
@@ -96,10 +93,13 @@ class ShareHandler(IntentHandler):
         try:
             if user is None:
                 raise LookupError("no account key")
+            # Exactly the people this speaker checks in for (the voice, or the account's
+            # "self" when no voice is recognised): never another voice's or a guest's.
             kept = records.profiles(self.store, user)
-            named = sorted(p for p in kept if not sharing.is_own_profile(p))
+            named = sorted(records.people_of(self.store, user, me))
             profiles = [me, *named] if me in kept or not named else named
-            code = sharing.create_code(self.store, user, profiles, later=True)
+            epoch = persistence.load(handler_input).get(account.EPOCH)
+            code = sharing.create_code(self.store, user, profiles, later=True, by=me, epoch=epoch)
         except Exception as exc:  # noqa: BLE001 - say so; no code was given
             logger.warning("storage failure: could not make a share code (%s)", type(exc).__name__)
             return reply(handler_input, c.say("sharing.failed"), end=True)
@@ -129,9 +129,7 @@ class ConnectHandler(IntentHandler):
         if len(code) != 6:
             # One slot missing: ask for it, and Alexa listens for the number next.
             text = c.say("sharing.ask_code")
-            handler_input.response_builder.add_directive(
-                ElicitSlotDirective(slot_to_elicit="code", updated_intent=intent)
-            )
+            handler_input.response_builder.add_directive(slots.elicit(intent, "code"))
             return reply(handler_input, text, reprompt=text)
         user = user_of(handler_input)
         try:

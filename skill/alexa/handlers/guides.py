@@ -6,9 +6,8 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
-from ask_sdk_model.dialog import ElicitSlotDirective
 
-from skill.alexa import guide_flow, triage_flow
+from skill.alexa import guide_flow, slots, triage_flow
 from skill.alexa.base import IntentHandler
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import CHECK, GuideId, Phase, conversation
@@ -107,9 +106,7 @@ class GuideStartHandler(IntentHandler):
             return guide_flow.start(handler_input, wanted)
         # One slot missing: ask for it, and Alexa listens for a stretch next.
         text = content(handler_input).say("guides.cues.unknown_stretch")
-        handler_input.response_builder.add_directive(
-            ElicitSlotDirective(slot_to_elicit="stretch", updated_intent=intent)
-        )
+        handler_input.response_builder.add_directive(slots.elicit(intent, "stretch"))
         return reply(handler_input, text, reprompt=text)
 
 

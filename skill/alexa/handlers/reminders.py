@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.services import ServiceException
 from ask_sdk_model.services.reminder_management import (
     AlertInfo,
@@ -124,9 +123,7 @@ class ReminderHandler(IntentHandler):
         if at is None:
             # One slot missing: ask for it, and Alexa listens for a time next.
             text = content(handler_input).say("reminders.ask_time")
-            handler_input.response_builder.add_directive(
-                ElicitSlotDirective(slot_to_elicit="time", updated_intent=intent)
-            )
+            handler_input.response_builder.add_directive(slots.elicit(intent, "time"))
             return reply(handler_input, text, reprompt=text)
         return set_reminder(handler_input, at)
 
