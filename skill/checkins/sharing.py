@@ -162,7 +162,8 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
         return Redeemed(False, "own")
     assert item is not None
     profiles = [str(p) for p in item.get("profiles", []) if isinstance(p, str)]
-    by = item.get("by") if isinstance(item.get("by"), str) else "self"
+    raw_by = item.get("by")
+    by = raw_by if isinstance(raw_by, str) else "self"
     labels = _grant(store, owner, viewer, profiles, item.get("later") is True, int(now), by)
     epoch = item.get("epoch")
     if epoch is not None and not _same_owner(store, owner, epoch):

@@ -213,7 +213,7 @@ class DynamoStore:
                 # botocore's timeouts bound each socket read, not the call: a table that
                 # drips a byte at a time is abandoned at the turn's deadline instead.
                 method = functools.partial(getattr(client, operation), **kwargs)
-                return budget.call(method, budget.remaining(), "dynamodb")  # type: ignore[no-any-return]
+                return budget.call(method, budget.remaining(), "dynamodb")
             except (ClientError, BotoCoreError) as exc:
                 if attempt >= MAX_ATTEMPTS or not _retryable(exc):
                     raise _error(exc) from exc
