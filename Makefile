@@ -84,7 +84,7 @@ bench: package
 # The vignette set acted out by a simulated patient through the console's conversation
 # layer: exact match, emergencies caught, under/over-triage, first vs final level, questions.
 triage-report: $(STAMP)
-	for nlu in generous strict; do echo "== $$nlu hearing"; \
+	for nlu in generous strict trained; do echo "== $$nlu hearing"; \
 	  PYTHONPATH=tests $(BIN)/python -m vignettes.report --nlu $$nlu $(ARGS) || exit 1; done
 
 # The blind dialogue corpus in both hearings: false alarms, misses, loops (tests/dialogues).
