@@ -111,3 +111,25 @@ def launched(tmp_path):
         return talk
 
     return make
+
+
+# --- the web endpoint's certificate chain (test_web*.py): one test PKI per module, and a
+# local server for its chain at the path Alexa's certificate URLs use.
+
+
+@pytest.fixture(scope="module")
+def pki():
+    from web_pki import Pki
+
+    return Pki()
+
+
+@pytest.fixture
+def chains(pki):
+    from web_pki import ChainServer
+    from web_support import CHAIN_PATH
+
+    server = ChainServer()
+    server.chains[CHAIN_PATH] = pki.pem()
+    yield server
+    server.close()

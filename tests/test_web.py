@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from support import SKILL_ID, check_response
-from web_pki import NOW, ChainServer, Pki
+from web_pki import NOW, Pki
 
 from skill.alexa.entry import respond
 from skill.alexa.skill import build_skill
@@ -24,19 +24,6 @@ from skill.web.serve import make_server
 from skill.web.verify import VerificationError, Verifier, check_cert_url
 
 CHAIN_PATH = "/echo.api/echo-api-cert.pem"
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return Pki()
-
-
-@pytest.fixture
-def chains(pki):
-    server = ChainServer()
-    server.chains[CHAIN_PATH] = pki.pem()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from flask_ask_sdk.skill_adapter import (
     SkillAdapter,
 )
 from support import SKILL_ID
-from web_pki import ChainServer, Pki
 from web_support import answer, envelope, forged_signature, headers
 
 from skill.web import install_check, sdk
@@ -28,19 +27,6 @@ from skill.web.app import create_app
 from skill.web.verify import Verifier
 
 CHAIN_PATH = "/echo.api/echo-api-cert.pem"
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return Pki()
-
-
-@pytest.fixture
-def chains(pki):
-    server = ChainServer()
-    server.chains[CHAIN_PATH] = pki.pem()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 
 import pytest
 from support import SKILL_ID
-from web_pki import ChainServer, Pki
 
 from skill.web.app import MAX_BODY_BYTES, create_app
 from skill.web.serve import make_server
@@ -29,19 +28,6 @@ def private_store(tmp_path, monkeypatch):
     # Nothing here should reach the store, but if it does it must not touch $HOME.
     monkeypatch.setenv("LEG_PAIN_DB", str(tmp_path / "store.sqlite3"))
     monkeypatch.delenv("SKILL_ID", raising=False)
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return Pki()
-
-
-@pytest.fixture
-def chains(pki):
-    server = ChainServer()
-    server.chains[CHAIN_PATH] = pki.pem()
-    yield server
-    server.close()
 
 
 def answer(event: dict) -> dict:

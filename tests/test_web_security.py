@@ -28,11 +28,6 @@ CHAIN_PATH = "/echo.api/echo-api-cert.pem"
 S3_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 
 
-@pytest.fixture(scope="module")
-def pki():
-    return Pki()
-
-
 @pytest.fixture
 def chains(pki):
     server = ChainServer()

@@ -11,9 +11,7 @@ import time
 
 import pytest
 from support import SKILL_ID
-from web_pki import ChainServer, Pki
 from web_support import (
-    CHAIN_PATH,
     FloodRun,
     HeldConnections,
     answer,
@@ -29,19 +27,6 @@ from skill.web.app import create_app
 from skill.web.verify import Verifier
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return Pki()
-
-
-@pytest.fixture
-def chains(pki):
-    server = ChainServer()
-    server.chains[CHAIN_PATH] = pki.pem()
-    yield server
-    server.close()
 
 
 @pytest.fixture
