@@ -6,6 +6,7 @@ ask-sdk-core renames what RequestSerializer overrides."""
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
@@ -71,7 +72,10 @@ def test_envelopes_read_as_the_sdk_reads_them(name):
 
 def test_what_the_reader_overrides_still_exists_in_the_sdk():
     for name in ("_DefaultSerializer__deserialize", "_DefaultSerializer__load_class_from_name",
-                 "_DefaultSerializer__deserialize_datetime"):
+                 "_DefaultSerializer__deserialize_datetime",
+                 "_DefaultSerializer__deserialize_model",
+                 "_DefaultSerializer__deserialize_primitive",
+                 "_DefaultSerializer__get_obj_by_discriminator"):
         assert callable(getattr(DefaultSerializer, name, None)), name
 
 
@@ -79,3 +83,63 @@ def test_an_event_that_is_not_an_object_gets_the_apology():
     for event in (["not", "an", "object"], "text", 7):
         out = entry.handle_event(event)
         assert "couldn't understand" in out["response"]["outputSpeech"]["ssml"]
+
+
+def _mutations(event: Any, rng: random.Random) -> Any:
+    """The event with one value somewhere replaced by something of another shape."""
+    copy = json.loads(json.dumps(event))
+    paths: list[tuple[Any, Any]] = []
+
+    def walk(node: Any) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in list(items):
+            paths.append((node, key))
+            if isinstance(value, dict | list):
+                walk(value)
+
+    walk(copy)
+    node, key = rng.choice(paths)
+    node[key] = rng.choice([None, 7, -1.5, True, "text", "", [], {}, ["x"], {"type": "Nope"},
+                            "2026-13-45T99:00:00Z", {"name": 3}])
+    return copy
+
+
+def _read(reader: Any, event: Any) -> tuple[str, Any]:
+    try:
+        return "read", reader(event)
+    except Exception as exc:  # noqa: BLE001 - both readers must fail alike
+        return "failed", type(exc).__name__
+
+
+def test_thousands_of_malformed_envelopes_read_or_fail_as_the_sdk_reads_them():
+    rng = random.Random(22)
+    sdk, ours = DefaultSerializer(), entry.RequestSerializer()
+    compared = 0
+    for _ in range(3000):
+        event = _mutations(rng.choice(list(CASES.values())), rng)
+        expected = _read(lambda e: sdk.deserialize(json.dumps(e), RequestEnvelope), event)
+        got = _read(ours.read_envelope, json.loads(json.dumps(event)))
+        assert got[0] == expected[0], event
+        if got[0] == "read":
+            assert got[1] == expected[1], event
+        compared += 1
+    assert compared == 3000
+
+
+def test_a_turn_never_changes_the_request_it_was_given():
+    # The session attributes are shared with the SDK, not copied (entry._Attributes): the
+    # request dict a host passes in must come back untouched, so a replay reads the same.
+    from support import Conversation
+
+    convo = Conversation()
+    convo.launch()
+    convo.says(location="calf", trigger="exercise")
+    for request in ({"type": "IntentRequest", "intent": {"name": "AMAZON.NoIntent"}},
+                    {"type": "IntentRequest", "intent": {"name": "AMAZON.RepeatIntent"}},
+                    {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}):
+        event = convo.envelope(request)
+        before = json.loads(json.dumps(event))
+        result = entry.respond(lambda: convo.skill, event)
+        assert event == before
+        if "sessionAttributes" in result:
+            convo.attributes = result["sessionAttributes"]

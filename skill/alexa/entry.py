@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date, datetime
+from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
+from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Intent, RequestEnvelope
 
@@ -34,9 +37,126 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
     _classes: dict[str, Any] = {}  # noqa: RUF012 - a cache shared by every instance
 
     def read_envelope(self, event: Any) -> RequestEnvelope:
+        """The envelope as the SDK's models. The session attributes are JSON already and
+        are read as such, not walked value by value (nor deep-copied: _Attributes)."""
         if not isinstance(event, dict):
             raise ValueError("the event is not a JSON object")
-        return self._DefaultSerializer__deserialize(event, RequestEnvelope)  # type: ignore[no-any-return]
+        session = event.get("session")
+        attributes = session.get("attributes") if isinstance(session, dict) else None
+        if isinstance(attributes, dict):
+            event = {**event, "session": {**session, "attributes": None}}
+        envelope = self._DefaultSerializer__deserialize(event, RequestEnvelope)
+        if isinstance(attributes, dict) and envelope.session is not None:
+            envelope.session.attributes = _Attributes(attributes)
+        return envelope  # type: ignore[no-any-return]
+
+    def write_response(self, response: Any) -> dict[str, Any]:
+        """The response as JSON values. The session attributes are written as they are:
+        the skill puts only JSON values there (skill.alexa.state), and the seal and the
+        size check encode them strictly anyway."""
+        attributes = getattr(response, "session_attributes", None)
+        if not isinstance(attributes, dict):
+            return self.serialize(response)  # type: ignore[no-any-return]
+        response.session_attributes = None
+        try:
+            result: dict[str, Any] = self.serialize(response)
+        finally:
+            response.session_attributes = attributes
+        # A shallow copy: the seal is set on it in place, and the dict may still be the
+        # request's own (a turn that wrote no state back).
+        result["sessionAttributes"] = dict(attributes)
+        return result
+
+    # What each type name and each model class resolves to, worked out once. Type names come
+    # only from the SDK models' own declarations, so these stay small.
+    _types: dict[str, tuple[str, Any]] = {}  # noqa: RUF012
+    _kinds: dict[Any, str] = {}  # noqa: RUF012
+    _fields: dict[Any, tuple[tuple[tuple[str, str], ...], dict[str, str], frozenset[str]]] = {}  # noqa: RUF012
+
+    def _DefaultSerializer__deserialize(self, payload: Any, obj_type: Any) -> Any:
+        """The SDK's __deserialize, with each type name parsed once (it matched the
+        name's text on every value) and strings taken as they are."""
+        if payload is None:
+            return None
+        if isinstance(obj_type, str):
+            plan = self._types.get(obj_type)
+            if plan is None:
+                plan = self._type_plan(obj_type)
+            kind, sub = plan
+            if kind == "list":
+                return [self._DefaultSerializer__deserialize(p, sub) for p in payload]
+            if kind == "mixed list":
+                return [
+                    self._DefaultSerializer__deserialize(p, t)
+                    for p, t in zip(payload, sub, strict=False)
+                ]
+            if kind == "dict":
+                return {
+                    k: self._DefaultSerializer__deserialize(v, sub)
+                    for k, v in cast(Any, payload).items()
+                }
+            if kind == "empty":
+                return sub()
+            obj_type = sub
+        if obj_type is str and type(payload) is str:
+            return payload  # str(payload), without the call
+        if obj_type in self.PRIMITIVE_TYPES:
+            return self._DefaultSerializer__deserialize_primitive(payload, obj_type)
+        if obj_type is object:
+            return payload
+        if obj_type is date or obj_type is datetime:
+            return self._DefaultSerializer__deserialize_datetime(payload, obj_type)
+        return self._DefaultSerializer__deserialize_model(payload, obj_type)
+
+    def _type_plan(self, obj_type: str) -> tuple[str, Any]:
+        """How the SDK's __deserialize reads a type name, decided once."""
+        plan: tuple[str, Any]
+        if obj_type.startswith("list["):
+            found = re.match(r"list\[(.*)\]", obj_type)
+            if found is None:
+                plan = ("empty", list)
+            elif "," in found.group(1):
+                plan = ("mixed list", [t.strip() for t in found.group(1).split(",")])
+            else:
+                plan = ("list", found.group(1).strip())
+        elif obj_type.startswith("dict("):
+            found = re.match(r"dict\(([^,]*), (.*)\)", obj_type)
+            plan = ("empty", dict) if found is None else ("dict", found.group(2))
+        elif obj_type in self.NATIVE_TYPES_MAPPING:
+            plan = ("type", self.NATIVE_TYPES_MAPPING[obj_type])
+        else:  # a model class; a name that does not load raises, and is not kept
+            plan = ("type", self._DefaultSerializer__load_class_from_name(obj_type))
+        self._types[obj_type] = plan
+        return plan
+
+    def _DefaultSerializer__deserialize_model(self, payload: Any, obj_type: Any) -> Any:
+        """The SDK's __deserialize_model, with each class's attribute map worked out once
+        (the SDK rebuilt it for every object it read)."""
+        try:
+            kind = self._kinds.get(obj_type)
+            if kind is None:
+                kind = self._kinds[obj_type] = _kind_of(obj_type)
+            if kind == "enum":
+                return obj_type(payload)
+            if kind == "plain":
+                return payload
+            if kind == "discriminated":
+                obj_type = self._DefaultSerializer__get_obj_by_discriminator(payload, obj_type)
+            fields = self._fields.get(obj_type)
+            if fields is None:
+                fields = self._fields[obj_type] = _fields_of(obj_type)
+            items, types, names = fields
+            model = obj_type()
+            for attribute, key in items:
+                if key in payload:
+                    value = self._DefaultSerializer__deserialize(payload[key], types[attribute])
+                    setattr(model, attribute, value)
+            for key in payload:
+                if key not in names:
+                    setattr(model, key, payload[key])
+            return model
+        except Exception as exc:
+            raise SerializationException(str(exc)) from exc
 
     def _DefaultSerializer__load_class_from_name(self, class_name: str) -> Any:
         found = self._classes.get(class_name)
@@ -54,6 +174,36 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
             else:
                 return parsed.date() if obj_type is date else parsed
         return DefaultSerializer._DefaultSerializer__deserialize_datetime(self, payload, obj_type)
+
+
+def _kind_of(cls: Any) -> str:
+    """What the SDK's __deserialize_model does with a class: call an enum, pass anything
+    that is not a model, resolve a base class by its discriminator, or read a model."""
+    if isinstance(cls, type) and issubclass(cls, Enum):
+        return "enum"
+    if not hasattr(cls, "deserialized_types"):
+        return "plain"
+    return "discriminated" if hasattr(cls, "get_real_child_model") else "model"
+
+
+def _fields_of(cls: Any) -> tuple[tuple[tuple[str, str], ...], dict[str, str], frozenset[str]]:
+    """A model's (attribute, JSON key) pairs, its attribute types and its JSON keys. The
+    SDK fills the class's own attribute_map in place as it reads; so does this, once."""
+    mapping = getattr(cls, "attribute_map", {})
+    mapping.update({k: k for k in cls.deserialized_types if k not in mapping})
+    return tuple(mapping.items()), cls.deserialized_types, frozenset(mapping.values())
+
+
+class _Attributes(dict[str, Any]):
+    """The session attributes a request came with, as a shallow copy. The SDK's
+    AttributesManager deep-copies them so that a handler's changes cannot reach the
+    request; here nothing changes what they hold (skill.alexa.state parses them into new
+    objects and writes the state back as a new dict; tests/test_envelope_reading.py checks
+    the request comes back untouched), so the deep copy is skipped: it was a tenth of a
+    warm turn."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Attributes:
+        return self
 
 
 _serializer = RequestSerializer()
@@ -165,7 +315,7 @@ def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
         return _apology_response()
     try:
         response = get_skill().invoke(request_envelope=envelope, context=context)
-        result = _serializer.serialize(response)
+        result = _serializer.write_response(response)
         state = session_seal.seal(event, result)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
         logger.error("%s: skill invocation failed: %s", logs.BUG_APOLOGY, logs.describe(exc))

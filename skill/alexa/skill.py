@@ -12,6 +12,7 @@ from skill.alexa import alert_sender
 from skill.alexa.alert_flow import AlertServicesInterceptor
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
+from skill.alexa.dispatch import IntentIndexedMapper
 from skill.alexa.errors import ErrorHandler
 from skill.alexa.handlers import (
     account,
@@ -124,7 +125,11 @@ def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkil
     for handler in HANDLERS:
         builder.add_request_handler(handler(services))
     builder.add_exception_handler(ErrorHandler())
-    return builder.create()
+    configuration = builder.skill_configuration
+    # The same handlers in the same order, asked only when they could answer (dispatch).
+    chains = [c for m in configuration.request_mappers for c in m.request_handler_chains]
+    configuration.request_mappers = [IntentIndexedMapper(chains)]
+    return CustomSkill(skill_configuration=configuration)
 
 
 def handled_intents() -> frozenset[str]:

@@ -375,11 +375,13 @@ def write_back(handler_input: HandlerInput) -> None:
     if attrs is None:
         return
     carried = attrs.get(persistence.SESSION_KEY)
-    attrs.clear()
-    attrs.update(conversation(handler_input).to_session())
+    out = conversation(handler_input).to_session()
     profile = persistence.snapshot(handler_input, carried)
     if profile is not None:
-        attrs[persistence.SESSION_KEY] = profile
+        out[persistence.SESSION_KEY] = profile
+    # A new dict, never the request's changed in place: the request's attributes are
+    # shared, not copied (skill.alexa.entry._Attributes).
+    handler_input.attributes_manager.session_attributes = out
 
 
 def _str(value: object) -> str | None:
