@@ -7,23 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from skill.triage.facts import NUMBERS, SLOT_FACTS, YES_NO
 from skill.triage.levels import Disposition
 from skill.triage.vocabulary import CONTEXTS, SLOT_IDS, SYMPTOMS
-
-YES_NO = {"yes", "no", "unknown"}
-# Facts that are not findings or questions, with the values they take.
-SLOT_FACTS: dict[str, set[str]] = {
-    "location": SLOT_IDS["LEG_LOCATION"] | {"unknown"},
-    "side": SLOT_IDS["LEG_SIDE"] | {"unknown"},
-    "trigger": SLOT_IDS["PAIN_TRIGGER"] | {"unknown"},
-    "onset": SLOT_IDS["PAIN_ONSET"] | {"unknown"},
-    "opening": {"unheard"},  # the first thing said was not understood
-    "duration_kind": {"since"},  # "since last night": when it began, not how long
-    # "Going down both legs" said in passing (side=both), asked about directly before the
-    # both-legs emergency rests on it (skill.alexa.triage_flow.BOTH_SIDES).
-    "both_sides": YES_NO,
-}
-NUMBERS = {"duration_days"}
 
 
 def check(protocol: dict[str, Any], content: dict[str, Any], guides: dict[str, Any]) -> list[str]:

@@ -77,7 +77,7 @@ def test_the_install_check_names_overwritten_missing_and_unreviewed_files(tmp_pa
     ]))
     dist = PathDistribution(info)
     reviewed = install_check.record_digest(
-        [f for f in dist.files if str(f).startswith("oscrypto/") and f.hash])
+        [f for f in install_check.recorded(dist) if str(f).startswith("oscrypto/") and f.hash])
     assert install_check.oscrypto_problems(dist, reviewed=reviewed) == [
         "oscrypto/_ffi.py is not elements-oscrypto's (another oscrypto overwrote it)",
         "oscrypto/gone.py is missing",

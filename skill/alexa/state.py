@@ -2,8 +2,9 @@
 
 It rides in session attributes, which Alexa sends back on the next request, so it stays
 small; anything bigger lives in the store. `ConversationState.from_session` reads what
-came back (repairing junk rather than failing), `to_session` writes the same shape:
-`triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, last_answered,
+came back (repairing junk rather than failing; only facts skill.triage.facts allows are
+kept), `to_session` writes the same shape: `v` (SESSION_VERSION; `migrated` brings an
+older shape up to date and drops a newer one), `triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, last_answered,
 lowering, wanted}, `misses`/`missed_at` (turns not understood in a row),
 `guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`
 ("delete"; "alerts": the owner was asked whether to alert their caregivers;
@@ -18,7 +19,8 @@ session_attributes raise, so access is guarded here.
 
 from __future__ import annotations
 
-import math
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, cast, get_args
@@ -30,11 +32,13 @@ from skill.alexa import persistence
 from skill.content.guide_id import GuideId
 from skill.speech.ssml import plausible
 from skill.triage.engine import is_red_flag, raises_level
+from skill.triage.facts import allowed as fact_allowed
 from skill.triage.levels import Disposition
 
 # "confirm": the direct question about a warning sign heard in passing during a check-in.
 CheckinStep = Literal["consent", "pain", "flags_emergency", "flags_urgent", "stretches", "confirm"]
 Confirming = Literal["delete", "alerts", "more_alerts"]
+logger = logging.getLogger(__name__)
 _MAX_FACTS = 64  # a session never needs more; junk sent back is cut, not trusted
 
 
@@ -96,13 +100,9 @@ class TriageState:
     def from_session(cls, raw: object) -> TriageState:
         if not isinstance(raw, dict) or not isinstance(raw.get("facts"), dict):
             return cls()
-        facts = {
-            str(k): v
-            for k, v in list(raw["facts"].items())[:_MAX_FACTS]
-            if isinstance(v, str | int | float)
-            and not isinstance(v, bool)
-            and (not isinstance(v, float) or math.isfinite(v))  # 1e999 is no JSON to echo
-        }
+        # Only facts the skill could have stored, each with a value it could take
+        # (skill.triage.facts): anything else that comes back is dropped, not trusted.
+        facts = {k: v for k, v in list(raw["facts"].items())[:_MAX_FACTS] if fact_allowed(k, v)}
         return cls(
             facts=facts,
             asked=_int(raw.get("asked")),
@@ -240,6 +240,7 @@ class ConversationState:
 
     @classmethod
     def from_session(cls, attrs: dict[str, Any]) -> ConversationState:
+        attrs = migrated(attrs)
         return cls(
             triage=TriageState.from_session(attrs.get("triage")),
             guide=GuideState.from_session(attrs.get("guide")),
@@ -256,7 +257,7 @@ class ConversationState:
         )
 
     def to_session(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"triage": self.triage.to_session()}
+        out: dict[str, Any] = {"v": SESSION_VERSION, "triage": self.triage.to_session()}
         if self.guide:
             out["guide"] = self.guide.to_session()
         if self.checkin:
@@ -343,6 +344,30 @@ class ConversationState:
     def ask_name(self, asking: bool = True) -> None:
         """The caregiver is asked (True) or has answered (False) who a shared person is."""
         self.naming, self.named_now = asking, True
+
+
+# --- versions -------------------------------------------------------------------------------
+
+# The shape to_session writes. A change of shape raises it and adds a step to _MIGRATIONS
+# that turns the previous shape into the new one, so a session that began before a deploy
+# goes on after it.
+SESSION_VERSION = 1
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrated(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Session attributes in the current shape; {} (a fresh start) for a version this code
+    does not know (a newer deploy's, or junk)."""
+    version = attrs.get("v", 1)  # sessions from before versions were kept are version 1
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        logger.warning("session state dropped: unknown version")
+        return {}
+    if version > SESSION_VERSION:
+        logger.warning("session state dropped: from a newer version of the skill")
+        return {}
+    while version < SESSION_VERSION:
+        attrs, version = _MIGRATIONS[version](attrs), version + 1
+    return attrs
 
 
 # --- per-request access -------------------------------------------------------------------

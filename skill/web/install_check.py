@@ -13,6 +13,7 @@ files on disk with the hashes elements-oscrypto's RECORD lists, then imports the
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import sys
 from importlib import metadata
@@ -42,7 +43,7 @@ def oscrypto_problems(
             dist = metadata.distribution(DISTRIBUTION)
         except metadata.PackageNotFoundError:
             return [f"{DISTRIBUTION} is not installed"]
-    files = [f for f in dist.files or () if str(f).startswith(MODULE) and f.hash is not None]
+    files = [f for f in recorded(dist) if str(f).startswith(MODULE) and f.hash is not None]
     if not files:
         return [f"{DISTRIBUTION}'s RECORD lists no {MODULE} files"]
     problems = []
@@ -58,6 +59,24 @@ def oscrypto_problems(
         if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != file.hash.value:  # type: ignore[union-attr]
             problems.append(f"{file} is not {DISTRIBUTION}'s (another oscrypto overwrote it)")
     return problems
+
+
+def recorded(dist: metadata.Distribution) -> list[metadata.PackagePath]:
+    """Every file the distribution's RECORD lists. Not `dist.files`: from Python 3.12 on
+    that leaves out the files that are missing, which are the ones to report."""
+    text = dist.read_text("RECORD")
+    if text is None:
+        return list(dist.files or ())
+    files = []
+    for row in csv.reader(text.splitlines()):
+        if not row:
+            continue
+        path = metadata.PackagePath(row[0])
+        path.hash = metadata.FileHash(row[1]) if len(row) > 1 and row[1] else None
+        path.size = int(row[2]) if len(row) > 2 and row[2] else None
+        path.dist = dist
+        files.append(path)
+    return files
 
 
 def record_digest(files: list[metadata.PackagePath]) -> str:
