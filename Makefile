@@ -1,5 +1,8 @@
 # Every target builds .venv from nothing when it is missing.
-PYTHON ?= python3
+# The venv's Python: the Lambda runtime's version (infra/template.yaml: python3.13) when
+# this machine has one (LAMBDA_PYTHON, python3.13, pyenv), so tests, mypy and the bench run
+# on what production runs; else python3.
+PYTHON ?= $(shell python3 infra/build_package.py --runtime-python 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -13,7 +16,7 @@ VIRTUAL_ALEXA := tests/virtual_alexa/node_modules/.package-lock.json
 # last, and the stamp is not touched unless the files and the flask-ask-sdk import check
 # out (skill/web/install_check.py; docs/web-verification.md).
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps --force-reinstall -c constraints.txt elements-oscrypto

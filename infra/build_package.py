@@ -201,7 +201,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "lambda.zip")
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build" / "lambda")
+    parser.add_argument(
+        "--runtime-python",
+        action="store_true",
+        help="print an interpreter of the function's Python version (exit 1 if none) and stop",
+    )
     args = parser.parse_args(argv)
+    if args.runtime_python:  # the Makefile builds the venv with it (tests on the runtime's)
+        python = bytecode_python(function_target()[0])
+        if python is None:
+            return 1
+        print(python)
+        return 0
     out = build(args.out, args.build_dir)
     print(
         f"{out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}: "
