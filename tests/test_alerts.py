@@ -1053,3 +1053,55 @@ def test_an_alert_queued_by_another_voice_before_the_fix_is_dropped_not_sent(sql
     queued = alerts.outgoing(sqlite, viewer, f"{alerts.PREFIX}{owner}#legacy")
     assert queued is not None and alerts.link_stands(sqlite, queued) == (False, None)
     assert alerts.waiting(sqlite, viewer) == [], "not heard as Alice's mom either"
+
+
+# --- issue 23, row 11: the caregiver's raw user id goes with their last link ---------------
+
+
+def receiver(store, carer: Conversation) -> dict | None:
+    return store.get_item(user_pk(keys.user_key(carer.user_id)), alerts.RECEIVER)
+
+
+@pytest.mark.parametrize("how", ["stop sharing", "delete my data"])
+def test_the_caregivers_user_id_goes_with_their_last_link(sqlite, lwa, how):
+    mom, (carer,) = linked(sqlite)
+    dad = Conversation(store=sqlite, user="dad")
+    check_in(dad)
+    connect(carer, share(dad), call_them="father")
+    cut = {"stop sharing": ("StopSharingIntent",), "delete my data": ("DeleteDataIntent",)}
+    dad.launch()
+    dad.intent(*cut[how])
+    dad.yes()
+    assert receiver(sqlite, carer) is not None, "mom still shares: alerts about her go on"
+    mom.launch()
+    mom.intent(*cut[how])
+    mom.yes()
+    assert receiver(sqlite, carer) is None, "no link left: no reason to keep their id"
+    assert not [r for r in raw_rows(sqlite) if carer.user_id in r]
+
+
+def test_send_me_alerts_after_the_last_link_went_stores_nothing(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    mom.intent("StopSharingIntent")
+    mom.yes()
+    wants_alerts(carer)
+    assert receiver(sqlite, carer) is None
+
+
+def test_the_caregivers_opt_in_expires_unless_they_use_it(sqlite, lwa):
+    """It carries an expiry (DynamoDB TTL): check-in retention, renewed when the caregiver
+    opens the skill once more than half of it has run."""
+    clock.set_clock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp())
+    _, (carer,) = linked(sqlite)
+    first = receiver(sqlite, carer)
+    assert first is not None and first["expires"] == int(clock.now()) + 90 * 86400
+    clock.advance(30 * 86400)
+    carer.launch()
+    assert receiver(sqlite, carer)["expires"] == first["expires"], "not rewritten every launch"
+    clock.advance(30 * 86400)
+    carer.launch()
+    renewed = receiver(sqlite, carer)["expires"]
+    assert renewed == int(clock.now()) + 90 * 86400
+    clock.advance(91 * 86400)
+    assert receiver(sqlite, carer) is None, "unused for a whole retention period: gone"
