@@ -948,3 +948,160 @@ def test_stop_at_the_owner_question_leaves_alerts_off_and_ends(sqlite, lwa):
     assert turn.ended and "won't be alerted" in turn.text
     mom.launch()
     assert "Alerts aren't on" in mom.intent("StopAlertsIntent").text
+
+
+# --- issue 23, row 1: a guest or another voice never alerts someone else's caregiver -------
+
+
+def household(store) -> tuple[Conversation, Conversation, Conversation, Conversation]:
+    """One account, two recognised voices and a guest. Alice checks in for herself, shares
+    ("and any you start for other people") and agrees to alert; her caregiver connected
+    (Alice is their wife) and asked for alerts."""
+    alice = Conversation(store=store, user="household", person="alice")
+    bob = Conversation(store=store, user="household", person="bob")
+    guest = Conversation(store=store, user="household")
+    check_in(alice)
+    carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(alice), call_them="wife")
+    wants_alerts(carer)
+    assert alerts_on(alice).text.startswith("Done.")
+    return alice, bob, guest, carer
+
+
+def emergency_about(convo: Conversation, subject: str | None = None) -> Turn:
+    convo.launch()
+    convo.says(**({"subject": subject} if subject else {}), location="calf",
+               symptom="breathless")
+    turn = convo.confirms()
+    assert turn.disposition == "emergency"
+    return turn
+
+
+def test_another_voices_triage_about_their_mother_never_alerts_the_sharers_caregiver(
+        store, lwa):
+    """The red team's reproduction: after Alice said "alert my caregivers", Bob's triage
+    about Bob's mother pushed an alert to Alice's caregiver, named as "your mom"."""
+    _, bob, _, carer = household(store)
+    check_in(bob, "mother", flags="emergency")
+    emergency_about(bob, "mother")
+    emergency_about(bob)  # and Bob's own
+    assert events() == [] and items(store, carer, alerts.PREFIX) == []
+    assert alerts_on(bob).text.startswith("Done."), "Bob agrees for what he says"
+    emergency_about(bob, "mother")  # still not a person Alice's link shares as Bob's
+    assert events() == [] and items(store, carer, alerts.PREFIX) == []
+    assert "your mom" not in carer.launch().text
+
+
+def test_a_guests_own_emergency_and_their_mothers_never_alert(store, lwa):
+    """No recognised voice on an account whose people have voice profiles: the guest is
+    not Alice, whatever they say about themselves or about "my mom"."""
+    _, _, guest, carer = household(store)
+    emergency_about(guest)  # "I've got chest pain and I'm breathless"
+    emergency_about(guest, "mother")
+    check_in(guest, "mother", flags="emergency")
+    assert events() == [] and items(store, carer, alerts.PREFIX) == []
+
+
+def test_the_voice_who_agreed_still_alerts_about_herself_and_her_people(store, lwa):
+    alice, _, _, carer = household(store)
+    emergency_about(alice)
+    check_in(alice, "mother", flags="urgent")  # a person Alice starts checking in for
+    assert len(events()) == 2
+    heard = carer.launch().text
+    assert "your wife" in heard and "your mom" in heard
+
+
+def test_stop_alerts_by_one_voice_leaves_the_others_consent(store, lwa):
+    alice, bob, _, _ = household(store)
+    alerts_on(bob)
+    bob.launch()
+    assert "stop" in bob.intent("StopAlertsIntent").text.lower()
+    emergency_about(alice)
+    assert len(events()) == 1, "Alice's consent is hers, not Bob's to take back"
+
+
+def set_profile(store, convo: Conversation, **fields) -> None:
+    pk = user_pk(keys.user_key(convo.user_id))
+    store.put_item(pk, "PROFILE", {**(store.get_item(pk, "PROFILE") or {}), **fields})
+
+
+def test_consent_from_before_it_was_per_voice_is_the_accounts_own(store, lwa):
+    """The account-wide flag stored before: it keeps alerting for the account's own check-ins
+    and people, and never for another voice's or a guest's."""
+    mom = Conversation(store=store, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(mom))
+    wants_alerts(carer)
+    set_profile(store, mom, alert_caregivers=True)
+    voice = Conversation(store=store, user="owner", person="someone")
+    check_in(voice, "mother", flags="emergency")
+    assert events() == [], "a recognised voice's mother is not the account's"
+    check_in(mom, "mother", flags="emergency")
+    assert len(events()) == 1, "the account's own mother still alerts"
+
+
+def test_an_alert_queued_by_another_voice_before_the_fix_is_dropped_not_sent(sqlite, lwa):
+    alice, _, _, carer = household(sqlite)
+    owner = keys.user_key(alice.user_id)
+    bob_voice = "voice-" + keys.person_key("amzn1.ask.person.bob")
+    viewer = keys.user_key(carer.user_id)
+    data = {"profile": "mother", "by": bob_voice, "level": "emergency", "source": "triage",
+            "at": "2026-12-01T09:00:00+00:00", "locale": "en-US", "event": "e-1",
+            "expires": int(time.time()) + 86400, "protocol": protocol_version()}
+    sqlite.put_item(user_pk(viewer), f"{alerts.PREFIX}{owner}#legacy", data)
+    queued = alerts.outgoing(sqlite, viewer, f"{alerts.PREFIX}{owner}#legacy")
+    assert queued is not None and alerts.link_stands(sqlite, queued) == (False, None)
+    assert alerts.waiting(sqlite, viewer) == [], "not heard as Alice's mom either"
+
+
+# --- issue 23, row 11: the caregiver's raw user id goes with their last link ---------------
+
+
+def receiver(store, carer: Conversation) -> dict | None:
+    return store.get_item(user_pk(keys.user_key(carer.user_id)), alerts.RECEIVER)
+
+
+@pytest.mark.parametrize("how", ["stop sharing", "delete my data"])
+def test_the_caregivers_user_id_goes_with_their_last_link(sqlite, lwa, how):
+    mom, (carer,) = linked(sqlite)
+    dad = Conversation(store=sqlite, user="dad")
+    check_in(dad)
+    connect(carer, share(dad), call_them="father")
+    cut = {"stop sharing": ("StopSharingIntent",), "delete my data": ("DeleteDataIntent",)}
+    dad.launch()
+    dad.intent(*cut[how])
+    dad.yes()
+    assert receiver(sqlite, carer) is not None, "mom still shares: alerts about her go on"
+    mom.launch()
+    mom.intent(*cut[how])
+    mom.yes()
+    assert receiver(sqlite, carer) is None, "no link left: no reason to keep their id"
+    assert not [r for r in raw_rows(sqlite) if carer.user_id in r]
+
+
+def test_send_me_alerts_after_the_last_link_went_stores_nothing(sqlite, lwa):
+    mom, (carer,) = linked(sqlite)
+    mom.launch()
+    mom.intent("StopSharingIntent")
+    mom.yes()
+    wants_alerts(carer)
+    assert receiver(sqlite, carer) is None
+
+
+def test_the_caregivers_opt_in_expires_unless_they_use_it(sqlite, lwa):
+    """It carries an expiry (DynamoDB TTL): check-in retention, renewed when the caregiver
+    opens the skill once more than half of it has run."""
+    clock.set_clock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp())
+    _, (carer,) = linked(sqlite)
+    first = receiver(sqlite, carer)
+    assert first is not None and first["expires"] == int(clock.now()) + 90 * 86400
+    clock.advance(30 * 86400)
+    carer.launch()
+    assert receiver(sqlite, carer)["expires"] == first["expires"], "not rewritten every launch"
+    clock.advance(30 * 86400)
+    carer.launch()
+    renewed = receiver(sqlite, carer)["expires"]
+    assert renewed == int(clock.now()) + 90 * 86400
+    clock.advance(91 * 86400)
+    assert receiver(sqlite, carer) is None, "unused for a whole retention period: gone"

@@ -271,3 +271,27 @@ def test_the_owner_hears_whose_check_ins_a_code_shares(store):
     check_in(bob, "2")
     bob.launch()
     assert "It shares the check-ins for you and your mom, and any" in bob.intent("ShareIntent").text
+
+
+def test_a_link_from_before_by_was_kept_shares_only_the_accounts_own_people(store):
+    """Issue 23, row 1: a link made before a share named whose people it covered shared
+    every checker's. It is now read as the account's: the account's own check-ins and the
+    people its "self" (no recognised voice) checks in for, never a voice's people."""
+    owner = Conversation(store=store, user="household")
+    bob = Conversation(store=store, user="household", person="bob")
+    check_in(owner, "3")
+    check_in(owner, "4", subject="father")
+    carer = Conversation(store=store, user="carer")
+    connect(carer, share(owner), call_them="wife")
+    check_in(bob, "9", subject="mother")  # Bob's mother, begun after the share
+    check_in(bob, "8", subject="father")  # and Bob's check-in for "father" too
+    pk = user_pk(keys.user_key(owner.user_id))
+    grant_sk = f"GRANT#{keys.user_key(carer.user_id)}"
+    grant = store.get_item(pk, grant_sk)
+    store.put_item(pk, grant_sk, {k: v for k, v in grant.items() if k not in ("by", "later_by")})
+    assert summary(carer, "mother").text.startswith("No one has shared"), "Bob's mother"
+    dad = summary(carer, "father").text
+    assert "one check-in for your dad" in dad and "8" not in dad, "not Bob's check-in"
+    assert "one check-in for your wife" in summary(carer, "wife").text
+    sources = sharing.shared_with_me(store, keys.user_key(carer.user_id))
+    assert {s.profile for s in sources} == {"self", "father"}

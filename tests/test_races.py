@@ -212,3 +212,116 @@ def test_deleting_wins_over_a_code_redeemed_at_the_same_time(store, monkeypatch,
     assert store.query(user_pk(key(owner)), "GRANT#") == []
     assert store.query(user_pk(key(carer)), "ACCESS#") == []
     assert sharing.shared_with_me(store, key(carer)) == []
+
+
+# Issue 23, row 7 (opt-ins and alerts): "send me alerts" racing the caregiver's deletion
+# left their raw user id; an alert queued about an owner while they deleted stayed under
+# the caregiver; consent written while the owner deleted survived.
+
+NOTIFY = "alexa::devices:all:notifications:write"
+
+
+class DeletesFirst:
+    """A store on which the first write of one kind of item waits for a deletion: `meanwhile`
+    runs just before that write lands (the interleaving, made to happen every run)."""
+
+    def __init__(self, store: Any, holds: str, meanwhile: Any) -> None:
+        self.store, self.holds, self.meanwhile = store, holds, meanwhile
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def put_item(self, pk: str, sk: str, *args: Any, **kwargs: Any) -> Any:
+        if sk.startswith(self.holds) and self.meanwhile is not None:
+            run, self.meanwhile = self.meanwhile, None
+            run()
+        return self.store.put_item(pk, sk, *args, **kwargs)
+
+
+def linked_pair(store: Any) -> tuple[Conversation, Conversation]:
+    """An owner who checks in for their mom, shares and alerts; a caregiver who connected."""
+    import re
+
+    owner = Conversation(store=store, user="owner")
+    owner.launch()
+    if "Is that okay?" in owner.intent("CheckInIntent", subject="mother").text:
+        owner.yes()
+    owner.intent("PainScaleIntent", score="4")
+    owner.no()
+    owner.no()
+    owner.yes()
+    owner.launch()
+    turn = owner.intent("ShareIntent")
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', turn.ssml))
+    carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
+    carer.launch()
+    assert carer.intent("ConnectIntent", code=code).text.startswith("Connected.")
+    return owner, carer
+
+
+@pytest.mark.parametrize("comes_back", [False, True], ids=["deleted", "deleted and back"])
+def test_deleting_wins_over_send_me_alerts_at_the_same_time(store, comes_back):
+    _, carer = linked_pair(store)
+
+    def deleted_meanwhile() -> None:
+        account.forget(store, key(carer))
+        if comes_back:
+            account.open_profile(store, key(carer))
+
+    racing = Conversation(store=DeletesFirst(store, "ALERTME", deleted_meanwhile),
+                          user="carer", permissions=(NOTIFY,))
+    racing.launch()
+    turn = racing.intent("SendMeAlertsIntent")
+    assert "your Alexa will get a notification" not in turn.text, "never said it worked"
+    assert store.get_item(user_pk(key(carer)), "ALERTME") is None, "no raw id left"
+
+
+def test_an_alert_queued_while_its_owner_deletes_does_not_stay_under_the_caregiver(
+        store, monkeypatch):
+    # Only the outbox is written (the table's stream would deliver it): what the turn
+    # leaves behind is what is checked, not what a sender would clean up later.
+    monkeypatch.setenv("ALERT_SENDER", "stream")
+    owner, carer = linked_pair(store)
+    carer.launch()
+    assert "notification" in carer.intent("SendMeAlertsIntent").text
+    owner.launch()
+    owner.intent("AlertCaregiversIntent")
+    owner.yes()
+    racing = Conversation(store=DeletesFirst(store, "ALERT#", lambda: account.forget(
+        store, key(owner))), user="owner")
+    racing.launch()
+    racing.says(subject="mother", location="calf", symptom="breathless")
+    turn = racing.confirms()
+    assert turn.disposition == "emergency", "the warning is spoken all the same"
+    assert store.query(user_pk(key(carer)), "ALERT#") == []
+
+
+def test_alert_consent_given_while_the_owner_deletes_does_not_survive(store):
+    owner, _ = linked_pair(store)
+    racing = Conversation(store=DeletesFirst(store, "PROFILE", lambda: account.forget(
+        store, key(owner))), user="owner")
+    racing.launch()
+    racing.intent("AlertCaregiversIntent")
+    turn = racing.yes()
+    assert not turn.text.startswith("Done.")
+    profile = store.get_item(user_pk(key(owner)), "PROFILE") or {}
+    assert "alerts_by" not in profile and "alert_caregivers" not in profile
+
+
+def test_deleting_wins_over_send_me_alerts_on_real_threads(tmp_path):
+    """No stand-in: the caregiver's "send me alerts" held just before its write on one
+    thread while their "delete my data" runs on another."""
+    path = tmp_path / "store.sqlite3"
+    _, carer = linked_pair(SqliteStore(path))
+    gate = Gate(SqliteStore(path), holds="ALERTME")
+    racing = Conversation(store=gate, user="carer", permissions=(NOTIFY,))
+    racing.launch()
+    asking = in_thread(lambda: racing.intent("SendMeAlertsIntent"))
+    assert gate.reached.wait(10)
+    deleter = Conversation(store=SqliteStore(path), user="carer")
+    deleter.launch()
+    deleter.intent("DeleteDataIntent")
+    assert "deleted" in deleter.yes().text
+    gate.release.set()
+    asking.join(10)
+    assert SqliteStore(path).get_item(user_pk(key(carer)), "ALERTME") is None

@@ -74,3 +74,13 @@ def test_every_answer_a_question_takes_is_a_fact_the_state_keeps():
             assert facts.allowed(name, value)
     assert facts.allowed("duration_days", 3.5) and facts.allowed("pain_score", 7)
     assert not facts.allowed("pain_score", float("inf")) and not facts.allowed("subject", "x")
+
+
+def test_a_version_one_state_loses_its_stored_speech_and_keeps_its_question(convo):
+    # Version 1 kept the last speech itself for Repeat; version 2 keeps content keys.
+    turn = convo.says(location="calf", trigger="exercise")
+    question = turn.pending
+    old = {k: v for k, v in convo.attributes.items() if k not in ("v", "last")}
+    convo.forge({**old, "last": {"speech": "<audio src='https://x'/>", "reprompt": "hi"}})
+    turn = convo.intent("AMAZON.RepeatIntent")
+    assert "audio" not in turn.ssml and turn.pending == question

@@ -2,15 +2,18 @@
 each caregiver who agreed; at a caregiver's launch, say what happened.
 
 A flow that gives an emergency or urgent outcome calls `note` at the moment it records
-it. `note` writes the outbox there and then (skill.checkins.alerts.queue: one ALERT# item
-per caregiver, within the warning's storage allowance, budget.WARNING_S) and makes no
-network call: so the alert is written whether or not a later step of the handler raises
-(the SDK skips response interceptors when an exception handler answers), and the warning
-never waits on Login with Amazon or the Proactive Events API. Delivery belongs to the
-sender (skill.alexa.alert_sender): on AWS the table's stream hands each new alert to
-AlertSenderFunction; locally the skill's in-process sender is woken here. An alert that
-could not be written logs a line starting "alert failure" (a metric filter counts those
-lines, infra/template.yaml). Logs carry no ids and no health words.
+it. Consent is per speaker (skill.checkins.alerts): the turn's speaker (the recognised
+voice, or the account's "self") must have agreed, and the caregiver's link must share
+that speaker's check-ins of the person. `note` writes the outbox there and then
+(skill.checkins.alerts.queue: one ALERT# item per caregiver, within the warning's
+storage allowance, budget.WARNING_S) and makes no network call: so the alert is written
+whether or not a later step of the handler raises (the SDK skips response interceptors
+when an exception handler answers), and the warning never waits on Login with Amazon or
+the Proactive Events API. Delivery belongs to the sender (skill.alexa.alert_sender): on
+AWS the table's stream hands each new alert to AlertSenderFunction; locally the skill's
+in-process sender is woken here. An alert that could not be written logs a line starting
+"alert failure" (a metric filter counts those lines, infra/template.yaml). Logs carry no
+ids and no health words.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from skill.alexa.base import Services
 from skill.alexa.respond import content, join
 from skill.alexa.state import conversation
 from skill.alexa.timezone import device_zone, local_now
-from skill.checkins import alerts
+from skill.checkins import account, alerts
 from skill.content import Content, for_locale
 from skill.speech.dates import moment_phrase
 from skill.store import Store, budget
@@ -94,12 +97,17 @@ def queue(
     request_id = getattr(request, "request_id", None)
     # From the request: a replayed request queues nothing twice.
     alert_id = keys.request_key(request_id) if request_id else secrets.token_hex(8)
+    # Only the speaker who agreed alerts, and only about their own people: another voice
+    # or a guest on the same account never alerts someone else's caregiver.
+    speaker = persistence.speaker(envelope)
+    if speaker is None:
+        return []
     with budget.tight():
         chose = persistence.load(handler_input)
         if not chose and persistence.failed(handler_input):
             raise LookupError("the account's choice could not be read")
-        if chose.get(alerts.OWNER_FLAG) is not True:
-            return []  # the owner has not agreed
+        if speaker not in alerts.agreed(chose):
+            return []  # this speaker has not agreed
         return alerts.queue(
             store,
             owner,
@@ -108,6 +116,8 @@ def queue(
             source,
             getattr(request, "locale", None),
             alert_id,
+            by=speaker,
+            epoch=chose.get(account.EPOCH),
         )
 
 

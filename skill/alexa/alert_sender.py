@@ -108,6 +108,8 @@ def deliver(store: Store, api_client: ApiClient, viewer: str, sk: str, deadline:
     failed = _push(api_client, recipient, level, deadline)
     if failed is None:
         alerts.mark(store, claimed, alerts.SENT)
+        if alerts.renewal_due(wanted, now):
+            alerts.renew(store, viewer, now)  # in use: the opt-in is kept
         logger.info("alert sent")
         return True
     if failed.retry:

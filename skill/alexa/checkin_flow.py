@@ -57,13 +57,8 @@ def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
     Alexa knows who is speaking, so two people in one household keep separate histories."""
     if subject and subject != "self":
         return subject
-    person_id = persistence.person_id(handler_input.request_envelope)
-    if person_id:
-        try:
-            return "voice-" + keys.person_key(person_id)
-        except keys.KeyUnavailable:
-            pass  # nothing can be stored this turn anyway
-    return "self"
+    # Without the voice's key nothing can be stored this turn anyway.
+    return persistence.speaker(handler_input.request_envelope) or "self"
 
 
 def subject_of(profile: str) -> str | None:

@@ -1,5 +1,5 @@
 """Cross-cutting work: log each request, without health details or raw user ids (the user
-is a keyed tag, skill.keys)."""
+is a keyed tag, skill.keys); note what each request says, for Repeat (skill.alexa.repeat)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 
+from skill import content
 from skill.alexa.persistence import log_tag
 
 logger = logging.getLogger("skill.requests")
@@ -25,3 +26,11 @@ class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
             getattr(request, "locale", None) or "-",
             log_tag(handler_input.request_envelope),
         )
+
+
+class RecordSpeechInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+    """Each request notes the content strings it says, afresh (skill.content.record): a
+    reply is kept for Repeat as the keys that make it up."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        content.record()

@@ -49,6 +49,20 @@ def person_id(request_envelope: RequestEnvelope) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def speaker(request_envelope: RequestEnvelope) -> str | None:
+    """Who is speaking, as check-ins and alerts name them: the recognised voice's own
+    profile ("voice-…"), or the account's "self" when Alexa does not know the voice (a
+    guest, on an account whose people have voice profiles). None when a voice was
+    recognised but its key cannot be made now: never mistaken for the account's."""
+    value = person_id(request_envelope)
+    if not value:
+        return "self"
+    try:
+        return "voice-" + keys.person_key(value)
+    except keys.KeyUnavailable:
+        return None
+
+
 def user_key(request_envelope: RequestEnvelope) -> str | None:
     """The account's key in the store (an HMAC of the user id), or None without a user
     or while the key secret cannot be read."""

@@ -2,7 +2,8 @@
 stays open, cards, screens, and the conversation state written back into the session.
 
 The last speech is kept for Repeat here, in the state, rather than by a response
-interceptor: the SDK skips response interceptors when the exception handler answers.
+interceptor: the SDK skips response interceptors when the exception handler answers. It
+is kept as content keys (skill.alexa.repeat), never as the SSML spoken.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
+from skill.alexa import repeat as kept
 from skill.alexa.screen import add_screen
 from skill.alexa.state import LastSpeech, Phase, conversation, write_back
 from skill.content import Content, for_locale
@@ -40,7 +42,7 @@ def reply(
     if screen:
         add_screen(handler_input, screen, content(handler_input))
     state = conversation(handler_input)
-    same_words = state.last is not None and state.last.speech == speech
+    same_words = state.last is not None and state.last.said == kept.digest(speech)
     if (
         not end
         and not repeat
@@ -56,7 +58,7 @@ def reply(
         reprompt = reprompt or speech
         builder.ask(paced(reprompt, state.pace))
         state.said(reprompt)
-        state.last = LastSpeech(speech, reprompt)
+        state.last = remembered(handler_input, speech, reprompt)
     if card:
         builder.set_card(SimpleCard(title=card[0], content=card[1]))
     builder.set_should_end_session(end)
@@ -68,6 +70,28 @@ def reply(
         state.naming = False
     write_back(handler_input)
     return builder.response
+
+
+def remembered(handler_input: HandlerInput, speech: str, reprompt: str) -> LastSpeech:
+    """What Repeat keeps of this reply: the content keys that say it (the reprompt's only
+    when it differs), and fingerprints of both."""
+    locale = content(handler_input).locale
+    said, asked = kept.digest(speech), kept.digest(reprompt)
+    again = kept.parts_of(speech, locale)
+    question = again if asked == said else kept.parts_of(reprompt, locale)
+    return LastSpeech(again, question, said, asked)
+
+
+def said_last(handler_input: HandlerInput) -> tuple[str | None, str | None]:
+    """The last reply's speech and reprompt, said again through the content (None for a
+    part that was not kept, or does not say again)."""
+    last = conversation(handler_input).last
+    if last is None:
+        return None, None
+    c = content(handler_input)
+    speech = kept.say_again(last.speech, c) if last.speech is not None else None
+    reprompt = kept.say_again(last.reprompt, c) if last.reprompt is not None else None
+    return speech, reprompt
 
 
 def paced(speech: str, pace: tuple[str, ...]) -> str:

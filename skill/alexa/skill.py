@@ -25,7 +25,7 @@ from skill.alexa.handlers import (
     talk,
     triage,
 )
-from skill.alexa.interceptors import RequestLogInterceptor
+from skill.alexa.interceptors import RecordSpeechInterceptor, RequestLogInterceptor
 from skill.alexa.persistence import StoreAdapter
 from skill.store import Store
 
@@ -111,6 +111,7 @@ def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkil
     api_client = api_client or TimedApiClient()
     builder = CustomSkillBuilder(persistence_adapter=StoreAdapter(store), api_client=api_client)
     builder.add_global_request_interceptor(RequestLogInterceptor())
+    builder.add_global_request_interceptor(RecordSpeechInterceptor())
     sender = None
     if alert_sender.in_process():
         # Caregiver alerts are delivered by this process (on AWS, by the table's stream):

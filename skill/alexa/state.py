@@ -4,13 +4,15 @@ It rides in session attributes, which Alexa sends back on the next request, so i
 small; anything bigger lives in the store. `ConversationState.from_session` reads what
 came back (repairing junk rather than failing; only facts skill.triage.facts allows are
 kept), `to_session` writes the same shape: `v` (SESSION_VERSION; `migrated` brings an
-older shape up to date and drops a newer one), `triage` {facts, asked, pending, disposition, reason, cause, evidence, offer, last_answered,
-lowering, wanted}, `misses`/`missed_at` (turns not understood in a row),
+older shape up to date and drops a newer one), `triage` {facts, asked, pending,
+disposition, reason, cause, evidence, offer, last_answered, lowering, wanted},
+`misses`/`missed_at` (turns not understood in a row),
 `guide` {id, step}, `checkin` {profile, step, pain, flags, stretches, save}, `confirm`
 ("delete"; "alerts": the owner was asked whether to alert their caregivers;
 "more_alerts": a caregiver was asked whether to hear the alerts not yet spoken),
-`naming` (the caregiver was just asked who a shared person is to them), `last` {speech,
-reprompt}. `sessionAttributes.triage.disposition` is a public contract.
+`naming` (the caregiver was just asked who a shared person is to them), `last` {s, r,
+hs, hr}: what was said last, as content keys for Repeat (skill.alexa.repeat) and
+digests. `sessionAttributes.triage.disposition` is a public contract.
 
 Handlers reach the state through `conversation(handler_input)`, parsed once per request;
 `respond.reply` writes it back. Requests without a session (skill events) make the SDK's
@@ -29,8 +31,8 @@ from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.alexa import persistence
+from skill.alexa.repeat import digest
 from skill.content.guide_id import GuideId
-from skill.speech.ssml import plausible
 from skill.triage.engine import is_red_flag, raises_level
 from skill.triage.facts import allowed as fact_allowed
 from skill.triage.levels import Disposition
@@ -199,27 +201,37 @@ class CheckinState:
         }
 
 
-# What Repeat may say again. Session attributes come back from outside, so what we said
-# is checked, cheaply, before it is said again: only Alexa's tags, properly nested, and short
-# enough that speech and reprompt, here and again in the session, fit Alexa's 24 KB.
-MAX_REPEAT_CHARS = 4000
-
-
 @dataclass(frozen=True)
 class LastSpeech:
-    """What was said last, for Repeat."""
+    """What was said last, for Repeat: content keys to say it again (skill.alexa.repeat),
+    never its SSML, and a fingerprint of each text to tell "the same words again"."""
 
-    speech: str
-    reprompt: str
+    speech: list[Any] | None  # None: not made only of content strings (not kept)
+    reprompt: list[Any] | None
+    said: str  # digest of the speech
+    asked: str  # digest of the reprompt
 
     @classmethod
     def from_session(cls, raw: object) -> LastSpeech | None:
-        if not isinstance(raw, dict) or not isinstance(raw.get("speech"), str):
+        if not isinstance(raw, dict) or not isinstance(raw.get("hs"), str):
             return None
-        speech, reprompt = raw["speech"], _str(raw.get("reprompt")) or raw["speech"]
-        if not (plausible(speech, MAX_REPEAT_CHARS) and plausible(reprompt, MAX_REPEAT_CHARS)):
-            return None  # not something this skill said
-        return cls(speech, reprompt)
+        said = raw["hs"]
+        asked = _str(raw.get("hr")) or said
+        speech = raw.get("s") if isinstance(raw.get("s"), list) else None
+        reprompt = raw.get("r") if isinstance(raw.get("r"), list) else None
+        if "r" not in raw and asked == said:
+            reprompt = speech
+        return cls(speech, reprompt, said, asked)
+
+    def to_session(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"hs": self.said}
+        if self.speech is not None:
+            out["s"] = self.speech
+        if self.asked != self.said:
+            out["hr"] = self.asked
+            if self.reprompt is not None:
+                out["r"] = self.reprompt
+        return out
 
 
 @dataclass
@@ -267,7 +279,7 @@ class ConversationState:
         if self.naming:
             out["naming"] = True
         if self.last:
-            out["last"] = {"speech": self.last.speech, "reprompt": self.last.reprompt}
+            out["last"] = self.last.to_session()
         if self.misses:
             out["misses"], out["missed_at"] = self.misses, self.missed_at
         if self.repeats:
@@ -278,11 +290,11 @@ class ConversationState:
 
     def repeating(self, prompt: str) -> bool:
         """Whether saying `prompt` now would be the third time in a row."""
-        return self.last is not None and self.last.reprompt == prompt and self.repeats >= 1
+        return self.last is not None and self.last.asked == digest(prompt) and self.repeats >= 1
 
     def said(self, prompt: str) -> None:
         """Count replies in a row that end on the same prompt."""
-        same = self.last is not None and self.last.reprompt == prompt
+        same = self.last is not None and self.last.asked == digest(prompt)
         self.repeats = self.repeats + 1 if same else 0
 
     @property
@@ -351,8 +363,17 @@ class ConversationState:
 # The shape to_session writes. A change of shape raises it and adds a step to _MIGRATIONS
 # that turns the previous shape into the new one, so a session that began before a deploy
 # goes on after it.
-SESSION_VERSION = 1
-_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+SESSION_VERSION = 2
+
+
+def _last_as_keys(attrs: dict[str, Any]) -> dict[str, Any]:
+    """1 → 2: `last` held the speech itself ({speech, reprompt}); Repeat now says content
+    keys again (skill.alexa.repeat). The old speech is dropped, never replayed: Repeat then
+    asks the pending question."""
+    return {k: v for k, v in attrs.items() if k != "last"}
+
+
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _last_as_keys}
 
 
 def migrated(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -1,40 +1,60 @@
 """Caregiver alerts as stored: both sides' agreement, the alerts waiting to be heard, and
 taking them back.
 
-    owner  PROFILE {"alert_caregivers": true}   the owner agreed (persistent attributes)
-    viewer ALERTME {"user_id", "locale", "endpoint", "labels", "since"}
+    owner  PROFILE {"alerts_by": [speaker, ...]}   who on the account agreed to alert
+                   their caregivers: "self" (the account, no recognised voice) and/or a
+                   recognised voice's "voice-…". Each speaker agrees for what they say
+                   themselves: an alert is queued only when the speaker of that turn
+                   agreed, about a person the sharing link shares that speaker's
+                   check-ins of (skill.checkins.sharing.shares_checker), so another voice
+                   or a guest never alerts someone else's caregiver. The older account-wide
+                   flag {"alert_caregivers": true} reads as the account's "self" alone.
+    viewer ALERTME {"user_id", "locale", "endpoint", "labels", "since", "expires"}
                    the caregiver agreed. `user_id` is their raw Alexa user id: the one
                    raw id the table holds, because a Unicast event must name it. It is
                    written only when they agree, emptied when Alexa says they turned
-                   notifications off, and deleted when they stop (or delete their data);
-                   `labels` limits alerts to some people ("about mom"), null for everyone
-                   shared with them.
-    viewer ALERT#<owner>#<id> {"profile", "level", "source", "at", "locale", "event",
+                   notifications off, and deleted when they stop (or delete their data)
+                   or their last sharing link goes (skill.checkins.sharing); it expires
+                   after check-in retention unless renewed (the caregiver opening the
+                   skill, or an alert sent to them, renews it); `labels` limits alerts
+                   to some people ("about mom"), null for everyone shared with them.
+    viewer ALERT#<owner>#<id> {"profile", "by", "level", "source", "at", "locale", "event",
                    "expires", "delivery", "protocol"}
                    the outbox: one alert, pushed by the sender (skill.alexa.alert_sender,
                    which records how in "delivery") and heard at the next launch; expires
                    with check-in retention, and goes with the sharing link
-                   (skill.checkins.sharing) or either side's "stop alerts"; `protocol`
-                   is the version of the triage protocol that gave the level.
+                   (skill.checkins.sharing) or either side's "stop alerts"; `by` is the
+                   speaker whose words gave it; `protocol` is the version of the triage
+                   protocol that gave the level.
 
 An alert is queued for a viewer only while both halves of the sharing link stand, the
 viewer agreed, and (with labels) the viewer calls that person by one of them. The id
 comes from the request, so a replayed request queues (and sends) nothing twice.
+
+Deleting wins. Each write here is followed by a read of what it depends on, and undone
+when that is gone: an alert queued while its owner deletes everything (or stops alerts)
+is taken back once the owner's profile is seen gone, with a new epoch, or without that
+speaker's consent; an opt-in written while the caregiver deletes everything, or while
+their last link goes, is taken back once their profile (epoch) or every link is seen gone.
+A deletion deletes the profile (or the link) first, so either it sweeps the new item or
+the read after the write sees it gone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from skill import clock
-from skill.checkins import records, sharing
+from skill.checkins import account, records, sharing
 from skill.store.base import Store, user_pk
 from skill.triage.engine import protocol_version
 
-OWNER_FLAG = "alert_caregivers"  # in the owner's persistent attributes
-RECEIVER = "ALERTME"
+OWNER_FLAG = "alert_caregivers"  # the older account-wide consent: the account's "self"
+AGREED = "alerts_by"  # in the owner's persistent attributes: the speakers who agreed
+RECEIVER = sharing.RECEIVER
 PREFIX = sharing.ALERTS
 SOURCES = ("checkin", "triage")  # what ended at the warning: a check-in or a conversation
 
@@ -64,6 +84,49 @@ class Alert:
     locale: str | None
 
 
+def agreed(profile: Mapping[str, Any]) -> frozenset[str]:
+    """The speakers on this account who agreed to alert their caregivers."""
+    found = profile.get(AGREED)
+    speakers = {c for c in found if isinstance(c, str)} if isinstance(found, list) else set()
+    if profile.get(OWNER_FLAG) is True:  # agreed before it was kept per speaker
+        speakers.add(sharing.LEGACY_CHECKER)
+    return frozenset(speakers)
+
+
+def agree(profile: dict[str, Any], speaker: str) -> None:
+    """This speaker agrees (the older flag becomes the account's "self" entry)."""
+    speakers = agreed(profile) | {speaker}
+    profile.pop(OWNER_FLAG, None)
+    profile[AGREED] = sorted(speakers)
+
+
+def withdraw(profile: dict[str, Any], speaker: str) -> bool:
+    """This speaker stops alerting; others who agreed go on. Returns whether they had."""
+    speakers = agreed(profile)
+    if speaker not in speakers:
+        return False
+    profile.pop(OWNER_FLAG, None)
+    rest = sorted(speakers - {speaker})
+    if rest:
+        profile[AGREED] = rest
+    else:
+        profile.pop(AGREED, None)
+    return True
+
+
+def _profile_stands(store: Store, user: str, epoch: object, speaker: str | None = None) -> bool:
+    """Whether the account's profile is still the one a turn read (same epoch, when it had
+    one) and, with a speaker, still holds their consent to alert."""
+    profile = store.get_item(user_pk(user), account.PROFILE)
+    if profile is None or (epoch is not None and profile.get(account.EPOCH) != epoch):
+        return False
+    return speaker is None or speaker in agreed(profile)
+
+
+def _receiver_expires(now: float) -> int:
+    return int(now) + records.retention_days() * 86400
+
+
 def receive(
     store: Store,
     viewer: str,
@@ -72,9 +135,12 @@ def receive(
     endpoint: str | None,
     label: str | None = None,
     now: float | None = None,
-) -> None:
+    epoch: object = None,
+) -> bool:
     """The caregiver agrees to alerts: about everyone shared with them (no label), or
-    about one more person ("send me alerts about mom")."""
+    about one more person ("send me alerts about mom"). `epoch` is their profile's as the
+    turn read it. False (and nothing kept) when their data was deleted meanwhile or no
+    link to them stands any more: deleting wins."""
     now = clock.now() if now is None else now
     wanted = store.get_item(user_pk(viewer), RECEIVER) or {}
     labels: list[str] | None = None  # everyone shared with them
@@ -82,14 +148,42 @@ def receive(
         earlier = wanted.get("labels") if wanted else []
         # One more person, unless they already get alerts about everyone.
         labels = None if earlier is None else sorted({*earlier, label})
+    expires = _receiver_expires(now)
     data = {
         "user_id": user_id,
         "locale": locale,
         "endpoint": endpoint,
         "labels": labels,
         "since": int(now),
+        "expires": expires,
     }
-    store.put_item(user_pk(viewer), RECEIVER, data)
+    store.put_item(user_pk(viewer), RECEIVER, data, expires_at=expires)
+    if _profile_stands(store, viewer, epoch) and sharing.is_linked(store, viewer):
+        return True
+    store.delete_item(user_pk(viewer), RECEIVER)  # deleted, or unlinked, meanwhile
+    return False
+
+
+def renewal_due(data: Mapping[str, Any], now: float) -> bool:
+    """Whether an opt-in has run more than half its time (or, from before it expired,
+    has none)."""
+    expires = data.get("expires")
+    left = expires - now if isinstance(expires, int | float) else 0
+    return left <= records.retention_days() * 86400 / 2
+
+
+def renew(store: Store, viewer: str, now: float | None = None) -> None:
+    """Keep a caregiver's opt-in while it is used (they open the skill, an alert goes to
+    them): written again only when more than half its time has run, and only over the
+    very version read, so a "stop alerts" or a deletion meanwhile is never undone."""
+    now = clock.now() if now is None else now
+    data, version = store.get_versioned(user_pk(viewer), RECEIVER)
+    if data is None or version is None or not renewal_due(data, now):
+        return
+    renewed = {**data, "expires": _receiver_expires(now)}
+    store.put_item(
+        user_pk(viewer), RECEIVER, renewed, expires_at=renewed["expires"], if_version=version
+    )
 
 
 def stop_receiving(store: Store, viewer: str) -> bool:
@@ -109,7 +203,13 @@ def drop_user_id(store: Store, viewer: str) -> bool:
     wanted = store.get_item(user_pk(viewer), RECEIVER)
     if not wanted or not wanted.get("user_id"):
         return False
-    store.put_item(user_pk(viewer), RECEIVER, {**wanted, "user_id": None})
+    expires = wanted.get("expires")
+    store.put_item(
+        user_pk(viewer),
+        RECEIVER,
+        {**wanted, "user_id": None},
+        expires_at=expires if isinstance(expires, int) else None,
+    )
     return True
 
 
@@ -122,20 +222,26 @@ def queue(
     locale: str | None,
     alert_id: str,
     now: float | None = None,
+    by: str = sharing.LEGACY_CHECKER,
+    epoch: object = None,
 ) -> list[tuple[str, str]]:
-    """The outbox: one alert item about this profile for each caregiver who agreed, and
-    nothing else (no network: a sender delivers them, skill.alexa.alert_sender). Returns
-    the keys (viewer, sort key) newly written; none for a replayed request."""
+    """The outbox: one alert item about this profile, from what speaker `by` said, for
+    each caregiver who agreed and whose link shares that speaker's check-ins of it, and
+    nothing else (no network: a sender delivers them, skill.alexa.alert_sender). The
+    caller has checked that `by` agreed, on the owner's profile as read at `epoch`.
+    Returns the keys (viewer, sort key) newly written; none for a replayed request, and
+    none (all taken back) when the owner deleted everything or stopped meanwhile."""
     now = clock.now() if now is None else now
     expires = int(now) + records.retention_days() * 86400
     out: list[tuple[str, str]] = []
-    for viewer, label in sharing.viewers_of(store, owner, profile):
+    for viewer, label in sharing.viewers_of(store, owner, profile, by):
         wanted = store.get_item(user_pk(viewer), RECEIVER)
         if not wanted or not _about(wanted.get("labels"), label):
             continue
         sk = f"{PREFIX}{owner}#{alert_id}"
         data = {
             "profile": profile,
+            "by": by,
             "level": level,
             "source": source,
             "at": records.now_iso(now),
@@ -148,6 +254,10 @@ def queue(
         if store.put_item(user_pk(viewer), sk, data, expires_at=expires, if_absent=True):
             out.append((viewer, sk))
         # else: already queued by an earlier copy of this request
+    if out and not _profile_stands(store, owner, epoch, by):
+        for viewer, sk in out:  # deleting (or stopping) won: nothing stays behind
+            store.delete_item(user_pk(viewer), sk)
+        return []
     return out
 
 
@@ -215,10 +325,12 @@ def link_stands(store: Store, alert: Outgoing) -> tuple[bool, dict[str, Any] | N
     """Whether this alert should still go out: the owner still alerts, the sharing link
     stands both ways, and the caregiver still wants alerts about that person. Returns
     that and the caregiver's ALERTME item (their user id, locale and region)."""
-    owner = store.get_item(user_pk(alert.owner), "PROFILE") or {}
-    if owner.get(OWNER_FLAG) is not True:
+    owner = store.get_item(user_pk(alert.owner), account.PROFILE) or {}
+    by = speaker_of(alert.data)
+    if by not in agreed(owner):
         return False, None
-    live, label = sharing.label_of(store, alert.viewer, alert.owner, str(alert.data.get("profile")))
+    profile = str(alert.data.get("profile"))
+    live, label = sharing.alert_label(store, alert.viewer, alert.owner, profile, by)
     wanted = store.get_item(user_pk(alert.viewer), RECEIVER) if live else None
     if not wanted or not _about(wanted.get("labels"), label):
         return False, None
@@ -230,12 +342,19 @@ def drop(store: Store, alert: Outgoing) -> None:
     store.delete_item(user_pk(alert.viewer), alert.sk)
 
 
-def stop_sending(store: Store, owner: str) -> None:
-    """The owner stops alerting: the alerts still queued on their links go too."""
+def speaker_of(data: Mapping[str, Any]) -> str:
+    """Whose words gave a queued alert (alerts queued before this was kept: the account's)."""
+    by = data.get("by")
+    return by if isinstance(by, str) else sharing.LEGACY_CHECKER
+
+
+def stop_sending(store: Store, owner: str, speaker: str) -> None:
+    """A speaker stops alerting: the alerts their words queued on the owner's links go."""
     for sk, _ in store.query(user_pk(owner), "GRANT#"):
         viewer = sk.removeprefix("GRANT#")
-        for alert, _ in store.query(user_pk(viewer), f"{PREFIX}{owner}#"):
-            store.delete_item(user_pk(viewer), alert)
+        for alert, data in store.query(user_pk(viewer), f"{PREFIX}{owner}#"):
+            if speaker_of(data) == speaker:
+                store.delete_item(user_pk(viewer), alert)
 
 
 def outbox(store: Store) -> list[tuple[str, str]]:
@@ -265,21 +384,27 @@ def _about(labels: Any, label: str | None) -> bool:
 def waiting(store: Store, viewer: str) -> list[Alert]:
     """The alerts to hear, oldest first: only on links that still stand (any others are
     left over from a link cut meanwhile, and deleted here)."""
-    items = store.query(user_pk(viewer), PREFIX)
+    # One query finds both the alerts (ALERT#…) and the opt-in (ALERTME), renewed here
+    # when it is due: a caregiver who opens the skill keeps getting alerts.
+    items = store.query(user_pk(viewer), PREFIX[:-1])
+    if any(sk == RECEIVER and renewal_due(data, clock.now()) for sk, data in items):
+        renew(store, viewer)
+    items = [(sk, data) for sk, data in items if sk.startswith(PREFIX)]
     if not items:
         return []
-    links: dict[tuple[str, str], tuple[bool, str | None]] = {}
+    links: dict[tuple[str, str, str], tuple[bool, str | None]] = {}
     found: list[Alert] = []
     for sk, data in items:
         owner = sk.removeprefix(PREFIX).split("#")[0]
         profile = str(data.get("profile"))
+        by = speaker_of(data)
         try:
             at = datetime.fromisoformat(str(data.get("at")))
         except ValueError:
             at = None
-        if (owner, profile) not in links:
-            links[(owner, profile)] = sharing.label_of(store, viewer, owner, profile)
-        live, label = links[(owner, profile)]
+        if (owner, profile, by) not in links:
+            links[(owner, profile, by)] = sharing.alert_label(store, viewer, owner, profile, by)
+        live, label = links[(owner, profile, by)]
         if not live or at is None:
             store.delete_item(user_pk(viewer), sk)
             continue

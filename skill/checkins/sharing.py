@@ -16,8 +16,13 @@ caregiver once ("who is this to you?" "my mom").
                            people its owner (the voice, or the account's "self" when no
                            voice is recognised) checks in for, so another voice's or a
                            guest's "mother" is never shared as theirs. A link made before
-                           "by" was kept shares every checker's, as it did.
+                           "by" was kept cannot say whose people it meant, so it is read as
+                           the account's: the own profiles it names, and the people the
+                           account's "self" (no recognised voice) checks in for, never a
+                           recognised voice's people (they can share again to add theirs).
     viewer ACCESS#<owner>  {"labels": {profile: person id or null}, "since"}
+    viewer ALERTME         the caregiver's alert opt-in (skill.checkins.alerts): it goes
+                           with their last ACCESS# link, whoever cuts it
     owner  SHARECODE       {"code"}                       the one live code (10 minutes)
     CODE#<code> / CODE     {"owner", "profiles", "later"}
     viewer ALERT#<owner>#… an alert waiting on the link (skill.checkins.alerts): it goes
@@ -38,6 +43,9 @@ bounds a distributed guess (it also stops honest connecting for the rest of that
 which the operator's alarm on wrong guesses announces). Every wrong guess is logged with
 one fixed line that a metric filter counts across all accounts (infra/template.yaml).
 "Stop sharing" revokes every link the account made.
+
+Alerts follow the same rule (`shares_checker`): what a speaker says about a person reaches
+a caregiver only when the link shares that speaker's check-ins of that person.
 """
 
 from __future__ import annotations
@@ -65,6 +73,9 @@ GUESSES = "GUESSES"  # the partition of the all-accounts counters
 WRONG_GUESS_LOG = "share code refused: wrong"  # the metric filter matches this prefix
 OWN_PROFILES = ("self",)  # plus "voice-…": named by the viewer, not by the owner
 ALERTS = "ALERT#"  # alerts queued on a link: ALERT#<owner>#<id> under the viewer
+RECEIVER = "ALERTME"  # the viewer's alert opt-in, with their raw user id (skill.checkins.alerts)
+ACCESS = "ACCESS#"
+LEGACY_CHECKER = "self"  # whose people a link from before "by" shares
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,7 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
         # back since): deleting wins, so the link just written goes again.
         store.delete_item(user_pk(owner), f"GRANT#{viewer}")
         store.delete_item(user_pk(viewer), f"ACCESS#{owner}")
+        drop_receiver_if_unlinked(store, viewer)
         return Redeemed(False, "wrong")
     return Redeemed(True, "connected", owner, unnamed=any(v is None for v in labels.values()))
 
@@ -238,9 +250,11 @@ def checkers_of(
     if not covers(grant, profile):
         return frozenset()
     assert grant is not None
-    by = grant.get("by")
-    if not isinstance(by, dict) or is_own_profile(profile):
+    if is_own_profile(profile):
         return None
+    by = grant.get("by")
+    if not isinstance(by, dict):  # a link from before "by": the account's people only
+        return frozenset({LEGACY_CHECKER})
     named = {c for c in by.get(profile, []) if isinstance(c, str)}
     for checker in grant.get("later_by") or []:
         if isinstance(checker, str) and profile in records.people_of(store, owner, checker):
@@ -252,8 +266,8 @@ def _later_people(store: Store, owner: str, grant: dict[str, Any] | None) -> set
     """The people an owner who shares people added later now checks in for."""
     if not grant or grant.get("later") is not True:
         return set()
-    if not isinstance(grant.get("by"), dict):  # a link from before "by": everyone's
-        return records.profiles(store, owner)
+    if not isinstance(grant.get("by"), dict):  # a link from before "by": the account's
+        return records.people_of(store, owner, LEGACY_CHECKER)
     found: set[str] = set()
     for checker in grant.get("later_by") or []:
         if isinstance(checker, str):
@@ -288,21 +302,13 @@ def history(store: Store, source: Source) -> list[records.CheckIn]:
     return [c for c in found if c.checker in source.checkers]
 
 
-def label_of(store: Store, viewer: str, owner: str, profile: str) -> tuple[bool, str | None]:
-    """Whether this viewer may hear this profile of the owner's (both halves of the link
-    stand), and what they call that person."""
-    grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
-    return _label_with(store, viewer, owner, profile, grant)
-
-
 def _label_with(
     store: Store, viewer: str, owner: str, profile: str, grant: dict[str, Any] | None
 ) -> tuple[bool, str | None]:
-    """label_of, with the owner's grant already read."""
+    """Whether this viewer may hear this profile of the owner's (both halves of the link
+    stand, the owner's grant read already), and what they call that person."""
     access = store.get_item(user_pk(viewer), f"ACCESS#{owner}")
     labels = access.get("labels") if access else None
-    # Alerts (skill.checkins.alerts) still go by the profile: which checker's warning it
-    # was is the alert side's to pass (issue 23, row 1's alert part).
     if not isinstance(labels, dict) or not covers(grant, profile):
         return False, None
     if profile in labels:
@@ -313,24 +319,71 @@ def _label_with(
     return True, label_for(profile)  # a person added after sharing everything
 
 
-def is_shared(store: Store, owner: str) -> bool:
-    """Whether anyone is linked to this owner's check-ins."""
-    return bool(store.query(user_pk(owner), "GRANT#"))
+def shares_checker(grant: dict[str, Any] | None, profile: str, checker: str) -> bool:
+    """Whether the owner's half of a link shares what this speaker ("self", or a voice's
+    "voice-…") says about this profile now: their own profile, if the link names it; a
+    person, if the link names this speaker for them or shares the people this speaker
+    starts checking in for (one they talk about now is one of those). A link from before
+    "by" speaks for the account's "self" only. The rule alerts follow."""
+    if not covers(grant, profile):
+        return False
+    assert grant is not None
+    if is_own_profile(profile):
+        return profile == checker  # nobody speaks for another voice (or the account)
+    by = grant.get("by")
+    if not isinstance(by, dict):
+        return checker == LEGACY_CHECKER
+    named = by.get(profile)
+    return (isinstance(named, list) and checker in named) or checker in (
+        grant.get("later_by") or []
+    )
 
 
-def viewers_of(store: Store, owner: str, profile: str) -> list[tuple[str, str | None]]:
-    """Who may hear this profile of the owner's, with what each calls that person: both
-    halves of the link must stand (the owner's grant covers the profile, and the viewer
-    still has the access)."""
+def alert_label(
+    store: Store, viewer: str, owner: str, profile: str, checker: str
+) -> tuple[bool, str | None]:
+    """Whether an alert from this speaker's words about this profile may reach this
+    viewer (both halves of the link stand, and it shares that speaker's check-ins of that
+    person), and what the viewer calls that person."""
+    grant = store.get_item(user_pk(owner), f"GRANT#{viewer}")
+    if not shares_checker(grant, profile, checker):
+        return False, None
+    return _label_with(store, viewer, owner, profile, grant)
+
+
+def viewers_of(
+    store: Store, owner: str, profile: str, checker: str
+) -> list[tuple[str, str | None]]:
+    """Who should hear of what this speaker said about this profile of the owner's, with
+    what each calls that person: both halves of the link stand, and the owner's half shares
+    this speaker's check-ins of that person (shares_checker)."""
     found: list[tuple[str, str | None]] = []
     for sk, grant in store.query(user_pk(owner), "GRANT#"):
-        if not covers(grant, profile):
+        if not shares_checker(grant, profile, checker):
             continue
         viewer = sk.removeprefix("GRANT#")
-        may, label = _label_with(store, viewer, owner, profile, grant)  # one read fewer
+        may, label = _label_with(store, viewer, owner, profile, grant)
         if may:
             found.append((viewer, label))
     return found
+
+
+def is_linked(store: Store, viewer: str) -> bool:
+    """Whether anyone still shares with this viewer (any ACCESS# half stands)."""
+    return bool(store.query(user_pk(viewer), ACCESS))
+
+
+def drop_receiver_if_unlinked(store: Store, viewer: str) -> None:
+    """A viewer's last link is gone: their alert opt-in, and the raw user id in it, go
+    too. Called after an ACCESS# half is deleted; the opt-in's own write checks the other
+    way round (skill.checkins.alerts.receive), so one of the two always sees the other."""
+    if not is_linked(store, viewer):
+        store.delete_item(user_pk(viewer), RECEIVER)
+
+
+def is_shared(store: Store, owner: str) -> bool:
+    """Whether anyone is linked to this owner's check-ins."""
+    return bool(store.query(user_pk(owner), "GRANT#"))
 
 
 def name(store: Store, viewer: str, label: str) -> bool:
@@ -360,6 +413,7 @@ def revoke_all(store: Store, owner: str) -> int:
         store.delete_item(user_pk(viewer), f"ACCESS#{owner}")
         for alert, _ in store.query(user_pk(viewer), f"{ALERTS}{owner}#"):
             store.delete_item(user_pk(viewer), alert)
+        drop_receiver_if_unlinked(store, viewer)
     _drop_code(store, owner)
     return len(grants)
 

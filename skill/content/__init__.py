@@ -5,6 +5,10 @@ emergency number, services, person labels and a "replace" map of local words, sp
 and units; guides.json holds guided sessions. Each locale's copy of en.json and
 guides.json is localised once, when it is first asked for, so every spoken string (keys,
 guide steps, cues) reads the locale's words. Unknown locales fall back to en-US.
+
+While a request records (`record`), each string said is noted with what made it: the key
+(or, for a template filled by `fill`, its place in the content) and the parameters. That
+is what Repeat keeps (skill.alexa.repeat): content keys to say again, never the SSML.
 """
 
 from __future__ import annotations
@@ -12,13 +16,45 @@ from __future__ import annotations
 import json
 import re
 import string
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 _DIR = Path(__file__).parent
 DEFAULT_LOCALE = "en-US"
+MAX_NOTED = 400  # strings noted per request; a request never says more
+
+
+class Said(NamedTuple):
+    """One string said: made by key ("k") or by a content template's place ("f")."""
+
+    kind: str
+    locale: str
+    ref: str
+    subject: str | None
+    extra: dict[str, Any]
+    text: str
+
+
+_noted: ContextVar[list[Said] | None] = ContextVar("leg_pain_guide_said", default=None)
+
+
+def record() -> None:
+    """Start noting what this request says (a request interceptor calls it)."""
+    _noted.set([])
+
+
+def noted() -> list[Said]:
+    """What this request has said so far, in order."""
+    return list(_noted.get() or ())
+
+
+def _note(said: Said) -> None:
+    found = _noted.get()
+    if found is not None and len(found) < MAX_NOTED:
+        found.append(said)
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -101,11 +137,34 @@ class Content:
         text = self.get(key)
         if not isinstance(text, str):
             raise KeyError(f"{key} is not a string")
-        return self.fill(text, subject, **extra)
+        out = fill(text, self.params(subject, **extra))
+        _note(Said("k", self.locale, key, subject, extra, out))
+        return out
 
     def fill(self, template: str, subject: str | None = None, **extra: Any) -> str:
         """Fill a template that is already text (a guide step, a question variant)."""
-        return fill(template, self.params(subject, **extra))
+        out = fill(template, self.params(subject, **extra))
+        if _noted.get() is not None:
+            place = _places(self.locale).get(template)
+            if place is not None:
+                _note(Said("f", self.locale, place, subject, extra, out))
+        return out
+
+    def at(self, place: str) -> str:
+        """The template at a place `fill` noted ("guides.rice.steps.0.text"); KeyError if
+        there is none (content changed since)."""
+        node: Any = self.guides if place.startswith("guides.") else self.words
+        parts = place.split(".")[1:] if place.startswith("guides.") else place.split(".")
+        for part in parts:
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                raise KeyError(place)
+        if not isinstance(node, str):
+            raise KeyError(place)
+        return node
 
     def spelling(self, text: str) -> str:
         """The locale's words, spelling and units (also for text built outside content)."""
@@ -138,6 +197,27 @@ def fill(template: str, params: dict[str, Any]) -> str:
             break
         out = string.Formatter().vformat(out, (), _Params(params))
     return out
+
+
+@lru_cache(maxsize=8)
+def _places(locale: str) -> dict[str, str]:
+    """Every string of a locale's content, to the place it is found (the first place)."""
+    c = for_locale(locale)
+    found: dict[str, str] = {}
+
+    def walk(node: Any, place: str) -> None:
+        if isinstance(node, str):
+            found.setdefault(node, place)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{place}.{key}" if place else str(key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{place}.{index}")
+
+    walk(c.words, "")
+    walk(c.guides, "guides")
+    return found
 
 
 def _cap(text: str) -> str:

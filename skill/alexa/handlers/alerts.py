@@ -20,7 +20,7 @@ from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.handlers.session import welcome
 from skill.alexa.respond import content, empty, join, reply
 from skill.alexa.state import Phase, conversation
-from skill.checkins import alerts, people, sharing
+from skill.checkins import account, alerts, people, sharing
 from skill.store import Store
 
 logger = logging.getLogger(__name__)
@@ -58,9 +58,11 @@ class ConfirmAlertsHandler(IntentHandler):
         if name != "AMAZON.YesIntent":
             return reply(handler_input, join(c.say("alerts.owner_declined"), prompt), prompt)
         owner = user_of(handler_input)
+        speaker = persistence.speaker(handler_input.request_envelope)
         attrs = persistence.load(handler_input)
-        attrs[alerts.OWNER_FLAG] = True
-        if owner is None or not persistence.save(handler_input):
+        if speaker is not None:
+            alerts.agree(attrs, speaker)  # for what this speaker says, nobody else
+        if owner is None or speaker is None or not persistence.save(handler_input):
             logger.warning("storage failure: could not turn caregiver alerts on")
             return reply(handler_input, join(c.say("alerts.owner_failed"), prompt), prompt)
         try:
@@ -156,8 +158,11 @@ def receive(
         return ask_permission(handler_input, label)
     system = getattr(envelope.context, "system", None)
     locale = getattr(envelope.request, "locale", None) or "en-US"
+    endpoint = getattr(system, "api_endpoint", None)
+    epoch = persistence.load(handler_input).get(account.EPOCH)
     try:
-        alerts.receive(store, viewer, user_id, locale, getattr(system, "api_endpoint", None), label)
+        if not alerts.receive(store, viewer, user_id, locale, endpoint, label, epoch=epoch):
+            raise LookupError("deleted or unlinked meanwhile")
     except Exception as exc:  # noqa: BLE001 - not agreed; say so
         logger.warning("storage failure: could not save an alert choice (%s)", type(exc).__name__)
         return reply(handler_input, join(c.say("alerts.failed"), prompt), reprompt=prompt)
@@ -192,17 +197,18 @@ class StopAlertsHandler(IntentHandler):
         c = content(handler_input)
         prompt = triage_flow.next_prompt(handler_input)
         user = user_of(handler_input)
+        speaker = persistence.speaker(handler_input.request_envelope)
         try:
-            if user is None:
+            if user is None or speaker is None:
                 raise LookupError("no account key")
             attrs = persistence.load(handler_input)
             if persistence.failed(handler_input):
                 raise LookupError("profile not read")
-            sending = attrs.pop(alerts.OWNER_FLAG, None) is True
+            sending = alerts.withdraw(attrs, speaker)  # this speaker's; others' stand
             if sending and not persistence.save(handler_input):
                 raise LookupError("profile not saved")
             if sending:
-                alerts.stop_sending(self.store, user)  # and what is still queued goes
+                alerts.stop_sending(self.store, user, speaker)  # and what they queued
             receiving = alerts.stop_receiving(self.store, user)
         except Exception as exc:  # noqa: BLE001 - never pretend alerts stopped
             logger.warning("storage failure: could not stop alerts (%s)", type(exc).__name__)

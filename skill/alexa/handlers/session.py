@@ -11,7 +11,7 @@ from ask_sdk_model import Response
 
 from skill.alexa import alert_flow, guide_flow, persistence, repair, triage_flow
 from skill.alexa.base import Handler, IntentHandler
-from skill.alexa.respond import content, empty, join, reply
+from skill.alexa.respond import content, empty, join, reply, said_last
 from skill.alexa.state import Phase, conversation
 
 logger = logging.getLogger(__name__)
@@ -93,15 +93,16 @@ class RepeatHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         state = conversation(handler_input)
         last = state.last
-        if last:
-            if state.repeats >= 1 and last.reprompt != last.speech:
-                # Heard twice already: the question (or the number) on its own, rather
-                # than the whole reply a third time.
-                return reply(handler_input, last.reprompt, reprompt=last.reprompt, repeat=True)
-            speech = last.speech
+        # Said again from content keys (skill.alexa.repeat), never from stored SSML.
+        speech, question = said_last(handler_input)
+        if last and question:
+            if speech is None or (state.repeats >= 1 and last.asked != last.said):
+                # Heard twice already (or the reply was not kept): the question (or the
+                # number) on its own, rather than the whole reply a third time.
+                return reply(handler_input, question, reprompt=question, repeat=True)
             if state.repeats >= 1:  # the same question a third time: say that it is
                 speech = join(content(handler_input).say("talk.once_more"), speech)
-            return reply(handler_input, speech, reprompt=last.reprompt, repeat=True)
+            return reply(handler_input, speech, reprompt=question, repeat=True)
         prompt = triage_flow.current_prompt(handler_input)
         text = content(handler_input).say("unclear.nothing_to_repeat", next=prompt)
         return reply(handler_input, text, reprompt=prompt)

@@ -12,7 +12,7 @@ from ask_sdk_model import Response
 from skill.alexa import guide_flow, slots, triage_flow
 from skill.alexa.base import IntentHandler
 from skill.alexa.handlers.questions import first_said
-from skill.alexa.respond import content, join, reply
+from skill.alexa.respond import content, join, reply, said_last
 from skill.alexa.state import Phase, conversation
 from skill.checkins import records
 from skill.triage.levels import Disposition
@@ -42,10 +42,10 @@ class PaceHandler(IntentHandler):
         said = c.say("talk.slower" if asked == "slow" else "talk.louder")
         if state.phase == Phase.GUIDE and state.guide and asked == "slow":
             said = guide_flow.talk(c, state.guide.id, "SlowerIntent")
-        last = state.last
-        if last is None:
+        speech, question = said_last(handler_input)  # from content keys, never SSML
+        if speech is None or question is None:
             return back_to_where_they_were(handler_input, said)
-        return reply(handler_input, join(said, last.speech), reprompt=last.reprompt, repeat=True)
+        return reply(handler_input, join(said, speech), reprompt=question, repeat=True)
 
 
 class ExplainHandler(IntentHandler):
