@@ -1105,3 +1105,27 @@ def test_the_caregivers_opt_in_expires_unless_they_use_it(sqlite, lwa):
     assert renewed == int(clock.now()) + 90 * 86400
     clock.advance(91 * 86400)
     assert receiver(sqlite, carer) is None, "unused for a whole retention period: gone"
+
+
+def test_an_unrecognised_speakers_own_emergency_is_heard_as_said_on_that_alexa(store, lwa):
+    """No voice profiles on the account: whoever speaks is the account's own "self", so a
+    guest's chest pain would have been told to the caregiver as "your wife told me". The
+    caregiver hears where it was said, not who said it."""
+    owner = Conversation(store=store, user="no-voices")
+    check_in(owner)
+    carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(owner), call_them="wife")
+    wants_alerts(carer)
+    assert alerts_on(owner).text.startswith("Done.")
+    emergency_about(owner)
+    heard = carer.launch().text
+    assert "when someone on your wife's Alexa told me about their leg, I said they should " \
+           "call 911 now" in heard, heard
+    assert "your wife told me" not in heard
+
+
+def test_a_recognised_voices_own_emergency_is_heard_as_theirs(store, lwa):
+    alice, _, _, carer = household(store)
+    emergency_about(alice)
+    heard = carer.launch().text
+    assert "when your wife told me about her leg" in heard, heard

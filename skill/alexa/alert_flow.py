@@ -32,7 +32,7 @@ from skill.alexa.base import Services
 from skill.alexa.respond import content, join
 from skill.alexa.state import conversation
 from skill.alexa.timezone import device_zone, local_now
-from skill.checkins import account, alerts
+from skill.checkins import account, alerts, sharing
 from skill.content import Content, for_locale
 from skill.speech.dates import moment_phrase
 from skill.store import Store, budget
@@ -209,6 +209,15 @@ def _sentence(c: Content, alert: alerts.Alert, when: datetime, now: datetime) ->
     source = alert.source if alert.source in alerts.SOURCES else "checkin"
     named = alert.label not in (None, "other")
     key = f"alerts.heard.{source}" if named else f"alerts.heard_unnamed.{source}"
+    if (
+        named
+        and source == "triage"
+        and alert.by == "self"
+        and sharing.is_own_profile(alert.profile)
+    ):
+        # The speaker was not recognised (no voice profiles, or a guest): the advice was
+        # given on that person's Alexa, to someone who may not be them.
+        key = "alerts.heard_on_device.triage"
     heard = c.say(key, alert.label, day=moment_phrase(c, when, now), outcome=advice)
     act = c.say(
         f"alerts.act.{level}",

@@ -82,6 +82,7 @@ class Alert:
     source: str
     at: datetime
     locale: str | None
+    by: str = "self"  # who spoke: "self" (not recognised) or a recognised voice's profile
 
 
 def agreed(profile: Mapping[str, Any]) -> frozenset[str]:
@@ -419,6 +420,7 @@ def waiting(store: Store, viewer: str) -> list[Alert]:
                 source=str(data.get("source")),
                 at=at if at.tzinfo else at.replace(tzinfo=UTC),
                 locale=locale if isinstance(locale, str) else None,
+                by=by,
             )
         )
     return sorted(found, key=lambda a: a.at)
