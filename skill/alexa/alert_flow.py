@@ -71,7 +71,7 @@ def from_checkin(handler_input: HandlerInput) -> None:
     conversation(handler_input).triage.facts[VIA] = "checkin"
 
 
-class AlertServicesInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+class AlertServicesInterceptor(AbstractRequestInterceptor):
     """Hands `note` the store and the local sender (flows see only handler_input)."""
 
     def __init__(self, services: Services) -> None:

@@ -52,6 +52,11 @@ ORDER: tuple[CheckinStep, ...] = (
 )
 
 
+def _step(name: str | None) -> CheckinStep | None:
+    """A step the check-in rules name, as the conversation state's step."""
+    return next((step for step in ORDER if step == name), None)
+
+
 def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
     """A named person ("mother") has their own history; "me" is the recognised voice when
     Alexa knows who is speaking, so two people in one household keep separate histories."""
@@ -106,7 +111,7 @@ def heard(handler_input: HandlerInput, store: Store, stated: list[str]) -> Respo
     finding = most_serious(stated)
     if finding is None:
         return None
-    named = rules.step_naming(finding)
+    named = _step(rules.step_naming(finding))
     if named is not None and named == record.step:
         return answer(handler_input, store, "yes")
     if level_alone(finding) == Disposition.EMERGENCY:

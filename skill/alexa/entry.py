@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import Intent, RequestEnvelope
+from ask_sdk_model import Intent, IntentRequest, RequestEnvelope
 
 from skill import clock, config, logs
 from skill.alexa import session_seal
@@ -24,7 +24,7 @@ logs.configure()  # at import: the Lambda runtime imports this before the first 
 logger = logging.getLogger(__name__)
 
 
-class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
+class RequestSerializer(DefaultSerializer):
     """The SDK's serializer (ask-sdk-core 1.19, pinned), with three costs of every request
     taken out of reading the envelope, which was a third of a warm turn: the JSON round
     trip (the event is already a dict of JSON values), looking each nested model class up
@@ -36,12 +36,14 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
     def read_envelope(self, event: Any) -> RequestEnvelope:
         if not isinstance(event, dict):
             raise ValueError("the event is not a JSON object")
-        return self._DefaultSerializer__deserialize(event, RequestEnvelope)  # type: ignore[no-any-return]
+        # mypy does not mangle private names: the SDK's `__deserialize` is this at run time.
+        envelope: RequestEnvelope = self._DefaultSerializer__deserialize(event, RequestEnvelope)  # type: ignore[attr-defined]
+        return envelope
 
     def _DefaultSerializer__load_class_from_name(self, class_name: str) -> Any:
         found = self._classes.get(class_name)
         if found is None:
-            found = DefaultSerializer._DefaultSerializer__load_class_from_name(self, class_name)
+            found = DefaultSerializer._DefaultSerializer__load_class_from_name(self, class_name)  # type: ignore[attr-defined]  # mangled, as above
             self._classes[class_name] = found
         return found
 
@@ -53,7 +55,7 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
                 pass
             else:
                 return parsed.date() if obj_type is date else parsed
-        return DefaultSerializer._DefaultSerializer__deserialize_datetime(self, payload, obj_type)
+        return DefaultSerializer._DefaultSerializer__deserialize_datetime(self, payload, obj_type)  # type: ignore[attr-defined]  # mangled
 
 
 _serializer = RequestSerializer()
@@ -84,8 +86,9 @@ def application_id(event: dict[str, Any]) -> str | None:
         node: Any = event
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get("applicationId"), str):
-            return node["applicationId"]
+        found = node.get("applicationId") if isinstance(node, dict) else None
+        if isinstance(found, str):
+            return found
     return None
 
 
@@ -166,6 +169,8 @@ def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
     try:
         response = get_skill().invoke(request_envelope=envelope, context=context)
         result = _serializer.serialize(response)
+        if not isinstance(result, dict):
+            raise TypeError("the response did not serialize to a JSON object")
         state = session_seal.seal(event, result)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
         logger.error("%s: skill invocation failed: %s", logs.BUG_APOLOGY, logs.describe(exc))
@@ -237,10 +242,9 @@ def _name_the_intent(envelope: RequestEnvelope) -> None:
     """An IntentRequest without an intent (or without a name) is heard as
     AMAZON.FallbackIntent: the person is asked again instead of hearing an apology."""
     request = envelope.request
-    if getattr(request, "object_type", None) != "IntentRequest":
+    if not isinstance(request, IntentRequest):
         return
-    intent = getattr(request, "intent", None)
-    if intent is None or not isinstance(getattr(intent, "name", None), str):
+    if request.intent is None or not isinstance(request.intent.name, str):
         logger.warning("intent request without an intent name")
         request.intent = Intent(name="AMAZON.FallbackIntent", slots={})
 
@@ -255,4 +259,5 @@ def _carry_persistence_status(event: dict[str, Any], envelope: RequestEnvelope) 
     userInformationPersistenceStatus; keep it on the request for the handler."""
     body = event["request"].get("body") if isinstance(event["request"], dict) else None
     status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
-    envelope.request.persistence_status = status if isinstance(status, str) else None
+    request: Any = envelope.request  # a field the SDK's model lacks, added for the handler
+    request.persistence_status = status if isinstance(status, str) else None

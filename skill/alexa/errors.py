@@ -15,7 +15,7 @@ from skill.alexa.respond import content, empty, reply
 logger = logging.getLogger(__name__)
 
 
-class ErrorHandler(AbstractExceptionHandler):  # type: ignore[misc]
+class ErrorHandler(AbstractExceptionHandler):
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 

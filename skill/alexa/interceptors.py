@@ -14,7 +14,7 @@ from skill.alexa.persistence import log_tag
 logger = logging.getLogger("skill.requests")
 
 
-class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+class RequestLogInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
         intent = getattr(getattr(request, "intent", None), "name", None)

@@ -77,7 +77,7 @@ def log_tag(request_envelope: RequestEnvelope) -> str:
         return "-"
 
 
-class StoreAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
+class StoreAdapter(AbstractPersistenceAdapter):
     def __init__(self, store: Store) -> None:
         self.store = store
 
@@ -140,7 +140,8 @@ def _remember(handler_input: HandlerInput, attrs: dict[str, Any]) -> None:
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(data))  # type: ignore[no-any-return]
+    copy: dict[str, Any] = json.loads(json.dumps(data))
+    return copy
 
 
 def snapshot(handler_input: HandlerInput, carried: object) -> dict[str, Any] | None:
@@ -188,7 +189,7 @@ def load(handler_input: HandlerInput) -> dict[str, Any]:
         return {}
     if not isinstance(attrs, dict):
         manager.persistent_attributes = {}
-        return manager.persistent_attributes  # type: ignore[no-any-return]
+        return manager.persistent_attributes
     if _SNAPSHOT not in manager.request_attributes:
         _remember(handler_input, attrs)
     return attrs

@@ -50,7 +50,7 @@ def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) 
     if found.choices:
         # Several people and none named: ask, and Alexa listens for the person next.
         text = c.say("summary.which", options=people_list(c, found.choices, "or"))
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         handler_input.response_builder.add_directive(slots.elicit(intent, "subject"))
         return reply(handler_input, text, reprompt=text)
     if found.unnamed:
@@ -122,7 +122,7 @@ class ConnectHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         raw = getattr(slots.slot(intent, "code"), "value", None) or ""
         code = "".join(ch for ch in str(raw) if ch.isdigit())
         prompt = triage_flow.next_prompt(handler_input)
@@ -164,7 +164,7 @@ class NameHandler(Handler):
         if name != "DescribePainIntent":
             return False
         # Only the person: anything said about the pain goes to triage as always.
-        filled = handler_input.request_envelope.request.intent.slots or {}
+        filled = slots.intent_of(handler_input).slots or {}
         return slot_id(handler_input, "subject") is not None and not any(
             slot.value for key, slot in filled.items() if key != "subject"
         )

@@ -150,7 +150,8 @@ class SkillEventHandler(Handler):
     asking to keep data deletes everything stored for the account."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return get_request_type(handler_input).startswith("AlexaSkillEvent.")
+        kind = get_request_type(handler_input)  # typed AnyStr by the SDK; a str at run time
+        return isinstance(kind, str) and kind.startswith("AlexaSkillEvent.")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
