@@ -173,7 +173,7 @@ def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
             raise TypeError("the response did not serialize to a JSON object")
         state = session_seal.seal(event, result)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
-        logger.error("%s: skill invocation failed: %s", logs.BUG_APOLOGY, logs.describe(exc))
+        logs.bug_apology(logger, "skill invocation failed", exc)
         return _apology_response()
     return deliverable(result, state)
 
@@ -234,7 +234,7 @@ def deliverable(result: dict[str, Any], state: int | None = None) -> dict[str, A
         if size is not None and size <= MAX_RESPONSE_BYTES:
             logger.warning("response trimmed to be deliverable: %s dropped", step)
             return trimmed
-    logger.error("%s: the response is not deliverable", logs.BUG_APOLOGY)
+    logs.bug_apology(logger, "the response is not deliverable")
     return _apology_response()
 
 

@@ -23,11 +23,12 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope
 
-from skill import keys
+from skill import keys, metrics
 from skill.checkins import account
-from skill.store import Store, budget
+from skill.store import Store, StoreError, budget
 
 logger = logging.getLogger(__name__)
+STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 _FAILED = "leg_pain_guide.store_failed"  # this module's own flag in request attributes
 _SNAPSHOT = "leg_pain_guide.profile"  # the profile as read or written this turn, or _DROP
 _DROP = "drop"
@@ -168,8 +169,10 @@ def open_profile(handler_input: HandlerInput, store: Store) -> bool:
             manager.persistent_attributes = account.Profile()
             return True
         profile, created = account.open_profile(store, key)
-    except Exception as exc:  # noqa: BLE001 - the store may raise anything storage raises
-        logger.warning("storage failure: could not load the profile (%s)", type(exc).__name__)
+    except StoreError as exc:  # the launch goes on, saving nothing this turn
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not load the profile (%s)", type(exc).__name__
+        )
         manager.request_attributes[_FAILED] = True
         manager.persistent_attributes = {}
         return True
@@ -182,8 +185,10 @@ def load(handler_input: HandlerInput) -> dict[str, Any]:
     manager = handler_input.attributes_manager
     try:
         attrs = manager.persistent_attributes
-    except Exception as exc:  # noqa: BLE001 - the adapter may raise anything storage raises
-        logger.warning("storage failure: could not load the profile (%s)", type(exc).__name__)
+    except StoreError as exc:  # the turn goes on, saving nothing
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not load the profile (%s)", type(exc).__name__
+        )
         manager.request_attributes[_FAILED] = True
         manager.persistent_attributes = {}
         return {}
@@ -209,8 +214,10 @@ def save(handler_input: HandlerInput) -> bool:
     except ProfileChanged:
         manager.request_attributes[_FAILED] = True
         return False
-    except Exception as exc:  # noqa: BLE001 - storage must never break a reply
-        logger.warning("storage failure: could not save the profile (%s)", type(exc).__name__)
+    except StoreError as exc:  # storage must never break a reply; callers say what failed
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not save the profile (%s)", type(exc).__name__
+        )
         manager.request_attributes[_FAILED] = True
         return False
     _remember(handler_input, manager.persistent_attributes)

@@ -12,7 +12,7 @@ from skill.alexa import alert_sender
 from skill.alexa.alert_flow import AlertServicesInterceptor
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
-from skill.alexa.errors import ErrorHandler
+from skill.alexa.errors import ErrorHandler, FailureHandler
 from skill.alexa.handlers import (
     account,
     alerts,
@@ -123,6 +123,8 @@ def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkil
     builder.add_global_request_interceptor(AlertServicesInterceptor(services))
     for handler in HANDLERS:
         builder.add_request_handler(handler(services))
+    # Expected failures first, in their feature's words; the catch-all for bugs last.
+    builder.add_exception_handler(FailureHandler())
     builder.add_exception_handler(ErrorHandler())
     return builder.create()
 

@@ -8,7 +8,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
-from skill.alexa import checkin_flow, persistence, slots
+from skill.alexa import checkin_flow, failures, persistence, slots
 from skill.alexa.base import ANSWERS, IntentHandler, matched_intent
 from skill.alexa.respond import content, reply
 from skill.alexa.state import Phase, conversation
@@ -78,10 +78,8 @@ class ConfirmDeleteHandler(IntentHandler):
         state.confirm = None
         if get_intent_name(handler_input) != "AMAZON.YesIntent":
             return reply(handler_input, c.say("deletion.kept"), end=True)
-        try:
+        # On failure, never pretend it worked (failures.DELETE_DATA's words).
+        with failures.storage(failures.DELETE_DATA):
             handler_input.attributes_manager.delete_persistent_attributes()
-        except Exception as exc:  # noqa: BLE001 - tell the person; never pretend it worked
-            logger.error("storage failure: could not delete data (%s)", type(exc).__name__)
-            return reply(handler_input, c.say("deletion.failed"), end=True)
         state.clear()
         return reply(handler_input, c.say("deletion.done"), end=True)
