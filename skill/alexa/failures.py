@@ -59,8 +59,12 @@ class Failure(Exception):
 
 
 class StoreUnavailable(Failure):
-    """A storage call failed or ran out of the turn's deadline (skill/store/budget.py),
-    or the profile could not be read or saved this turn."""
+    """A storage call failed or ran out of the turn's deadline (skill/store/budget.py)."""
+
+
+class ProfileUnavailable(StoreUnavailable):
+    """The profile could not be read or saved this turn: persistence.py already counted
+    the storage call that failed (or another write got there first, which is no outage)."""
 
 
 class NoAccountKey(Failure):
@@ -89,8 +93,9 @@ def account_key(handler_input: HandlerInput, task: Task) -> str:
 def count(failure: Failure) -> None:
     """Log the failure; a storage failure is counted (metrics.Metric.STORAGE_FAILURES).
     A missing account key is the request's (no user) or the secret's (already counted
-    where it is read, skill/keys.py), so it is only logged."""
-    if isinstance(failure, StoreUnavailable):
+    where it is read, skill/keys.py), so it is only logged; so is a profile not read or
+    saved (counted by persistence.py)."""
+    if isinstance(failure, StoreUnavailable) and not isinstance(failure, ProfileUnavailable):
         metrics.count(logger, metrics.Metric.STORAGE_FAILURES, "%s", failure)
     else:
         logger.warning("%s", failure)

@@ -63,7 +63,7 @@ class ConfirmAlertsHandler(IntentHandler):
         attrs = persistence.load(handler_input)
         attrs[alerts.OWNER_FLAG] = True
         if not persistence.save(handler_input):
-            raise failures.StoreUnavailable(failures.ALERTS_ON, "profile not saved")
+            raise failures.ProfileUnavailable(failures.ALERTS_ON, "profile not saved")
         try:
             connected = sharing.is_shared(self.store, owner)
         except StoreError as exc:  # alerts are on; only the hint is unsure
@@ -193,10 +193,10 @@ class StopAlertsHandler(IntentHandler):
         user = failures.account_key(handler_input, failures.STOP_ALERTS)
         attrs = persistence.load(handler_input)
         if persistence.failed(handler_input):
-            raise failures.StoreUnavailable(failures.STOP_ALERTS, "profile not read")
+            raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not read")
         sending = attrs.pop(alerts.OWNER_FLAG, None) is True
         if sending and not persistence.save(handler_input):
-            raise failures.StoreUnavailable(failures.STOP_ALERTS, "profile not saved")
+            raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not saved")
         with failures.storage(failures.STOP_ALERTS):
             if sending:
                 alerts.stop_sending(self.store, user)  # and what is still queued goes
