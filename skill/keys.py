@@ -26,11 +26,12 @@ import hashlib
 import hmac
 import logging
 
-from skill import config, ssm
+from skill import config, metrics, ssm
 from skill.store import budget
 from skill.store.base import StoreError
 
 logger = logging.getLogger(__name__)
+STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 DEVELOPMENT_SECRET = "leg-pain-guide-development-secret-do-not-deploy"
 SECRET_ENV = "USER_KEY_SECRET"
 PARAMETER_ENV = "USER_KEY_SECRET_PARAMETER"
@@ -83,9 +84,9 @@ def _parameter(name: str) -> str:
         budget.note_failure(PARAMETER_ENV)
         code = exc.code if isinstance(exc, ssm.SecretUnavailable) else type(exc).__name__
         if code == "empty":
-            logger.warning("storage failure: the user-key secret parameter is empty")
+            metrics.count(logger, STORAGE_FAILURES, "the user-key secret parameter is empty")
         else:
-            logger.warning("storage failure: could not read the user-key secret (%s)", code)
+            metrics.count(logger, STORAGE_FAILURES, "could not read the user-key secret (%s)", code)
         raise KeyUnavailable("KeyUnavailable") from exc
 
 

@@ -17,7 +17,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from skill import config
+from skill import config, metrics
 
 PACKAGE = "skill"
 MAX_TEXT = 60  # characters of an exception's text (or of a name the request sent) logged
@@ -27,10 +27,27 @@ _ROOT = Path(__file__).resolve().parent.parent
 THIRD_PARTY = ("botocore", "boto3", "urllib3", "requests", "s3transfer")
 THIRD_PARTY_LEVEL = logging.WARNING
 # Every apology for a bug (an exception in a handler or in the SDK, a response that could
-# not be delivered) logs a line starting with this: the template's BugApologies metric
-# filter counts them and its alarm fires on the first. Bad input is not a bug: it is
+# not be delivered, a warning's check-in not saved because of one) logs a line starting
+# with this, counted as metrics.Metric.BUG_APOLOGIES (bug_apology): the template's
+# BugApologies metric filter counts them and its alarm fires on the first. Bad input is
+# not a bug, nor is an expected failure (storage out, skill/alexa/failures.py): those are
 # answered without this line.
 BUG_APOLOGY = "bug apology"
+
+
+def bug_apology(logger: logging.Logger, what: str, exc: BaseException | None = None) -> None:
+    """Log (and count) one apology a person heard because of a bug."""
+    detail = f": {describe(exc)}" if exc is not None else ""
+    metrics.count(
+        logger,
+        metrics.Metric.BUG_APOLOGIES,
+        "%s: %s%s",
+        BUG_APOLOGY,
+        what,
+        detail,
+        level=logging.ERROR,
+        stacklevel=3,
+    )
 
 
 def describe(exc: BaseException) -> str:
@@ -59,13 +76,11 @@ class JsonLines(logging.Formatter):
     """One JSON object per line, like Lambda's JSON log format."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return json.dumps(
-            {
-                "level": record.levelname,
-                "logger": record.name,
-                "message": record.getMessage(),
-            }
-        )
+        line = {"level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        metric = getattr(record, metrics.FIELD, None)
+        if isinstance(metric, str):
+            line[metrics.FIELD] = metric  # what the template's metric filters count
+        return json.dumps(line)
 
 
 def configure(level_name: str | None = None) -> logging.Logger:

@@ -21,7 +21,7 @@ from support import Conversation, Turn
 from skill import clock, keys
 from skill.alexa import alert_sender, proactive
 from skill.checkins import alerts
-from skill.store.base import user_pk
+from skill.store.base import StoreError, user_pk
 from skill.store.sqlite import SqliteStore
 from skill.triage.engine import protocol_version
 
@@ -927,7 +927,7 @@ def test_when_the_accounts_choice_cannot_be_read_the_failure_is_logged(sqlite, l
     from skill.checkins import account
 
     def broken(*args, **kwargs):
-        raise RuntimeError("the table is away")
+        raise StoreError("the table is away")
 
     monkeypatch.setattr(account, "load_profile", broken)
     # The session carries the profile as the launch read it; without that copy (as after a
@@ -937,7 +937,7 @@ def test_when_the_accounts_choice_cannot_be_read_the_failure_is_logged(sqlite, l
     with caplog.at_level(logging.WARNING):
         turn = mom.yes()
     assert turn.text.startswith("This could be serious. Call 911 now.")
-    assert "alert failure: could not queue the alert (LookupError)" in caplog.text
+    assert "alert failure: could not queue the alert (StoreError)" in caplog.text
 
 
 def test_stop_at_the_owner_question_leaves_alerts_off_and_ends(sqlite, lwa):

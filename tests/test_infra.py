@@ -220,8 +220,7 @@ def test_alert_failures_raise_an_alarm(cfn):
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
     for module in ("alert_flow", "alert_sender"):
         source = (ROOT / "skill" / "alexa" / f"{module}.py").read_text()
-        warned = re.findall(r'logger\.warning\(\s*"([^"]*)"', source)
-        failures = [w for w in warned if not w.startswith("storage failure")]
+        failures = re.findall(r'logger\.warning\(\s*"([^"]*)"', source)
         assert failures and all(w.startswith("%s: ") for w in failures), failures
 
 
@@ -301,11 +300,12 @@ def test_every_alarm_notifies_a_topic_created_when_none_is_given(cfn):
 
 
 def test_bug_apologies_are_counted_and_alarmed(cfn):
-    from skill import logs
+    from skill.metrics import Metric
 
     metric = cfn["Resources"]["BugApologyMetric"]["Properties"]
-    assert metric["FilterPattern"] == f'{{ $.message = "{logs.BUG_APOLOGY}*" }}'
+    assert metric["FilterPattern"] == f'{{ $.metric = "{Metric.BUG_APOLOGIES}" }}'
     (transform,) = metric["MetricTransformations"]
+    assert transform["MetricName"] == Metric.BUG_APOLOGIES
     alarm = _alarm(cfn, "BugApologyAlarm")
     assert (alarm["Namespace"], alarm["MetricName"]) == (
         transform["MetricNamespace"], transform["MetricName"])
@@ -820,18 +820,26 @@ def test_logs_are_json_at_the_configured_level_and_storage_failures_alarm(cfn):
     assert function["Environment"]["Variables"]["LOG_LEVEL"] == {"Ref": "LogLevel"}
     props = cfn["Resources"]["StorageFailureMetric"]["Properties"]
     assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
-    # The pattern matches the message every storage failure is logged with.
-    assert props["FilterPattern"] == '{ $.message = "storage failure*" }'
+    # The pattern matches the structured field every storage failure is logged with.
+    assert props["FilterPattern"] == '{ $.metric = "StorageFailures" }'
     (transform,) = props["MetricTransformations"]
+    assert transform["MetricName"] == "StorageFailures"
     alarm = next(a["Properties"] for a in resources_of(cfn, "AWS::CloudWatch::Alarm").values()
                  if a["Properties"].get("MetricName") == transform["MetricName"])
     assert alarm["Namespace"] == transform["MetricNamespace"]
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
 
 
-def test_every_storage_failure_warning_matches_the_metric_filter():
-    """Each place that logs a storage failure uses the prefix the filter counts."""
+def test_every_metric_the_code_counts_has_a_filter_and_storage_failures_go_through_it(cfn):
+    """Metrics are a structured field set by skill.metrics.count, never a message prefix:
+    each name has a filter on it, and no storage failure is logged past the helper."""
+    from skill.metrics import FIELD, Metric
+
+    patterns = {r["Properties"]["FilterPattern"]
+                for r in resources_of(cfn, "AWS::Logs::MetricFilter").values()}
+    for metric in Metric:
+        assert f'{{ $.{FIELD} = "{metric}" }}' in patterns, metric
     sources = "\n".join(p.read_text() for p in (ROOT / "skill").rglob("*.py"))
-    warned = re.findall(r'logger\.(?:warning|error)\(\s*"(storage failure[^"]*)"', sources)
-    assert len(warned) >= 6
+    assert len(re.findall(r"metrics\.count\(|STORAGE_FAILURES,", sources)) >= 15
+    assert not re.search(r'"storage failure', sources)  # the old message prefix
     assert not re.search(r'logger\.\w+\(\s*"could not (?:load|save|read|delete)', sources)

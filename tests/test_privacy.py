@@ -24,7 +24,7 @@ from moto import mock_aws
 from stores import KINDS, make_store
 from support import Conversation
 
-from skill import keys
+from skill import keys, metrics
 from skill.checkins import records
 from skill.store.sqlite import SqliteStore
 
@@ -123,7 +123,8 @@ def test_without_the_secret_nothing_is_stored_and_the_skill_still_answers(
         warning = convo.confirms()
     assert "Welcome" in turn.text and warning.disposition == "emergency"
     assert stored_keys(store) == set()
-    assert "storage failure: could not read the user-key secret (ParameterNotFound)" in caplog.text
+    assert "could not read the user-key secret (ParameterNotFound)" in metrics.lines(
+        caplog.records, metrics.Metric.STORAGE_FAILURES)
 
 
 LAMBDA_LAUNCH = """

@@ -26,7 +26,7 @@ from datetime import datetime
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill import keys
+from skill import keys, metrics
 from skill.alexa import persistence
 from skill.alexa.base import Services
 from skill.alexa.respond import content, join
@@ -35,10 +35,11 @@ from skill.alexa.timezone import device_zone, local_now
 from skill.checkins import account, alerts, sharing
 from skill.content import Content, for_locale
 from skill.speech.dates import moment_phrase
-from skill.store import Store, budget
+from skill.store import Store, StoreError, budget
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
+STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 MAX_SPOKEN = 3  # people whose alerts are read at one launch
 FAILURE = "alert failure"  # every failed alert logs a line starting so (metric filter)
 _SERVICES = "leg_pain_guide.alert_services"  # this module's slot in request attributes
@@ -74,7 +75,7 @@ def from_checkin(handler_input: HandlerInput) -> None:
     conversation(handler_input).triage.facts[VIA] = "checkin"
 
 
-class AlertServicesInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+class AlertServicesInterceptor(AbstractRequestInterceptor):
     """Hands `note` the store and the local sender (flows see only handler_input)."""
 
     def __init__(self, services: Services) -> None:
@@ -105,7 +106,7 @@ def queue(
     with budget.tight():
         chose = persistence.load(handler_input)
         if not chose and persistence.failed(handler_input):
-            raise LookupError("the account's choice could not be read")
+            raise StoreError("the account's choice could not be read")
         if speaker not in alerts.agreed(chose):
             return []  # this speaker has not agreed
         return alerts.queue(
@@ -142,8 +143,8 @@ def announce(handler_input: HandlerInput, store: Store) -> Heard:
         return Heard()
     try:
         found = alerts.waiting(store, viewer)
-    except Exception as exc:  # noqa: BLE001 - the launch goes on; they wait for next time
-        logger.warning("storage failure: could not read alerts (%s)", type(exc).__name__)
+    except StoreError as exc:  # the launch goes on; they wait for next time
+        metrics.count(logger, STORAGE_FAILURES, "could not read alerts (%s)", type(exc).__name__)
         return Heard()
     if not found:
         return Heard()
@@ -152,8 +153,10 @@ def announce(handler_input: HandlerInput, store: Store) -> Heard:
     text = spoken(handler_input, [first for first, _ in now])
     try:
         alerts.heard(store, viewer, [a for _, theirs in now for a in theirs])
-    except Exception as exc:  # noqa: BLE001 - heard again next time, never lost
-        logger.warning("storage failure: could not clear heard alerts (%s)", type(exc).__name__)
+    except StoreError as exc:  # heard again next time, never lost
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not clear heard alerts (%s)", type(exc).__name__
+        )
     return Heard(text, len(rest))
 
 

@@ -41,11 +41,11 @@ from typing import Any
 
 from ask_sdk_model.services import ApiClient
 
-from skill import clock, config, logs
+from skill import clock, config, logs, metrics
 from skill.alexa import proactive
 from skill.alexa.api_client import TimedApiClient
 from skill.checkins import alerts
-from skill.store import Store
+from skill.store import Store, StoreError
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
@@ -291,9 +291,12 @@ class LocalSender:
                 self._retry.clear()
             try:
                 work.update(dict.fromkeys(alerts.outbox(self.store)))
-            except Exception as exc:  # noqa: BLE001 - the ones known are still tried
-                logger.warning(
-                    "storage failure: could not read the outbox (%s)", type(exc).__name__
+            except StoreError as exc:  # the ones known are still tried
+                metrics.count(
+                    logger,
+                    metrics.Metric.STORAGE_FAILURES,
+                    "could not read the outbox (%s)",
+                    type(exc).__name__,
                 )
             left = drain(self.store, self.api_client, list(work))
             with self._lock:

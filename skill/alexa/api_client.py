@@ -74,7 +74,7 @@ def amazon_host(url: SplitResult) -> bool:
     return host in allowed and url.netloc.lower() in (host, f"{host}:443")
 
 
-class TimedApiClient(ApiClient):  # type: ignore[misc]
+class TimedApiClient(ApiClient):
     def __init__(self, timeout_s: float = TOTAL_S, allow_loopback_http: bool = False) -> None:
         self.timeout_s = timeout_s
         self.allow_loopback_http = allow_loopback_http
@@ -151,8 +151,12 @@ def _pool(url: SplitResult) -> Any:
             import certifi
             import urllib3
 
-            tls = {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
-            manager = urllib3.ProxyManager(proxy, **tls) if proxy else urllib3.PoolManager(4, **tls)
+            ca = certifi.where()
+            manager = (
+                urllib3.ProxyManager(proxy, cert_reqs="CERT_REQUIRED", ca_certs=ca)
+                if proxy
+                else urllib3.PoolManager(4, cert_reqs="CERT_REQUIRED", ca_certs=ca)
+            )
             _pools[proxy] = manager
         return manager
 

@@ -38,7 +38,13 @@ def intent_name(handler_input: HandlerInput) -> str | None:
     return name if isinstance(name, str) else None
 
 
-class Handler(AbstractRequestHandler):  # type: ignore[misc]
+def matched_intent(handler_input: HandlerInput) -> str:
+    """The name of the intent an IntentHandler matched: typed as str, where the SDK's
+    get_intent_name is typed AnyStr (str or bytes)."""
+    return intent_name(handler_input) or ""
+
+
+class Handler(AbstractRequestHandler):
     def __init__(self, services: Services) -> None:
         self.services = services
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import keys
+from skill import keys, logs, metrics
 from skill.alexa import alert_flow, persistence
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import (
@@ -30,11 +30,12 @@ from skill.checkins import account, records, rules
 from skill.checkins.trends import Trend, trend
 from skill.speech.dates import day_phrase
 from skill.speech.render import question_text
-from skill.store import Store, budget
+from skill.store import Store, StoreError, budget
 from skill.triage.engine import confirm_question, level_alone, most_serious
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
+STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 # What an answer that was not understood twice counts as, per step: no consent (nothing
 # is saved), no pain score, stretches unknown. A warning sign is never answered by a turn
 # not understood (see ask_again).
@@ -50,6 +51,11 @@ ORDER: tuple[CheckinStep, ...] = (
     "flags_urgent",
     "stretches",
 )
+
+
+def _step(name: str | None) -> CheckinStep | None:
+    """A step the check-in rules name, as the conversation state's step."""
+    return next((step for step in ORDER if step == name), None)
 
 
 def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
@@ -101,7 +107,7 @@ def heard(handler_input: HandlerInput, store: Store, stated: list[str]) -> Respo
     finding = most_serious(stated)
     if finding is None:
         return None
-    named = rules.step_naming(finding)
+    named = _step(rules.step_naming(finding))
     if named is not None and named == record.step:
         return answer(handler_input, store, "yes")
     if level_alone(finding) == Disposition.EMERGENCY:
@@ -226,7 +232,11 @@ def finish(
         with budget.tight():
             # The outbox for caregivers who agreed, with the record, in one allowance.
             alert_flow.note(handler_input, warning_level, record.profile, "checkin")
-            saved = save(store, user, current, record.save, request_id)
+            try:
+                saved = save(store, user, current, record.save, request_id)
+            except Exception as exc:  # noqa: BLE001 - a bug in saving never takes a warning away
+                logs.bug_apology(logger, "a warning's check-in was not saved", exc)
+                saved = False
         note = "" if saved or not record.save else c.say("storage_failed")
         # Stay open a while, as after any warning: "what's the number?", "should I drive
         # her?" are answered, and "why?" says what the check-in heard.
@@ -248,8 +258,10 @@ def finish(
     if user:
         try:
             earlier = records.history(store, user, record.profile)
-        except Exception as exc:  # noqa: BLE001 - history is a nicety; the answer is not
-            logger.warning("storage failure: could not read check-ins (%s)", type(exc).__name__)
+        except StoreError as exc:  # history is a nicety; the answer is not
+            metrics.count(
+                logger, STORAGE_FAILURES, "could not read check-ins (%s)", type(exc).__name__
+            )
             history_ok = False
     t = trend(earlier, current)
     level = rules.outcome(t)
@@ -303,8 +315,10 @@ def save(
     try:
         checkin_id = keys.request_key(request_id) if request_id else None
         sk = records.add(store, user, current, checkin_id)
-    except Exception as exc:  # noqa: BLE001 - a failed save is reported, never fatal
-        logger.warning("storage failure: could not save a check-in (%s)", type(exc).__name__)
+    except StoreError as exc:  # a failed save is reported, never fatal (a warning goes on)
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not save a check-in (%s)", type(exc).__name__
+        )
         return False
     try:
         if account.consents(store, user):
@@ -312,8 +326,10 @@ def save(
         records.remove(store, user, sk)
         logger.info("check-in not kept: the account no longer keeps check-ins")
         return False
-    except Exception as exc:  # noqa: BLE001 - saved, only not confirmed
-        logger.warning("storage failure: could not confirm a check-in (%s)", type(exc).__name__)
+    except StoreError as exc:  # saved, only not confirmed
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not confirm a check-in (%s)", type(exc).__name__
+        )
         return True
 
 

@@ -20,7 +20,7 @@ from ask_sdk_runtime.dispatch_components.request_components import (
 from skill.alexa.base import IntentHandler
 
 
-class IntentIndexedMapper(GenericRequestMapper):  # type: ignore[misc]
+class IntentIndexedMapper(GenericRequestMapper):
     def __init__(self, chains: list[GenericRequestHandlerChain]) -> None:
         super().__init__(request_handler_chains=chains)
 
@@ -39,7 +39,7 @@ class IntentIndexedMapper(GenericRequestMapper):  # type: ignore[misc]
         }
         self._undeclared = [c for c in chains if declared(c) is None]
 
-    def get_request_handler_chain(
+    def get_request_handler_chain(  # type: ignore[override]  # the SDK's generic Input is a HandlerInput in a custom skill
         self, handler_input: HandlerInput
     ) -> GenericRequestHandlerChain | None:
         request = handler_input.request_envelope.request

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import Intent, RequestEnvelope
+from ask_sdk_model import Intent, IntentRequest, RequestEnvelope
 
 from skill import clock, config, logs
 from skill.alexa import session_seal
@@ -27,7 +27,7 @@ logs.configure()  # at import: the Lambda runtime imports this before the first 
 logger = logging.getLogger(__name__)
 
 
-class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
+class RequestSerializer(DefaultSerializer):
     """The SDK's serializer (ask-sdk-core 1.19, pinned), with three costs of every request
     taken out of reading the envelope, which was a third of a warm turn: the JSON round
     trip (the event is already a dict of JSON values), looking each nested model class up
@@ -43,25 +43,29 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
             raise ValueError("the event is not a JSON object")
         session = event.get("session")
         attributes = session.get("attributes") if isinstance(session, dict) else None
-        if isinstance(attributes, dict):
+        if isinstance(session, dict) and isinstance(attributes, dict):
             event = {**event, "session": {**session, "attributes": None}}
-        envelope = self._DefaultSerializer__deserialize(event, RequestEnvelope)
+        envelope: RequestEnvelope = self._DefaultSerializer__deserialize(event, RequestEnvelope)
         if isinstance(attributes, dict) and envelope.session is not None:
             envelope.session.attributes = _Attributes(attributes)
-        return envelope  # type: ignore[no-any-return]
+        return envelope
 
     def write_response(self, response: Any) -> dict[str, Any]:
         """The response as JSON values. The session attributes are written as they are:
         the skill puts only JSON values there (skill.alexa.state), and the seal and the
         size check encode them strictly anyway."""
         attributes = getattr(response, "session_attributes", None)
-        if not isinstance(attributes, dict):
-            return self.serialize(response)  # type: ignore[no-any-return]
-        response.session_attributes = None
+        if isinstance(attributes, dict):
+            response.session_attributes = None
         try:
-            result: dict[str, Any] = self.serialize(response)
+            result = self.serialize(response)
         finally:
-            response.session_attributes = attributes
+            if isinstance(attributes, dict):
+                response.session_attributes = attributes
+        if not isinstance(result, dict):
+            raise TypeError("the response did not serialize to a JSON object")
+        if not isinstance(attributes, dict):
+            return result
         # A shallow copy: the seal is set on it in place, and the dict may still be the
         # request's own (a turn that wrote no state back).
         result["sessionAttributes"] = dict(attributes)
@@ -101,7 +105,8 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
         if obj_type is str and type(payload) is str:
             return payload  # str(payload), without the call
         if obj_type in self.PRIMITIVE_TYPES:
-            return self._DefaultSerializer__deserialize_primitive(payload, obj_type)
+            # mypy does not mangle private names: the SDK's `__deserialize_primitive`.
+            return self._DefaultSerializer__deserialize_primitive(payload, obj_type)  # type: ignore[attr-defined]
         if obj_type is object:
             return payload
         if obj_type is date or obj_type is datetime:
@@ -141,7 +146,8 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
             if kind == "plain":
                 return payload
             if kind == "discriminated":
-                obj_type = self._DefaultSerializer__get_obj_by_discriminator(payload, obj_type)
+                # mypy does not mangle private names: the SDK's `__get_obj_by_discriminator`.
+                obj_type = self._DefaultSerializer__get_obj_by_discriminator(payload, obj_type)  # type: ignore[attr-defined]
             fields = self._fields.get(obj_type)
             if fields is None:
                 fields = self._fields[obj_type] = _fields_of(obj_type)
@@ -161,7 +167,7 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
     def _DefaultSerializer__load_class_from_name(self, class_name: str) -> Any:
         found = self._classes.get(class_name)
         if found is None:
-            found = DefaultSerializer._DefaultSerializer__load_class_from_name(self, class_name)
+            found = DefaultSerializer._DefaultSerializer__load_class_from_name(self, class_name)  # type: ignore[attr-defined]  # mangled, as above
             self._classes[class_name] = found
         return found
 
@@ -173,7 +179,7 @@ class RequestSerializer(DefaultSerializer):  # type: ignore[misc]
                 pass
             else:
                 return parsed.date() if obj_type is date else parsed
-        return DefaultSerializer._DefaultSerializer__deserialize_datetime(self, payload, obj_type)
+        return DefaultSerializer._DefaultSerializer__deserialize_datetime(self, payload, obj_type)  # type: ignore[attr-defined]  # mangled
 
 
 def _kind_of(cls: Any) -> str:
@@ -234,8 +240,9 @@ def application_id(event: dict[str, Any]) -> str | None:
         node: Any = event
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get("applicationId"), str):
-            return node["applicationId"]
+        found = node.get("applicationId") if isinstance(node, dict) else None
+        if isinstance(found, str):
+            return found
     return None
 
 
@@ -318,7 +325,7 @@ def _respond(get_skill: Any, event: Any, context: Any) -> dict[str, Any]:
         result = _serializer.write_response(response)
         state = session_seal.seal(event, result)
     except Exception as exc:  # noqa: BLE001 - logged (cut short), answered with an apology
-        logger.error("%s: skill invocation failed: %s", logs.BUG_APOLOGY, logs.describe(exc))
+        logs.bug_apology(logger, "skill invocation failed", exc)
         return _apology_response()
     return deliverable(result, state)
 
@@ -379,7 +386,7 @@ def deliverable(result: dict[str, Any], state: int | None = None) -> dict[str, A
         if size is not None and size <= MAX_RESPONSE_BYTES:
             logger.warning("response trimmed to be deliverable: %s dropped", step)
             return trimmed
-    logger.error("%s: the response is not deliverable", logs.BUG_APOLOGY)
+    logs.bug_apology(logger, "the response is not deliverable")
     return _apology_response()
 
 
@@ -387,10 +394,9 @@ def _name_the_intent(envelope: RequestEnvelope) -> None:
     """An IntentRequest without an intent (or without a name) is heard as
     AMAZON.FallbackIntent: the person is asked again instead of hearing an apology."""
     request = envelope.request
-    if getattr(request, "object_type", None) != "IntentRequest":
+    if not isinstance(request, IntentRequest):
         return
-    intent = getattr(request, "intent", None)
-    if intent is None or not isinstance(getattr(intent, "name", None), str):
+    if request.intent is None or not isinstance(request.intent.name, str):
         logger.warning("intent request without an intent name")
         request.intent = Intent(name="AMAZON.FallbackIntent", slots={})
 
@@ -405,4 +411,5 @@ def _carry_persistence_status(event: dict[str, Any], envelope: RequestEnvelope) 
     userInformationPersistenceStatus; keep it on the request for the handler."""
     body = event["request"].get("body") if isinstance(event["request"], dict) else None
     status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
-    envelope.request.persistence_status = status if isinstance(status, str) else None
+    request: Any = envelope.request  # a field the SDK's model lacks, added for the handler
+    request.persistence_status = status if isinstance(status, str) else None

@@ -11,8 +11,9 @@ from ask_sdk_model import Intent, Response
 from skill import clock
 from skill.alexa import persistence, slots, triage_flow
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import GuideId, GuideState, Phase, conversation
+from skill.alexa.state import GuideState, Phase, conversation
 from skill.content import Content
+from skill.content.guide_id import GuideId
 from skill.speech.guides import build_steps, guide_name, step_speech
 from skill.speech.ssml import to_text
 from skill.triage.engine import Outcome, offer_for

@@ -15,7 +15,7 @@ from skill.alexa.persistence import log_tag
 logger = logging.getLogger("skill.requests")
 
 
-class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+class RequestLogInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
         intent = getattr(getattr(request, "intent", None), "name", None)
@@ -28,7 +28,7 @@ class RequestLogInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
         )
 
 
-class RecordSpeechInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+class RecordSpeechInterceptor(AbstractRequestInterceptor):
     """Each request notes the content strings it says, afresh (skill.content.record): a
     reply is kept for Repeat as the keys that make it up."""
 

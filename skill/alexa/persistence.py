@@ -23,11 +23,12 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope
 
-from skill import keys
+from skill import keys, metrics
 from skill.checkins import account
-from skill.store import Store, budget
+from skill.store import Store, StoreError, budget
 
 logger = logging.getLogger(__name__)
+STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 _FAILED = "leg_pain_guide.store_failed"  # this module's own flag in request attributes
 _SNAPSHOT = "leg_pain_guide.profile"  # the profile as read or written this turn, or _DROP
 _DROP = "drop"
@@ -91,7 +92,7 @@ def log_tag(request_envelope: RequestEnvelope) -> str:
         return "-"
 
 
-class StoreAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
+class StoreAdapter(AbstractPersistenceAdapter):
     def __init__(self, store: Store) -> None:
         self.store = store
 
@@ -154,7 +155,8 @@ def _remember(handler_input: HandlerInput, attrs: dict[str, Any]) -> None:
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(data))  # type: ignore[no-any-return]
+    copy: dict[str, Any] = json.loads(json.dumps(data))
+    return copy
 
 
 def snapshot(handler_input: HandlerInput, carried: object) -> dict[str, Any] | None:
@@ -181,8 +183,10 @@ def open_profile(handler_input: HandlerInput, store: Store) -> bool:
             manager.persistent_attributes = account.Profile()
             return True
         profile, created = account.open_profile(store, key)
-    except Exception as exc:  # noqa: BLE001 - the store may raise anything storage raises
-        logger.warning("storage failure: could not load the profile (%s)", type(exc).__name__)
+    except StoreError as exc:  # the launch goes on, saving nothing this turn
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not load the profile (%s)", type(exc).__name__
+        )
         manager.request_attributes[_FAILED] = True
         manager.persistent_attributes = {}
         return True
@@ -195,14 +199,16 @@ def load(handler_input: HandlerInput) -> dict[str, Any]:
     manager = handler_input.attributes_manager
     try:
         attrs = manager.persistent_attributes
-    except Exception as exc:  # noqa: BLE001 - the adapter may raise anything storage raises
-        logger.warning("storage failure: could not load the profile (%s)", type(exc).__name__)
+    except StoreError as exc:  # the turn goes on, saving nothing
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not load the profile (%s)", type(exc).__name__
+        )
         manager.request_attributes[_FAILED] = True
         manager.persistent_attributes = {}
         return {}
     if not isinstance(attrs, dict):
         manager.persistent_attributes = {}
-        return manager.persistent_attributes  # type: ignore[no-any-return]
+        return manager.persistent_attributes
     if _SNAPSHOT not in manager.request_attributes:
         _remember(handler_input, attrs)
     return attrs
@@ -222,8 +228,10 @@ def save(handler_input: HandlerInput) -> bool:
     except ProfileChanged:
         manager.request_attributes[_FAILED] = True
         return False
-    except Exception as exc:  # noqa: BLE001 - storage must never break a reply
-        logger.warning("storage failure: could not save the profile (%s)", type(exc).__name__)
+    except StoreError as exc:  # storage must never break a reply; callers say what failed
+        metrics.count(
+            logger, STORAGE_FAILURES, "could not save the profile (%s)", type(exc).__name__
+        )
         manager.request_attributes[_FAILED] = True
         return False
     _remember(handler_input, manager.persistent_attributes)

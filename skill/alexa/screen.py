@@ -25,7 +25,8 @@ MAX_TEXT = 2000  # the datasource rides inside the 24 KB response
 
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
-    return json.loads(DOCUMENT.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    doc: dict[str, Any] = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    return doc
 
 
 def supports_apl(handler_input: HandlerInput) -> bool:
@@ -61,7 +62,7 @@ def add_screen(handler_input: HandlerInput, view: dict[str, Any], content: Conte
     # Imported only for a device with a screen: the APL models cost a cold start 10-50 ms.
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-    data = {"payload": {"screen": datasource(view, content)}}
+    data: dict[str, object] = {"payload": {"screen": datasource(view, content)}}
     handler_input.response_builder.add_directive(
         RenderDocumentDirective(token=TOKEN, document=document(), datasources=data)
     )

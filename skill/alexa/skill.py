@@ -13,7 +13,7 @@ from skill.alexa.alert_flow import AlertServicesInterceptor
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.dispatch import IntentIndexedMapper
-from skill.alexa.errors import ErrorHandler
+from skill.alexa.errors import ErrorHandler, FailureHandler
 from skill.alexa.handlers import (
     account,
     alerts,
@@ -125,6 +125,8 @@ def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkil
     builder.add_global_request_interceptor(AlertServicesInterceptor(services))
     for handler in HANDLERS:
         builder.add_request_handler(handler(services))
+    # Expected failures first, in their feature's words; the catch-all for bugs last.
+    builder.add_exception_handler(FailureHandler())
     builder.add_exception_handler(ErrorHandler())
     configuration = builder.skill_configuration
     # The same handlers in the same order, asked only when they could answer (dispatch).

@@ -6,7 +6,14 @@ import logging
 import math
 from typing import Any
 
-from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import (
+    Intent,
+    IntentConfirmationStatus,
+    IntentRequest,
+    Slot,
+    SlotConfirmationStatus,
+)
 from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.slu.entityresolution import StatusCode
 
@@ -16,6 +23,15 @@ logger = logging.getLogger(__name__)
 
 
 MAX_ECHO_CHARS = 100  # a slot value longer than this is not sent back in a directive
+
+
+def intent_of(handler_input: HandlerInput) -> Intent:
+    """The request's intent. The SDK types `request` as the union of every request type;
+    only an IntentRequest carries an intent (entry.py gives every one a named intent), so
+    any other request reads as an intent with no name and no slots."""
+    request = handler_input.request_envelope.request
+    intent = request.intent if isinstance(request, IntentRequest) else None
+    return intent if intent is not None else Intent(slots={})
 
 
 def elicit(intent: Intent, name: str) -> ElicitSlotDirective:

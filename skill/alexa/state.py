@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal, cast, get_args
+from typing import Any, Final, Literal, cast, get_args
 
 from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
@@ -61,8 +61,8 @@ PACES = ("slow", "loud")  # how the person asked to be spoken to
 # gets a hint, the second "just yes or no", the third the safety net, and the sign is left
 # unchecked. The one ladder for triage and check-ins.
 JUST_YES_NO_AT, GIVE_UP_AT = 2, 3
-WHY = "why"  # the offer to explain an outcome
-CHECK = "check"  # the offer to run the red-flag checks (after a stretch hurt)
+WHY: Final = "why"  # the offer to explain an outcome
+CHECK: Final = "check"  # the offer to run the red-flag checks (after a stretch hurt)
 Offer = GuideId | Literal["why", "check"]
 
 

@@ -79,7 +79,8 @@ def create_app(
         if not verify:
             logger.warning("request verification is OFF (development only)")
         try:
-            return adapter.dispatch_request()
+            answer: Response = adapter.dispatch_request()  # flask-ask-sdk ships no types
+            return answer
         except sdk.Refused as refused:
             return refuse(refused.reason)
 

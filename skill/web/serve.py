@@ -61,7 +61,7 @@ def _has_secret() -> bool:
     return bool(settings.key_secret.strip() or settings.key_secret_parameter)
 
 
-class _Channel(HTTPChannel):  # type: ignore[misc]
+class _Channel(HTTPChannel):  # type: ignore[misc]  # waitress ships no types
     """Remembers when the request now being received began."""
 
     request_started = 0.0  # 0: no request has started on this connection yet
@@ -72,7 +72,7 @@ class _Channel(HTTPChannel):  # type: ignore[misc]
         return bool(super().received(data))
 
 
-class _Server(TcpWSGIServer):  # type: ignore[misc]
+class _Server(TcpWSGIServer):  # type: ignore[misc]  # waitress ships no types
     """waitress's server with a deadline for receiving each request."""
 
     channel_class = _Channel

@@ -172,7 +172,9 @@ class Verifier:
 
     def check_timestamp(self, event: dict[str, Any]) -> None:
         request = event.get("request")
-        stamp = request.get("timestamp") if isinstance(request, dict) else None
+        if not isinstance(request, dict):
+            raise VerificationError("request has no timestamp")
+        stamp = request.get("timestamp")
         if not isinstance(stamp, str):
             raise VerificationError("request has no timestamp")
         try:

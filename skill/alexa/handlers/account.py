@@ -8,8 +8,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
-from skill.alexa import checkin_flow, persistence, slots
-from skill.alexa.base import ANSWERS, IntentHandler
+from skill.alexa import checkin_flow, failures, persistence, slots
+from skill.alexa.base import ANSWERS, IntentHandler, matched_intent
 from skill.alexa.respond import content, reply
 from skill.alexa.state import Phase, conversation
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def slot_id(handler_input: HandlerInput, name: str) -> str | None:
-    return slots.resolved_id(slots.slot(handler_input.request_envelope.request.intent, name))
+    return slots.resolved_id(slots.slot(slots.intent_of(handler_input), name))
 
 
 def user_of(handler_input: HandlerInput) -> str | None:
@@ -38,7 +38,7 @@ class CheckInAnswerHandler(IntentHandler):
     phases = (Phase.CHECKIN,)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        name = get_intent_name(handler_input)
+        name = matched_intent(handler_input)
         if name == "StretchesDoneIntent":
             # "He did them this morning", "only the calf one": the stretches were done (at
             # the stretches question; anywhere else in a check-in it answers nothing).
@@ -47,7 +47,7 @@ class CheckInAnswerHandler(IntentHandler):
                 return checkin_flow.answer(handler_input, self.store, "yes")
             return checkin_flow.ask_again(handler_input, self.store)
         if name == "PainScaleIntent":
-            score = slots.number(slots.slot(handler_input.request_envelope.request.intent, "score"))
+            score = slots.number(slots.slot(slots.intent_of(handler_input), "score"))
             value: str | int = score if score is not None else -1
         else:
             value = ANSWERS[name]
@@ -78,10 +78,8 @@ class ConfirmDeleteHandler(IntentHandler):
         state.confirm = None
         if get_intent_name(handler_input) != "AMAZON.YesIntent":
             return reply(handler_input, c.say("deletion.kept"), end=True)
-        try:
+        # On failure, never pretend it worked (failures.DELETE_DATA's words).
+        with failures.storage(failures.DELETE_DATA):
             handler_input.attributes_manager.delete_persistent_attributes()
-        except Exception as exc:  # noqa: BLE001 - tell the person; never pretend it worked
-            logger.error("storage failure: could not delete data (%s)", type(exc).__name__)
-            return reply(handler_input, c.say("deletion.failed"), end=True)
         state.clear()
         return reply(handler_input, c.say("deletion.done"), end=True)

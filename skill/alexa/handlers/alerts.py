@@ -14,16 +14,18 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill.alexa import alert_flow, ask_for, persistence, proactive, triage_flow
+from skill import metrics
+from skill.alexa import alert_flow, ask_for, failures, persistence, proactive, triage_flow
 from skill.alexa.base import ANSWERS, Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.handlers.session import welcome
 from skill.alexa.respond import content, empty, join, reply
 from skill.alexa.state import Phase, conversation
 from skill.checkins import account, alerts, people, sharing
-from skill.store import Store
+from skill.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
+STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 NOTIFICATIONS = "alexa::devices:all:notifications:write"
 TOKEN = "alerts:"  # the AskFor token: "alerts:" and the person asked about, if any
 
@@ -57,18 +59,20 @@ class ConfirmAlertsHandler(IntentHandler):
             return reply(handler_input, c.say("alerts.owner_declined"), end=True)
         if name != "AMAZON.YesIntent":
             return reply(handler_input, join(c.say("alerts.owner_declined"), prompt), prompt)
-        owner = user_of(handler_input)
+        owner = failures.account_key(handler_input, failures.ALERTS_ON)
         speaker = persistence.speaker(handler_input.request_envelope)
+        if speaker is None:
+            raise failures.NoAccountKey(failures.ALERTS_ON, "no speaker")
         attrs = persistence.load(handler_input)
-        if speaker is not None:
-            alerts.agree(attrs, speaker)  # for what this speaker says, nobody else
-        if owner is None or speaker is None or not persistence.save(handler_input):
-            logger.warning("storage failure: could not turn caregiver alerts on")
-            return reply(handler_input, join(c.say("alerts.owner_failed"), prompt), prompt)
+        alerts.agree(attrs, speaker)  # for what this speaker says, nobody else
+        if not persistence.save(handler_input):
+            raise failures.ProfileUnavailable(failures.ALERTS_ON, "profile not saved")
         try:
             connected = sharing.is_shared(self.store, owner)
-        except Exception as exc:  # noqa: BLE001 - alerts are on; only the hint is unsure
-            logger.warning("storage failure: could not read sharing links (%s)", type(exc).__name__)
+        except StoreError as exc:  # alerts are on; only the hint is unsure
+            metrics.count(
+                logger, STORAGE_FAILURES, "could not read sharing links (%s)", type(exc).__name__
+            )
             connected = True
         key = "alerts.owner_on" if connected else "alerts.owner_on_nobody"
         return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
@@ -141,14 +145,12 @@ def receive(
     c = content(handler_input)
     prompt = triage_flow.next_prompt(handler_input)
     envelope = handler_input.request_envelope
-    viewer, user_id = user_of(handler_input), persistence.user_id(envelope)
-    try:
-        if viewer is None or user_id is None:
-            raise LookupError("no account key")
+    viewer = failures.account_key(handler_input, failures.RECEIVE_ALERTS)
+    user_id = persistence.user_id(envelope)
+    if user_id is None:
+        raise failures.NoAccountKey(failures.RECEIVE_ALERTS, "no user id")
+    with failures.storage(failures.RECEIVE_ALERTS):  # nothing changed
         sources = sharing.shared_with_me(store, viewer)
-    except Exception as exc:  # noqa: BLE001 - nothing changed; say so
-        logger.warning("storage failure: could not read sharing links (%s)", type(exc).__name__)
-        return reply(handler_input, join(c.say("alerts.failed"), prompt), reprompt=prompt)
     if not sources:
         return reply(handler_input, join(c.say("alerts.nobody_shares"), prompt), reprompt=prompt)
     if label and not any(s.label == label for s in sources):
@@ -160,12 +162,10 @@ def receive(
     locale = getattr(envelope.request, "locale", None) or "en-US"
     endpoint = getattr(system, "api_endpoint", None)
     epoch = persistence.load(handler_input).get(account.EPOCH)
-    try:
-        if not alerts.receive(store, viewer, user_id, locale, endpoint, label, epoch=epoch):
-            raise LookupError("deleted or unlinked meanwhile")
-    except Exception as exc:  # noqa: BLE001 - not agreed; say so
-        logger.warning("storage failure: could not save an alert choice (%s)", type(exc).__name__)
-        return reply(handler_input, join(c.say("alerts.failed"), prompt), reprompt=prompt)
+    with failures.storage(failures.RECEIVE_ALERTS):  # not agreed
+        stored = alerts.receive(store, viewer, user_id, locale, endpoint, label, epoch=epoch)
+    if not stored:  # the account was deleted, or the link went, meanwhile: not agreed
+        raise failures.Failure(failures.RECEIVE_ALERTS, "deleted or unlinked meanwhile")
     text = c.say("alerts.receiving_about", label) if label else c.say("alerts.receiving")
     return reply(handler_input, join(text, prompt), reprompt=prompt)
 
@@ -196,23 +196,21 @@ class StopAlertsHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         prompt = triage_flow.next_prompt(handler_input)
-        user = user_of(handler_input)
+        # On any failure, never pretend alerts stopped (failures.STOP_ALERTS's words).
+        user = failures.account_key(handler_input, failures.STOP_ALERTS)
         speaker = persistence.speaker(handler_input.request_envelope)
-        try:
-            if user is None or speaker is None:
-                raise LookupError("no account key")
-            attrs = persistence.load(handler_input)
-            if persistence.failed(handler_input):
-                raise LookupError("profile not read")
-            sending = alerts.withdraw(attrs, speaker)  # this speaker's; others' stand
-            if sending and not persistence.save(handler_input):
-                raise LookupError("profile not saved")
+        if speaker is None:
+            raise failures.NoAccountKey(failures.STOP_ALERTS, "no speaker")
+        attrs = persistence.load(handler_input)
+        if persistence.failed(handler_input):
+            raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not read")
+        sending = alerts.withdraw(attrs, speaker)  # this speaker's; others' stand
+        if sending and not persistence.save(handler_input):
+            raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not saved")
+        with failures.storage(failures.STOP_ALERTS):
             if sending:
                 alerts.stop_sending(self.store, user, speaker)  # and what they queued
             receiving = alerts.stop_receiving(self.store, user)
-        except Exception as exc:  # noqa: BLE001 - never pretend alerts stopped
-            logger.warning("storage failure: could not stop alerts (%s)", type(exc).__name__)
-            return reply(handler_input, join(c.say("alerts.stop_failed"), prompt), prompt)
         key = {
             (True, True): "alerts.stopped_both",
             (True, False): "alerts.stopped_sending",
@@ -250,6 +248,8 @@ class NotificationsOffHandler(Handler):
         if not still and user is not None:
             try:
                 alerts.drop_user_id(self.store, user)
-            except Exception as exc:  # noqa: BLE001 - events take no speech; alarm on the log
-                logger.warning("storage failure: could not drop a user id (%s)", type(exc).__name__)
+            except StoreError as exc:  # events take no speech; the metric alarms
+                metrics.count(
+                    logger, STORAGE_FAILURES, "could not drop a user id (%s)", type(exc).__name__
+                )
         return empty(handler_input)

@@ -11,9 +11,9 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill import clock
-from skill.alexa import checkin_flow, persistence, slots, triage_flow
+from skill.alexa import checkin_flow, failures, persistence, slots, triage_flow
 from skill.alexa.base import Handler, IntentHandler
-from skill.alexa.handlers.account import slot_id, user_of
+from skill.alexa.handlers.account import slot_id
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import conversation
 from skill.checkins import account, people, records, sharing
@@ -37,20 +37,15 @@ class SummaryHandler(IntentHandler):
 def summary(handler_input: HandlerInput, handler: Handler, subject: str | None) -> Response:
     c = content(handler_input)
     prompt = triage_flow.next_prompt(handler_input)
-    user = user_of(handler_input)
+    user = failures.account_key(handler_input, failures.READ_SUMMARY)
     me = checkin_flow.profile_for(handler_input, None)
-    try:
-        if user is None:
-            raise LookupError("no account key")
+    with failures.storage(failures.READ_SUMMARY):
         found = people.find(people.known(handler.store, user, me), subject)
         histories = [sharing.history(handler.store, s) for s in found.sources]
-    except Exception as exc:  # noqa: BLE001 - say so rather than crash
-        logger.warning("storage failure: could not read a summary (%s)", type(exc).__name__)
-        return reply(handler_input, join(c.say("summary.failed"), prompt), reprompt=prompt)
     if found.choices:
         # Several people and none named: ask, and Alexa listens for the person next.
         text = c.say("summary.which", options=people_list(c, found.choices, "or"))
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         handler_input.response_builder.add_directive(slots.elicit(intent, "subject"))
         return reply(handler_input, text, reprompt=text)
     if found.unnamed:
@@ -88,11 +83,9 @@ class ShareHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        user = user_of(handler_input)
+        user = failures.account_key(handler_input, failures.MAKE_SHARE_CODE)
         me = checkin_flow.profile_for(handler_input, None)
-        try:
-            if user is None:
-                raise LookupError("no account key")
+        with failures.storage(failures.MAKE_SHARE_CODE):
             # Exactly the people this speaker checks in for (the voice, or the account's
             # "self" when no voice is recognised): never another voice's or a guest's.
             kept = records.profiles(self.store, user)
@@ -100,9 +93,6 @@ class ShareHandler(IntentHandler):
             profiles = [me, *named] if me in kept or not named else named
             epoch = persistence.load(handler_input).get(account.EPOCH)
             code = sharing.create_code(self.store, user, profiles, later=True, by=me, epoch=epoch)
-        except Exception as exc:  # noqa: BLE001 - say so; no code was given
-            logger.warning("storage failure: could not make a share code (%s)", type(exc).__name__)
-            return reply(handler_input, c.say("sharing.failed"), end=True)
         labels = [people.SELF if p == me else p for p in profiles]
         spoken = f'<say-as interpret-as="digits">{code}</say-as>'
         covers = (
@@ -122,7 +112,7 @@ class ConnectHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         raw = getattr(slots.slot(intent, "code"), "value", None) or ""
         code = "".join(ch for ch in str(raw) if ch.isdigit())
         prompt = triage_flow.next_prompt(handler_input)
@@ -131,14 +121,9 @@ class ConnectHandler(IntentHandler):
             text = c.say("sharing.ask_code")
             handler_input.response_builder.add_directive(slots.elicit(intent, "code"))
             return reply(handler_input, text, reprompt=text)
-        user = user_of(handler_input)
-        try:
-            if user is None:
-                raise LookupError("no account key")
+        user = failures.account_key(handler_input, failures.CHECK_SHARE_CODE)
+        with failures.storage(failures.CHECK_SHARE_CODE):
             result = sharing.redeem(self.store, user, code)
-        except Exception as exc:  # noqa: BLE001 - nothing was checked
-            logger.warning("storage failure: could not check a share code (%s)", type(exc).__name__)
-            return reply(handler_input, join(c.say("sharing.failed"), prompt), reprompt=prompt)
         if not result.ok:
             if result.reason != "wrong":  # wrong guesses are logged by sharing.redeem
                 logger.warning("share code refused: %s", result.reason)
@@ -164,7 +149,7 @@ class NameHandler(Handler):
         if name != "DescribePainIntent":
             return False
         # Only the person: anything said about the pain goes to triage as always.
-        filled = handler_input.request_envelope.request.intent.slots or {}
+        filled = slots.intent_of(handler_input).slots or {}
         return slot_id(handler_input, "subject") is not None and not any(
             slot.value for key, slot in filled.items() if key != "subject"
         )
@@ -178,17 +163,10 @@ class NameHandler(Handler):
             state.ask_name()
             return reply(handler_input, ask, reprompt=ask)
         state.ask_name(False)
-        user = user_of(handler_input)
-        try:
-            if user is None:
-                raise LookupError("no account key")
+        # On failure they are asked again later, at the next summary.
+        user = failures.account_key(handler_input, failures.NAME_SHARED_PERSON)
+        with failures.storage(failures.NAME_SHARED_PERSON):
             named = sharing.name(self.store, user, label)
-        except Exception as exc:  # noqa: BLE001 - ask again later, at the next summary
-            logger.warning(
-                "storage failure: could not name a shared person (%s)", type(exc).__name__
-            )
-            prompt = triage_flow.next_prompt(handler_input)
-            return reply(handler_input, join(c.say("sharing.failed"), prompt), reprompt=prompt)
         if get_intent_name(handler_input) == "SummaryIntent":
             return summary(handler_input, self, label)
         prompt = triage_flow.next_prompt(handler_input)
@@ -202,14 +180,10 @@ class StopSharingHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
         prompt = triage_flow.next_prompt(handler_input)
-        user = user_of(handler_input)
-        try:
-            if user is None:
-                raise LookupError("no account key")
+        # On failure, never pretend sharing stopped (failures.STOP_SHARING's words).
+        user = failures.account_key(handler_input, failures.STOP_SHARING)
+        with failures.storage(failures.STOP_SHARING):
             count = sharing.revoke_all(self.store, user)
-        except Exception as exc:  # noqa: BLE001 - never pretend sharing stopped
-            logger.warning("storage failure: could not stop sharing (%s)", type(exc).__name__)
-            return reply(handler_input, join(c.say("sharing.stop_failed"), prompt), prompt)
         key = "sharing.stopped" if count else "sharing.nothing_to_stop"
         return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
 

@@ -8,9 +8,10 @@ from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
 from skill.alexa import guide_flow, slots, triage_flow
-from skill.alexa.base import IntentHandler
+from skill.alexa.base import IntentHandler, matched_intent
 from skill.alexa.respond import content, join, reply
-from skill.alexa.state import CHECK, GuideId, Phase, conversation
+from skill.alexa.state import CHECK, Phase, conversation
+from skill.content.guide_id import GuideId
 
 # Inside a guide: how far each intent moves (None = back to the first step).
 MOVES: dict[str, int | None] = {
@@ -30,7 +31,7 @@ class GuideHandler(IntentHandler):
     phases = (Phase.GUIDE,)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        name = get_intent_name(handler_input)
+        name = matched_intent(handler_input)
         if name == "AMAZON.NoIntent":
             text = guide_flow.goodbye(handler_input, conversation(handler_input).guide)
             return reply(handler_input, text, end=True)
@@ -47,7 +48,7 @@ class GuideTalkHandler(IntentHandler):
         c = content(handler_input)
         current = conversation(handler_input).guide
         assert current is not None
-        text = guide_flow.talk(c, current.id, get_intent_name(handler_input))
+        text = guide_flow.talk(c, current.id, matched_intent(handler_input))
         prompt = c.say("guide_talk.prompt")
         return reply(handler_input, join(text, prompt), reprompt=prompt)
 
@@ -90,7 +91,7 @@ class GuideStartHandler(IntentHandler):
         stop = blocked(handler_input)
         if stop:
             return stop
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         if get_intent_name(handler_input) == "RiceIntent":
             wanted: GuideId | None = GuideId.rice()
         else:

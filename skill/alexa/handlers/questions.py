@@ -38,7 +38,7 @@ def answer_then_carry_on(handler_input: HandlerInput, answer: str) -> Response:
 
 
 def _slot_id(handler_input: HandlerInput, name: str) -> str | None:
-    return slots.resolved_id(slots.slot(handler_input.request_envelope.request.intent, name))
+    return slots.resolved_id(slots.slot(slots.intent_of(handler_input), name))
 
 
 class MedicineHandler(IntentHandler):

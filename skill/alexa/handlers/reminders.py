@@ -65,15 +65,18 @@ def reminder_request(handler_input: HandlerInput, at: str) -> ReminderRequest:
     first = first_occurrence(now, at).strftime(_STAMP)
     hour, minute = (int(x) for x in at.split(":"))
     locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+    # The SDK types the times below as datetime, but would write a datetime with its offset
+    # and without milliseconds; Alexa's reminders take these stamps as written (the device's
+    # local time, with the zone named apart), so they go as strings.
     return ReminderRequest(
-        request_time=clock.utcnow().strftime(_STAMP),
+        request_time=clock.utcnow().strftime(_STAMP),  # type: ignore[arg-type]
         trigger=Trigger(
             object_type=TriggerType.SCHEDULED_ABSOLUTE,
-            scheduled_time=first,
+            scheduled_time=first,  # type: ignore[arg-type]
             # Without a known zone Alexa reads scheduledTime in the device's own.
             time_zone_id=getattr(zone, "key", None),
             recurrence=Recurrence(
-                start_date_time=first,
+                start_date_time=first,  # type: ignore[arg-type]
                 recurrence_rules=[
                     f"FREQ=DAILY;BYHOUR={hour};BYMINUTE={minute};BYSECOND=0;INTERVAL=1;"
                 ],
@@ -118,7 +121,7 @@ class ReminderHandler(IntentHandler):
     intents = ("ReminderIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         at = reminder_time(getattr(slots.slot(intent, "time"), "value", None))
         if at is None:
             # One slot missing: ask for it, and Alexa listens for a time next.

@@ -9,10 +9,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
 from ask_sdk_model import Response
 
+from skill import metrics
 from skill.alexa import alert_flow, guide_flow, persistence, repair, triage_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import content, empty, join, reply, said_last
 from skill.alexa.state import Phase, conversation
+from skill.store import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +153,8 @@ class SkillEventHandler(Handler):
     asking to keep data deletes everything stored for the account."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return get_request_type(handler_input).startswith("AlexaSkillEvent.")
+        kind = get_request_type(handler_input)  # typed AnyStr by the SDK; a str at run time
+        return isinstance(kind, str) and kind.startswith("AlexaSkillEvent.")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
@@ -162,8 +165,14 @@ class SkillEventHandler(Handler):
         ):
             try:
                 handler_input.attributes_manager.delete_persistent_attributes()
-            except Exception as exc:  # noqa: BLE001 - events take no speech; alert on the log
-                logger.error("storage failure: could not delete data (%s)", type(exc).__name__)
+            except StoreError as exc:  # events take no speech; the metric alarms
+                metrics.count(
+                    logger,
+                    metrics.Metric.STORAGE_FAILURES,
+                    "could not delete data (%s)",
+                    type(exc).__name__,
+                    level=logging.ERROR,
+                )
         return empty(handler_input)
 
 

@@ -55,9 +55,7 @@ class ExplainHandler(IntentHandler):
     intents = ("ExplainIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        finding = slots.resolved_id(
-            slots.slot(handler_input.request_envelope.request.intent, "symptom")
-        )
+        finding = slots.resolved_id(slots.slot(slots.intent_of(handler_input), "symptom"))
         said = first_said(content(handler_input), f"talk.explain.{finding}", "talk.explain.any")
         return back_to_where_they_were(handler_input, said)
 

@@ -11,10 +11,11 @@ from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
 
 from skill.alexa import alert_flow, checkin_flow, guide_flow, repair, slots, triage_flow
-from skill.alexa.base import ANSWERS, IntentHandler
+from skill.alexa.base import ANSWERS, IntentHandler, matched_intent
 from skill.alexa.handlers.account import slot_id
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import CHECK, WHY, Phase, conversation
+from skill.content.guide_id import GuideId
 from skill.triage.engine import raises_level
 from skill.triage.levels import Disposition
 
@@ -52,7 +53,7 @@ class StatementHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         state = conversation(handler_input)
         phase = state.phase
         stated = triage_flow.stated_in(intent)
@@ -100,7 +101,7 @@ class NothingAnswerHandler(IntentHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not super().can_handle(handler_input):
             return False
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         if slots.filled(intent) != {"trigger"}:
             return False
         if slots.resolved_id(slots.slot(intent, "trigger")) != "none":
@@ -118,7 +119,7 @@ class CorrectionHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         state = conversation(handler_input)
         state.guide, state.checkin = None, None
-        return triage_flow.correct(handler_input, handler_input.request_envelope.request.intent)
+        return triage_flow.correct(handler_input, slots.intent_of(handler_input))
 
 
 class ConfirmLoweringHandler(IntentHandler):
@@ -139,7 +140,7 @@ class AnswerHandler(IntentHandler):
     phases = (Phase.QUESTION,)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return triage_flow.answer_pending(handler_input, ANSWERS[get_intent_name(handler_input)])
+        return triage_flow.answer_pending(handler_input, ANSWERS[matched_intent(handler_input)])
 
 
 class OfferHandler(IntentHandler):
@@ -154,12 +155,12 @@ class OfferHandler(IntentHandler):
         if get_intent_name(handler_input) != "AMAZON.YesIntent" or not offer:
             key = "guide_talk.check_declined" if offer == CHECK else "outcomes.declined"
             return reply(handler_input, c.say(key), end=True)
+        if isinstance(offer, GuideId):
+            return guide_flow.start(handler_input, offer)
         if offer == WHY:
             return triage_flow.why(handler_input)
-        if offer == CHECK:
-            conversation(handler_input).triage.offer = None
-            return triage_flow.advance(handler_input)
-        return guide_flow.start(handler_input, offer)
+        conversation(handler_input).triage.offer = None  # CHECK: run the red-flag checks
+        return triage_flow.advance(handler_input)
 
 
 class StartAnswerHandler(IntentHandler):
@@ -182,7 +183,7 @@ class PainScaleHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        score = slots.number(slots.slot(handler_input.request_envelope.request.intent, "score"))
+        score = slots.number(slots.slot(slots.intent_of(handler_input), "score"))
         if score is None or not 0 <= score <= 10:
             text = c.say("unclear.pain_scale")
             return reply(handler_input, text, reprompt=text)
@@ -195,7 +196,7 @@ class DurationHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         c = content(handler_input)
-        intent = handler_input.request_envelope.request.intent
+        intent = slots.intent_of(handler_input)
         if not triage_flow.record_duration(handler_input, intent):
             state = conversation(handler_input)
             opening = state.phase == Phase.START and not state.triage.described
