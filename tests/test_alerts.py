@@ -1020,9 +1020,13 @@ def test_stop_alerts_by_one_voice_leaves_the_others_consent(store, lwa):
     assert len(events()) == 1, "Alice's consent is hers, not Bob's to take back"
 
 
-def set_profile(store, convo: Conversation, **fields) -> None:
+
+def set_version_one_profile(store, convo: Conversation, **fields) -> None:
+    """The profile as stored before it had a version (skill.checkins.profile: version 1)."""
     pk = user_pk(keys.user_key(convo.user_id))
-    store.put_item(pk, "PROFILE", {**(store.get_item(pk, "PROFILE") or {}), **fields})
+    item = {k: v for k, v in (store.get_item(pk, "PROFILE") or {}).items()
+            if k not in ("v", "alerts_by")}
+    store.put_item(pk, "PROFILE", {**item, **fields})
 
 
 def test_consent_from_before_it_was_per_voice_is_the_accounts_own(store, lwa):
@@ -1033,7 +1037,7 @@ def test_consent_from_before_it_was_per_voice_is_the_accounts_own(store, lwa):
     carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
     connect(carer, share(mom))
     wants_alerts(carer)
-    set_profile(store, mom, alert_caregivers=True)
+    set_version_one_profile(store, mom, alert_caregivers=True)
     voice = Conversation(store=store, user="owner", person="someone")
     check_in(voice, "mother", flags="emergency")
     assert events() == [], "a recognised voice's mother is not the account's"

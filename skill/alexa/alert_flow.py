@@ -32,7 +32,8 @@ from skill.alexa.base import Services
 from skill.alexa.respond import content, join
 from skill.alexa.state import conversation
 from skill.alexa.timezone import device_zone, local_now
-from skill.checkins import account, alerts, sharing
+from skill.checkins import alerts, sharing
+from skill.checkins.profile import Profile
 from skill.content import Content, for_locale
 from skill.speech.dates import moment_phrase
 from skill.store import Store, StoreError, budget
@@ -104,10 +105,11 @@ def queue(
     if speaker is None:
         return []
     with budget.tight():
-        chose = persistence.load(handler_input)
-        if not chose and persistence.failed(handler_input):
+        item = persistence.load(handler_input)
+        if not item and persistence.failed(handler_input):
             raise StoreError("the account's choice could not be read")
-        if speaker not in alerts.agreed(chose):
+        chose = Profile.from_item(item)
+        if speaker not in chose.alerts_by:
             return []  # this speaker has not agreed
         return alerts.queue(
             store,
@@ -118,7 +120,7 @@ def queue(
             getattr(request, "locale", None),
             alert_id,
             by=speaker,
-            epoch=chose.get(account.EPOCH),
+            epoch=chose.epoch,
         )
 
 

@@ -73,7 +73,7 @@ def subject_of(profile: str) -> str | None:
 
 def start(handler_input: HandlerInput, subject: str | None) -> Response:
     state = conversation(handler_input)
-    consent = persistence.load(handler_input).get("consent")
+    consent = persistence.profile(handler_input).consent
     state.guide = None
     state.checkin = CheckinState(
         profile=profile_for(handler_input, subject),
@@ -159,8 +159,9 @@ def answer(
     if step == "consent":
         if value not in ("yes", "no"):
             return ask_again(handler_input, store)
-        persistence.load(handler_input)["consent"] = value == "yes"
-        kept = persistence.save(handler_input)
+        profile = persistence.profile(handler_input)
+        profile.consent = value == "yes"
+        kept = persistence.save_profile(handler_input, profile)
         record.save = value == "yes"
         said = "checkin.consent_given" if value == "yes" else "checkin.consent_declined"
         if value == "yes" and not kept:

@@ -12,6 +12,7 @@ from skill import clock
 from skill.alexa import persistence, slots, triage_flow
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import GuideState, Phase, conversation
+from skill.checkins.profile import SavedGuide
 from skill.content import Content
 from skill.content.guide_id import GuideId
 from skill.speech.guides import build_steps, guide_name, step_speech
@@ -77,13 +78,14 @@ def move(handler_input: HandlerInput, delta: int | None) -> Response:
 def remember(handler_input: HandlerInput, current: GuideState | None) -> bool:
     """Persist the guide position so the person can resume within the hour. Returns
     whether it was saved (or there was nothing to save)."""
-    attrs = persistence.load(handler_input)
+    profile = persistence.profile(handler_input)
     if current is None:
-        if attrs.pop("guide", None) is None:
+        if profile.guide is None:
             return True
+        profile.guide = None
     else:
-        attrs["guide"] = {"id": str(current.id), "step": current.step, "at": int(clock.now())}
-    return persistence.save(handler_input)
+        profile.guide = SavedGuide(str(current.id), current.step, int(clock.now()))
+    return persistence.save_profile(handler_input, profile)
 
 
 def goodbye(handler_input: HandlerInput, current: GuideState | None) -> str:
@@ -93,12 +95,11 @@ def goodbye(handler_input: HandlerInput, current: GuideState | None) -> str:
 
 
 def resumable(handler_input: HandlerInput) -> GuideState | None:
-    saved = persistence.load(handler_input).get("guide")
-    if not isinstance(saved, dict):
+    saved = persistence.profile(handler_input).guide
+    if saved is None or clock.now() - saved.at > RESUME_WINDOW_S:
         return None
-    guide = GuideState.from_session(saved)
-    at = saved.get("at")
-    if guide is None or not isinstance(at, int | float) or clock.now() - at > RESUME_WINDOW_S:
+    guide = GuideState.from_session({"id": saved.id, "step": saved.step})
+    if guide is None:
         return None
     try:
         build_steps(content(handler_input), guide.id)

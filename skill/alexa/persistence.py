@@ -25,6 +25,7 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import keys, metrics
 from skill.checkins import account
+from skill.checkins.profile import Profile
 from skill.store import Store, StoreError, budget
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class StoreAdapter(AbstractPersistenceAdapter):
         if key is None and user_id(request_envelope):
             raise keys.KeyUnavailable("KeyUnavailable")  # not "a new user": don't save over
         if not key:
-            return account.Profile()
+            return account.ProfileItem()
         return account.load_profile(self.store, key)
 
     def save_attributes(
@@ -127,7 +128,7 @@ class ProfileChanged(Exception):
     """The profile changed (or was deleted) since this turn read it; nothing was saved."""
 
 
-def _carried(request_envelope: RequestEnvelope) -> account.Profile | None:
+def _carried(request_envelope: RequestEnvelope) -> account.ProfileItem | None:
     """The profile the session carries from an earlier turn, if it carries one."""
     session = request_envelope.session
     attrs = getattr(session, "attributes", None) if session is not None else None
@@ -137,7 +138,7 @@ def _carried(request_envelope: RequestEnvelope) -> account.Profile | None:
     version, data = found.get("rev"), found.get("data")
     if not isinstance(version, str) or not version or not isinstance(data, dict):
         return None
-    return account.Profile(_copy(data), version)
+    return account.ProfileItem(_copy(data), version)
 
 
 def _remember(handler_input: HandlerInput, attrs: dict[str, Any]) -> None:
@@ -180,7 +181,7 @@ def open_profile(handler_input: HandlerInput, store: Store) -> bool:
         if key is None:
             if user_id(envelope):
                 raise keys.KeyUnavailable("KeyUnavailable")
-            manager.persistent_attributes = account.Profile()
+            manager.persistent_attributes = account.ProfileItem()
             return True
         profile, created = account.open_profile(store, key)
     except StoreError as exc:  # the launch goes on, saving nothing this turn
@@ -212,6 +213,24 @@ def load(handler_input: HandlerInput) -> dict[str, Any]:
     if _SNAPSHOT not in manager.request_attributes:
         _remember(handler_input, attrs)
     return attrs
+
+
+def profile(handler_input: HandlerInput) -> Profile:
+    """The account's profile, typed (skill.checkins.profile): read as `load` reads it. A
+    change is kept only through `save_profile`."""
+    return Profile.from_item(load(handler_input))
+
+
+def save_profile(handler_input: HandlerInput, changed: Profile) -> bool:
+    """Write the profile back, over the version this turn read. Returns False when it was
+    not saved: storage failed, it changed or was deleted meanwhile (a deletion wins), or
+    it came from a newer version of the skill (never written over)."""
+    if not changed.writable:
+        return False
+    attrs = load(handler_input)
+    attrs.clear()  # the same item object: it carries the version read, for the condition
+    attrs.update(changed.to_item())
+    return save(handler_input)
 
 
 def failed(handler_input: HandlerInput) -> bool:

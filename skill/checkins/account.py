@@ -18,7 +18,8 @@ import logging
 import secrets
 from typing import Any
 
-from skill.checkins import sharing
+from skill.checkins import profile, sharing
+from skill.checkins.profile import Profile
 from skill.store.base import Store, user_pk
 
 logger = logging.getLogger(__name__)
@@ -26,11 +27,13 @@ PROFILE = "PROFILE"
 # A new random id each time a profile is created: a share code names the epoch it was made
 # in, and a code redeemed while its owner deleted everything (and perhaps came back) is
 # undone (skill.checkins.sharing.redeem), so deleting wins over a concurrent redeem.
-EPOCH = "epoch"
+EPOCH = profile.EPOCH
 
 
-class Profile(dict[str, Any]):
-    """The persistent attributes as read, remembering the version they were read at."""
+class ProfileItem(dict[str, Any]):
+    """The profile's item as read (the SDK's persistent attributes), remembering the
+    version it was read at for a conditional write. Its typed view is
+    skill.checkins.profile.Profile."""
 
     def __init__(self, data: dict[str, Any] | None = None, version: str | None = None) -> None:
         super().__init__(data or {})
@@ -38,24 +41,24 @@ class Profile(dict[str, Any]):
         self.existed = data is not None
 
 
-def load_profile(store: Store, user: str) -> Profile:
+def load_profile(store: Store, user: str) -> ProfileItem:
     data, version = store.get_versioned(user_pk(user), PROFILE)
-    return Profile(data, version)
+    return ProfileItem(data, version)
 
 
-def open_profile(store: Store, user: str) -> tuple[Profile, bool]:
+def open_profile(store: Store, user: str) -> tuple[ProfileItem, bool]:
     """A launch's one call: the profile, or a new one ({"visits": 1} and a new epoch)
     written for an account seen for the first time. Returns it and whether it was created now."""
-    fresh = {"visits": 1, EPOCH: secrets.token_hex(8)}
+    fresh = Profile(visits=1, epoch=secrets.token_hex(8)).to_item()
     (data, version), created = store.create_or_read(user_pk(user), PROFILE, fresh)
-    return Profile(data, version), created
+    return ProfileItem(data, version), created
 
 
 def save_profile(store: Store, user: str, attributes: dict[str, Any]) -> bool:
     """Write the profile. Returns False when it changed or was deleted since it was read:
     then this turn's changes are dropped (a deletion must never be undone by a save)."""
     data = json.loads(json.dumps(attributes))  # plain JSON, whatever dict subclass came in
-    if not isinstance(attributes, Profile):
+    if not isinstance(attributes, ProfileItem):
         store.put_item(user_pk(user), PROFILE, data)
         return True
     if attributes.version is not None:
@@ -71,7 +74,7 @@ def save_profile(store: Store, user: str, attributes: dict[str, Any]) -> bool:
 
 def consents(store: Store, user: str) -> bool:
     """Whether the account has agreed to keep check-ins (read now, not from the session)."""
-    return load_profile(store, user).get("consent") is True
+    return Profile.from_item(load_profile(store, user)).consent is True
 
 
 def forget(store: Store, user: str) -> None:

@@ -8,7 +8,8 @@ taking them back.
                    agreed, about a person the sharing link shares that speaker's
                    check-ins of (skill.checkins.sharing.shares_checker), so another voice
                    or a guest never alerts someone else's caregiver. The older account-wide
-                   flag {"alert_caregivers": true} reads as the account's "self" alone.
+                   flag {"alert_caregivers": true} (profile version 1) is migrated to
+                   the account's "self" alone (skill.checkins.profile).
     viewer ALERTME {"user_id", "locale", "endpoint", "labels", "since", "expires"}
                    the caregiver agreed. `user_id` is their raw Alexa user id: the one
                    raw id the table holds, because a Unicast event must name it. It is
@@ -49,11 +50,10 @@ from typing import Any
 
 from skill import clock
 from skill.checkins import account, records, sharing
+from skill.checkins.profile import Profile
 from skill.store.base import Store, user_pk
 from skill.triage.engine import protocol_version
 
-OWNER_FLAG = "alert_caregivers"  # the older account-wide consent: the account's "self"
-AGREED = "alerts_by"  # in the owner's persistent attributes: the speakers who agreed
 RECEIVER = sharing.RECEIVER
 PREFIX = sharing.ALERTS
 SOURCES = ("checkin", "triage")  # what ended at the warning: a check-in or a conversation
@@ -85,41 +85,17 @@ class Alert:
     by: str = "self"  # who spoke: "self" (not recognised) or a recognised voice's profile
 
 
-def agreed(profile: Mapping[str, Any]) -> frozenset[str]:
-    """The speakers on this account who agreed to alert their caregivers."""
-    found = profile.get(AGREED)
-    speakers = {c for c in found if isinstance(c, str)} if isinstance(found, list) else set()
-    if profile.get(OWNER_FLAG) is True:  # agreed before it was kept per speaker
-        speakers.add(sharing.LEGACY_CHECKER)
-    return frozenset(speakers)
-
-
-def agree(profile: dict[str, Any], speaker: str) -> None:
-    """This speaker agrees (the older flag becomes the account's "self" entry)."""
-    speakers = agreed(profile) | {speaker}
-    profile.pop(OWNER_FLAG, None)
-    profile[AGREED] = sorted(speakers)
-
-
-def withdraw(profile: dict[str, Any], speaker: str) -> bool:
-    """This speaker stops alerting; others who agreed go on. Returns whether they had."""
-    speakers = agreed(profile)
-    if speaker not in speakers:
-        return False
-    profile.pop(OWNER_FLAG, None)
-    rest = sorted(speakers - {speaker})
-    if rest:
-        profile[AGREED] = rest
-    else:
-        profile.pop(AGREED, None)
-    return True
+def agreed(item: Mapping[str, Any] | None) -> frozenset[str]:
+    """The speakers on this account who agreed to alert their caregivers, from the
+    profile's item as stored (skill.checkins.profile reads any version of it)."""
+    return Profile.from_item(item).alerts_by
 
 
 def _profile_stands(store: Store, user: str, epoch: object, speaker: str | None = None) -> bool:
     """Whether the account's profile is still the one a turn read (same epoch, when it had
     one) and, with a speaker, still holds their consent to alert."""
     profile = store.get_item(user_pk(user), account.PROFILE)
-    if profile is None or (epoch is not None and profile.get(account.EPOCH) != epoch):
+    if profile is None or (epoch is not None and Profile.from_item(profile).epoch != epoch):
         return False
     return speaker is None or speaker in agreed(profile)
 

@@ -8,7 +8,7 @@ conditional on nobody having changed or deleted the item meanwhile. Counters are
 too, changed only by the atomic `increment`, and read as {"count": n}. Keys never hold raw
 Alexa ids: user keys are HMACs (skill.keys). Item types:
 
-    pk = USER#<user>    sk = PROFILE                  persistent attributes (consent, visits)
+    pk = USER#<user>    sk = PROFILE                  the profile (skill.checkins.profile)
     pk = USER#<user>    sk = CHECKIN#<profile>#<id>   one check-in (id: from the request id)
     pk = USER#<user>    sk = GRANT#<viewer>           the profiles this user shares with <viewer>
     pk = USER#<user>    sk = ACCESS#<owner>           what this user may read of <owner>, and

@@ -21,7 +21,7 @@ from skill.alexa.handlers.account import slot_id, user_of
 from skill.alexa.handlers.session import welcome
 from skill.alexa.respond import content, empty, join, reply
 from skill.alexa.state import Phase, conversation
-from skill.checkins import account, alerts, people, sharing
+from skill.checkins import alerts, people, sharing
 from skill.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
@@ -63,9 +63,9 @@ class ConfirmAlertsHandler(IntentHandler):
         speaker = persistence.speaker(handler_input.request_envelope)
         if speaker is None:
             raise failures.NoAccountKey(failures.ALERTS_ON, "no speaker")
-        attrs = persistence.load(handler_input)
-        alerts.agree(attrs, speaker)  # for what this speaker says, nobody else
-        if not persistence.save(handler_input):
+        profile = persistence.profile(handler_input)
+        profile.agree(speaker)  # for what this speaker says, nobody else
+        if not persistence.save_profile(handler_input, profile):
             raise failures.ProfileUnavailable(failures.ALERTS_ON, "profile not saved")
         try:
             connected = sharing.is_shared(self.store, owner)
@@ -161,7 +161,7 @@ def receive(
     system = getattr(envelope.context, "system", None)
     locale = getattr(envelope.request, "locale", None) or "en-US"
     endpoint = getattr(system, "api_endpoint", None)
-    epoch = persistence.load(handler_input).get(account.EPOCH)
+    epoch = persistence.profile(handler_input).epoch
     with failures.storage(failures.RECEIVE_ALERTS):  # not agreed
         stored = alerts.receive(store, viewer, user_id, locale, endpoint, label, epoch=epoch)
     if not stored:  # the account was deleted, or the link went, meanwhile: not agreed
@@ -201,11 +201,11 @@ class StopAlertsHandler(IntentHandler):
         speaker = persistence.speaker(handler_input.request_envelope)
         if speaker is None:
             raise failures.NoAccountKey(failures.STOP_ALERTS, "no speaker")
-        attrs = persistence.load(handler_input)
+        profile = persistence.profile(handler_input)
         if persistence.failed(handler_input):
             raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not read")
-        sending = alerts.withdraw(attrs, speaker)  # this speaker's; others' stand
-        if sending and not persistence.save(handler_input):
+        sending = profile.withdraw(speaker)  # this speaker's; others' stand
+        if sending and not persistence.save_profile(handler_input, profile):
             raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not saved")
         with failures.storage(failures.STOP_ALERTS):
             if sending:

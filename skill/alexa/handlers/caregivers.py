@@ -16,7 +16,7 @@ from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.handlers.account import slot_id
 from skill.alexa.respond import content, join, reply
 from skill.alexa.state import conversation
-from skill.checkins import account, people, records, sharing
+from skill.checkins import people, records, sharing
 from skill.checkins.summary import summarise
 from skill.speech.ssml import to_text
 from skill.speech.summary import people_list, summary_text
@@ -91,7 +91,7 @@ class ShareHandler(IntentHandler):
             kept = records.profiles(self.store, user)
             named = sorted(records.people_of(self.store, user, me))
             profiles = [me, *named] if me in kept or not named else named
-            epoch = persistence.load(handler_input).get(account.EPOCH)
+            epoch = persistence.profile(handler_input).epoch
             code = sharing.create_code(self.store, user, profiles, later=True, by=me, epoch=epoch)
         labels = [people.SELF if p == me else p for p in profiles]
         spoken = f'<say-as interpret-as="digits">{code}</say-as>'
