@@ -4,7 +4,8 @@ logs.JsonLines), which the template's metric filters count (`{ $.metric = "<name
 The message stays free for people: it is never parsed, so it can be reworded.
 
 Only what an operator must see goes through here: storage that failed (the person was
-told what was not done) and apologies for bugs. Lines carry no health details and no ids,
+told what was not done), apologies for bugs, caregiver alerts that did not go, and wrong
+share codes (guessing, across all accounts). Lines carry no health details and no ids,
 like every other log line.
 """
 
@@ -21,6 +22,8 @@ class Metric(StrEnum):
 
     STORAGE_FAILURES = "StorageFailures"  # a storage call failed or ran out of its turn
     BUG_APOLOGIES = "BugApologies"  # a person heard "something went wrong" for a bug
+    ALERT_FAILURES = "AlertFailures"  # a caregiver alert not queued, or not pushed at once
+    WRONG_SHARE_CODES = "WrongShareCodes"  # a share code tried that is no live code
 
 
 def count(

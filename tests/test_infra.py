@@ -204,24 +204,24 @@ def test_the_alexa_client_secret_is_an_ssm_parameter_read_at_run_time(cfn):
 
 
 def test_alert_failures_raise_an_alarm(cfn):
-    """Every alert that could not be pushed logs a line the metric filter counts."""
-    from skill.alexa import alert_flow, alert_sender
+    """Every alert that could not be queued or pushed is counted (skill.metrics) in either
+    function's log group, and the count raises an alarm."""
+    from skill.metrics import Metric
 
     alarm = _alarm(cfn, "AlertFailureAlarm")
     for metric, group in [("AlertFailureMetric", "FunctionLogGroup"),
                           ("AlertSenderFailureMetric", "AlertSenderLogGroup")]:
         props = cfn["Resources"][metric]["Properties"]
         assert props["LogGroupName"] == {"Ref": group}
-        prefix = re.fullmatch(r'\{ \$\.message = "(.*)\*" \}', props["FilterPattern"]).group(1)
-        assert alert_flow.FAILURE.startswith(prefix) and alert_sender.FAILURE.startswith(prefix)
+        assert props["FilterPattern"] == f'{{ $.metric = "{Metric.ALERT_FAILURES}" }}'
         (transform,) = props["MetricTransformations"]
         assert (alarm["Namespace"], alarm["MetricName"]) == (
             transform["MetricNamespace"], transform["MetricName"])
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
     for module in ("alert_flow", "alert_sender"):
         source = (ROOT / "skill" / "alexa" / f"{module}.py").read_text()
-        failures = re.findall(r'logger\.warning\(\s*"([^"]*)"', source)
-        assert failures and all(w.startswith("%s: ") for w in failures), failures
+        assert '"%s: ' in source and not re.search(r'logger\.warning\(\s*"%s: ', source), (
+            f"{module}: an alert failure logged past the counter")
 
 
 def test_an_optional_customer_managed_key_encrypts_the_table_and_the_log_group(cfn):
@@ -313,12 +313,14 @@ def test_bug_apologies_are_counted_and_alarmed(cfn):
 
 
 def test_wrong_share_codes_across_all_accounts_raise_an_alarm(cfn):
-    from skill.checkins import sharing
+
+    from skill.metrics import Metric
 
     props = cfn["Resources"]["WrongShareCodeMetric"]["Properties"]
     assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
-    prefix = re.fullmatch(r'\{ \$\.message = "(.*)\*" \}', props["FilterPattern"]).group(1)
-    assert sharing.WRONG_GUESS_LOG.startswith(prefix), "the filter counts the line logged"
+    assert props["FilterPattern"] == f'{{ $.metric = "{Metric.WRONG_SHARE_CODES}" }}'
+    assert "metrics.count(logger, metrics.Metric.WRONG_SHARE_CODES, WRONG_GUESS_LOG)" in (
+        (ROOT / "skill" / "checkins" / "sharing.py").read_text())
     (transform,) = props["MetricTransformations"]
     alarm = _alarm(cfn, "WrongShareCodeAlarm")
     assert (alarm["Namespace"], alarm["MetricName"]) == (

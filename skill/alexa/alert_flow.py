@@ -42,7 +42,8 @@ from skill.triage.levels import Disposition
 logger = logging.getLogger(__name__)
 STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 MAX_SPOKEN = 3  # people whose alerts are read at one launch
-FAILURE = "alert failure"  # every failed alert logs a line starting so (metric filter)
+FAILURE = "alert failure"  # every failed alert logs a line starting so, counted as
+ALERT_FAILURES = metrics.Metric.ALERT_FAILURES  # one metric (skill.metrics)
 _SERVICES = "leg_pain_guide.alert_services"  # this module's slot in request attributes
 
 
@@ -56,12 +57,20 @@ def note(handler_input: HandlerInput, level: Disposition, profile: str, source: 
         source = "checkin"
     services = handler_input.attributes_manager.request_attributes.get(_SERVICES)
     if not isinstance(services, Services):
-        logger.warning("%s: the skill was built without its alert services", FAILURE)
+        metrics.count(
+            logger, ALERT_FAILURES, "%s: the skill was built without its alert services", FAILURE
+        )
         return
     try:
         queued = queue(handler_input, services.store, level, profile, source)
     except Exception as exc:  # noqa: BLE001 - nothing was queued, so nobody will hear it
-        logger.warning("%s: could not queue the alert (%s)", FAILURE, type(exc).__name__)
+        metrics.count(
+            logger,
+            ALERT_FAILURES,
+            "%s: could not queue the alert (%s)",
+            FAILURE,
+            type(exc).__name__,
+        )
         return
     if queued and services.alert_sender is not None:
         services.alert_sender.wake(queued)

@@ -49,7 +49,8 @@ from skill.store import Store, StoreError
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
-FAILURE = "alert failure"  # every failed alert logs a line starting so (metric filter)
+FAILURE = "alert failure"  # every failed alert logs a line starting so, counted as
+ALERT_FAILURES = metrics.Metric.ALERT_FAILURES  # one metric (skill.metrics)
 
 CALL_S = 3.0  # one HTTP call, everything included (the sender has time a turn has not)
 ATTEMPTS = 5  # calls per alert in one delivery, the first included
@@ -82,7 +83,7 @@ def deliver(store: Store, api_client: ApiClient, viewer: str, sk: str, deadline:
         alerts.mark(store, alert, alerts.HELD, why="level")
         return True
     if _age(alert, now) > MAX_AGE_S:
-        logger.warning("%s: too old to push; held for launch", FAILURE)
+        metrics.count(logger, ALERT_FAILURES, "%s: too old to push; held for launch", FAILURE)
         alerts.mark(store, alert, alerts.HELD, why="age")
         return True
     stands, wanted = alerts.link_stands(store, alert)
@@ -113,12 +114,12 @@ def deliver(store: Store, api_client: ApiClient, viewer: str, sk: str, deadline:
         logger.info("alert sent")
         return True
     if failed.retry:
-        logger.warning("%s: %s; will retry", FAILURE, failed)
+        metrics.count(logger, ALERT_FAILURES, "%s: %s; will retry", FAILURE, failed)
         alerts.mark(store, claimed, alerts.RETRY)
         return False
     # 403: the caregiver withdrew the permission; another refusal will not change either.
     state = alerts.REFUSED if failed.status == 403 else alerts.HELD
-    logger.warning("%s: %s; final, held for launch", FAILURE, failed)
+    metrics.count(logger, ALERT_FAILURES, "%s: %s; final, held for launch", FAILURE, failed)
     alerts.mark(store, claimed, state, status=failed.status, why=str(failed)[:60])
     return True
 
@@ -186,7 +187,7 @@ def handle_records(
         try:
             done = deliver(store, api_client, pk.removeprefix("USER#"), sk, deadline)
         except Exception as exc:  # noqa: BLE001 - this record is retried; the rest go on
-            logger.warning("%s: %s; will retry", FAILURE, logs.describe(exc))
+            metrics.count(logger, ALERT_FAILURES, "%s: %s; will retry", FAILURE, logs.describe(exc))
             done = False
         if not done:
             failures.append({"itemIdentifier": number})
@@ -312,7 +313,7 @@ def drain(
         try:
             done = deliver(store, api_client, viewer, sk, clock.monotonic() + DRAIN_S)
         except Exception as exc:  # noqa: BLE001 - one alert's failure stops no other
-            logger.warning("%s: %s; will retry", FAILURE, logs.describe(exc))
+            metrics.count(logger, ALERT_FAILURES, "%s: %s; will retry", FAILURE, logs.describe(exc))
             done = False
         if not done:
             left.append((viewer, sk))

@@ -55,7 +55,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from skill import clock, keys
+from skill import clock, keys, metrics
 from skill.checkins import records
 from skill.store.base import Store, user_pk
 
@@ -70,7 +70,7 @@ MAX_TRIES_PER_HOUR = 100
 SHARE_CODE = "SHARECODE"
 TRIES = "TRIES"
 GUESSES = "GUESSES"  # the partition of the all-accounts counters
-WRONG_GUESS_LOG = "share code refused: wrong"  # the metric filter matches this prefix
+WRONG_GUESS_LOG = "share code refused: wrong"  # one fixed line, counted (skill.metrics)
 OWN_PROFILES = ("self",)  # plus "voice-…": named by the viewer, not by the owner
 ALERTS = "ALERT#"  # alerts queued on a link: ALERT#<owner>#<id> under the viewer
 RECEIVER = "ALERTME"  # the viewer's alert opt-in, with their raw user id (skill.checkins.alerts)
@@ -163,7 +163,7 @@ def redeem(store: Store, viewer: str, code: str, now: float | None = None) -> Re
         or not _is_live_code(store, owner, code)
         or not store.delete_item(f"CODE#{code}", "CODE", if_present=True)
     ):
-        logger.warning(WRONG_GUESS_LOG)
+        metrics.count(logger, metrics.Metric.WRONG_SHARE_CODES, WRONG_GUESS_LOG)
         return Redeemed(False, "wrong")
     store.delete_item(user_pk(owner), SHARE_CODE)
     # A right code is not a wrong guess: its slots go back (the counters are never reset).
