@@ -143,3 +143,29 @@ def test_a_turn_never_changes_the_request_it_was_given():
         assert event == before
         if "sessionAttributes" in result:
             convo.attributes = result["sessionAttributes"]
+
+
+def test_every_response_of_a_hundred_conversations_is_written_as_the_sdk_writes_it(
+        monkeypatch):
+    from dialogues.report import BLIND, load, run_all
+
+    compared = [0]
+    written = entry.RequestSerializer.write_response
+
+    def both(self, response):
+        result = written(self, response)
+        expected = DefaultSerializer().serialize(response)
+        assert json.dumps(result, sort_keys=True) == json.dumps(expected, sort_keys=True)
+        compared[0] += 1
+        return result
+
+    monkeypatch.setattr(entry.RequestSerializer, "write_response", both)
+    run_all(load(BLIND)[:100], "generous")
+    from support import Conversation
+
+    screen = Conversation(screen=True)  # APL directives, cards
+    screen.launch()
+    screen.says(location="calf", trigger="exercise")
+    screen.intent("StretchIntent", stretch="calf")
+    screen.intent("AMAZON.NextIntent")
+    assert compared[0] > 500

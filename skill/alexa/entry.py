@@ -113,6 +113,33 @@ class RequestSerializer(DefaultSerializer):
             return self._DefaultSerializer__deserialize_datetime(payload, obj_type)
         return self._DefaultSerializer__deserialize_model(payload, obj_type)
 
+    # Each response model class's (attribute, JSON key) pairs, worked out once.
+    _pairs: dict[type, tuple[tuple[str, str], ...]] = {}  # noqa: RUF012
+
+    def serialize(self, obj: Any) -> Any:
+        """The SDK's serialize, with each model class's attribute map worked out once (the
+        SDK rebuilt it for every object it wrote) and plain values passed straight on.
+        Anything unusual (enums, dates, decimals, tuples, subclasses) goes to the SDK's."""
+        kind = type(obj)
+        if obj is None or kind is str or kind is bool or kind is int or kind is float:
+            return obj
+        if kind is dict:
+            return {key: self.serialize(value) for key, value in obj.items()}
+        if kind is list:
+            return [self.serialize(value) for value in obj]
+        pairs = self._pairs.get(kind)
+        if pairs is None:
+            if isinstance(obj, Enum | dict | list) or not hasattr(obj, "deserialized_types"):
+                return DefaultSerializer.serialize(self, obj)
+            _, types, _ = _fields_of(kind)  # fills attribute_map as the SDK does
+            pairs = self._pairs[kind] = tuple((a, kind.attribute_map[a]) for a in types)
+        out = {}
+        for attribute, key in pairs:
+            value = getattr(obj, attribute)
+            if value is not None:
+                out[key] = self.serialize(value)
+        return out
+
     def _type_plan(self, obj_type: str) -> tuple[str, Any]:
         """How the SDK's __deserialize reads a type name, decided once."""
         plan: tuple[str, Any]

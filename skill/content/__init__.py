@@ -17,7 +17,7 @@ import json
 import re
 import string
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -83,6 +83,10 @@ class Content:
     words: dict[str, Any]
     guides: dict[str, Any]
     overlay: dict[str, Any]
+    # Per person spoken about: the placeholders' values (see params).
+    _params: dict[str | None, dict[str, Any]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def get(self, key: str) -> Any:
         """A node by dotted key; "guides.…" reads guides.json. Raises KeyError if absent."""
@@ -105,6 +109,14 @@ class Content:
         return label
 
     def params(self, subject: str | None = None, **extra: Any) -> dict[str, Any]:
+        base = self._params.get(subject)
+        if base is None:  # the same for every say() about this person: built once
+            base = self._params[subject] = self._person_params(subject)
+        values = _Params(base)
+        values.update(extra)
+        return values
+
+    def _person_params(self, subject: str | None) -> dict[str, Any]:
         person = self.person(subject)
         values: dict[str, Any] = {
             "who": person["who"],
@@ -122,7 +134,6 @@ class Content:
             "disclaimer": self.words["disclaimer"],
         }
         values.update({k: v for k, v in self.overlay.items() if isinstance(v, str)})
-        values.update(extra)
         return values
 
     def has(self, key: str) -> bool:
@@ -189,13 +200,18 @@ def localise(node: Any, replace: dict[str, str]) -> Any:
     return node
 
 
+_FORMATTER = string.Formatter()
+
+
 def fill(template: str, params: dict[str, Any]) -> str:
     # Two passes so a placeholder may expand to text holding another ({disclaimer}).
     out = template
     for _ in range(2):
         if "{" not in out:
             break
-        out = string.Formatter().vformat(out, (), _Params(params))
+        out = _FORMATTER.vformat(
+            out, (), params if isinstance(params, _Params) else _Params(params)
+        )
     return out
 
 
