@@ -23,15 +23,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill import keys, metrics
 from skill.alexa import persistence
-from skill.alexa.base import Services
 from skill.alexa.respond import content, join
 from skill.alexa.state import conversation
 from skill.alexa.timezone import device_zone, local_now
+from skill.alexa.turn import Turn
 from skill.checkins import account, alerts, sharing
 from skill.content import Content, for_locale
 from skill.speech.dates import moment_phrase
@@ -42,7 +41,6 @@ logger = logging.getLogger(__name__)
 STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 MAX_SPOKEN = 3  # people whose alerts are read at one launch
 FAILURE = "alert failure"  # every failed alert logs a line starting so (metric filter)
-_SERVICES = "leg_pain_guide.alert_services"  # this module's slot in request attributes
 
 
 def note(handler_input: HandlerInput, level: Disposition, profile: str, source: str) -> None:
@@ -53,10 +51,11 @@ def note(handler_input: HandlerInput, level: Disposition, profile: str, source: 
         return
     if conversation(handler_input).triage.facts.get(VIA) == "checkin":
         source = "checkin"
-    services = handler_input.attributes_manager.request_attributes.get(_SERVICES)
-    if not isinstance(services, Services):
+    turn = Turn.of(handler_input)
+    if not turn.has_services:
         logger.warning("%s: the skill was built without its alert services", FAILURE)
         return
+    services = turn.services
     try:
         queued = queue(handler_input, services.store, level, profile, source)
     except Exception as exc:  # noqa: BLE001 - nothing was queued, so nobody will hear it
@@ -73,16 +72,6 @@ def from_checkin(handler_input: HandlerInput) -> None:
     """A warning sign said in the middle of a check-in: the outcome it leads to (this turn,
     or once the sign is confirmed) is that check-in's."""
     conversation(handler_input).triage.facts[VIA] = "checkin"
-
-
-class AlertServicesInterceptor(AbstractRequestInterceptor):
-    """Hands `note` the store and the local sender (flows see only handler_input)."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
-    def process(self, handler_input: HandlerInput) -> None:
-        handler_input.attributes_manager.request_attributes[_SERVICES] = self.services
 
 
 def queue(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa.state import Phase, conversation
@@ -15,6 +16,7 @@ from skill.store import Store
 
 if TYPE_CHECKING:
     from skill.alexa.alert_sender import LocalSender
+    from skill.alexa.turn import Reply, Turn
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,23 @@ def matched_intent(handler_input: HandlerInput) -> str:
 
 
 class Handler(AbstractRequestHandler):
+    """A request handler: `can_handle` reads the request, `answer` gives the turn's Reply
+    (one call into a flow); `handle` renders it, the same way for every handler."""
+
     def __init__(self, services: Services) -> None:
         self.services = services
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        # Imported here: the turn and the renderer sit above this module (they read the
+        # state and the content; handlers and flows import this one).
+        from skill.alexa.respond import render
+        from skill.alexa.turn import Turn
+
+        turn = Turn.of(handler_input)
+        return render(turn, self.answer(turn))
+
+    def answer(self, turn: Turn) -> Reply:
+        raise NotImplementedError(f"{type(self).__name__} answers nothing")
 
     @property
     def store(self) -> Store:

@@ -12,11 +12,12 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_model.ui import Card, SimpleCard
 
 from skill.alexa import repeat as kept
 from skill.alexa.screen import add_screen
 from skill.alexa.state import LastSpeech, Phase, conversation, write_back
+from skill.alexa.turn import Reply, Turn
 from skill.content import Content, for_locale
 
 
@@ -38,31 +39,49 @@ def reply(
     screen: dict[str, Any] | None = None,
     repeat: bool = False,
 ) -> Response:
+    """The response for a reply built in place (flows not yet returning a Reply)."""
+    return render(Turn.of(handler_input), Reply(speech, reprompt, card, end, screen, repeat))
+
+
+def render(turn: Turn, answer: Reply) -> Response:
+    """The one place a Reply becomes the SDK response, with the turn's bookkeeping: the
+    reprompt, Repeat's memory of what was said, the count of turns not understood, the
+    naming question dropped after its turn, and the state written back."""
+    handler_input = turn.handler_input
     builder = handler_input.response_builder
-    if screen:
-        add_screen(handler_input, screen, content(handler_input))
-    state = conversation(handler_input)
+    for directive in answer.directives:
+        builder.add_directive(directive)
+    if answer.bare:
+        if isinstance(answer.card, Card):
+            builder.set_card(answer.card)
+        return builder.response
+    speech, reprompt, end = answer.speech, answer.reprompt, answer.end
+    if answer.screen:
+        add_screen(handler_input, answer.screen, turn.content)
+    state = turn.state
     same_words = state.last is not None and state.last.said == kept.digest(speech)
     if (
         not end
-        and not repeat
+        and not answer.repeat
         and state.phase == Phase.OUTCOME
         and same_words
         and state.repeating(reprompt or speech)
     ):
         # The same words a third time in a row after the advice was given: leave kindly
         # rather than loop (questions repair in triage_flow.ask).
-        speech, end = join(speech, content(handler_input).say("repair.leave_after_outcome")), True
+        speech, end = join(speech, turn.content.say("repair.leave_after_outcome")), True
     builder.speak(paced(speech, state.pace))
     if not end:
         reprompt = reprompt or speech
         builder.ask(paced(reprompt, state.pace))
         state.said(reprompt)
-        state.last = remembered(handler_input, speech, reprompt)
-    if card:
-        builder.set_card(SimpleCard(title=card[0], content=card[1]))
+        state.last = remembered(turn.content, speech, reprompt)
+    if isinstance(answer.card, Card):
+        builder.set_card(answer.card)
+    elif answer.card:
+        builder.set_card(SimpleCard(title=answer.card[0], content=answer.card[1]))
     builder.set_should_end_session(end)
-    if not state.missed_now and not repeat:
+    if not state.missed_now and not answer.repeat:
         # Understood: the count of misunderstood turns starts again. "Say that again" is
         # neither understood nor missed: the count stands, so the ladder still moves on.
         state.misses, state.missed_at = 0, None
@@ -72,10 +91,10 @@ def reply(
     return builder.response
 
 
-def remembered(handler_input: HandlerInput, speech: str, reprompt: str) -> LastSpeech:
+def remembered(c: Content, speech: str, reprompt: str) -> LastSpeech:
     """What Repeat keeps of this reply: the content keys that say it (the reprompt's only
     when it differs), and fingerprints of both."""
-    locale = content(handler_input).locale
+    locale = c.locale
     said, asked = kept.digest(speech), kept.digest(reprompt)
     again = kept.parts_of(speech, locale)
     question = again if asked == said else kept.parts_of(reprompt, locale)
