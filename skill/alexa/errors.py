@@ -16,7 +16,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill import logs
-from skill.alexa import failures, triage_flow
+from skill.alexa import failures, prompts
 from skill.alexa.respond import join, render
 from skill.alexa.turn import NOTHING, Reply, Turn
 
@@ -60,5 +60,5 @@ def failed(turn: Turn, task: failures.Task) -> Reply:
     said = turn.content.say(task.words)
     if task.end:
         return Reply(said, end=True)
-    prompt = triage_flow.next_prompt(turn.handler_input)
+    prompt = prompts.after_side(turn)
     return Reply(join(said, prompt), reprompt=prompt)

@@ -16,10 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ask_sdk_core.handler_input import HandlerInput
-
 from skill import metrics
-from skill.alexa import persistence
+from skill.alexa.turn import Turn
 from skill.store import StoreError
 
 logger = logging.getLogger(__name__)
@@ -82,9 +80,9 @@ def storage(task: Task) -> Iterator[None]:
         raise StoreUnavailable(task, type(exc).__name__) from exc
 
 
-def account_key(handler_input: HandlerInput, task: Task) -> str:
+def account_key(turn: Turn, task: Task) -> str:
     """The account's key, or NoAccountKey for `task`."""
-    key = persistence.user_key(handler_input.request_envelope)
+    key = turn.user_key
     if key is None:
         raise NoAccountKey(task, "no account key")
     return key

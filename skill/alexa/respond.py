@@ -16,7 +16,7 @@ from ask_sdk_model.ui import Card, SimpleCard
 
 from skill.alexa import repeat as kept
 from skill.alexa.screen import add_screen
-from skill.alexa.state import LastSpeech, Phase, conversation, write_back
+from skill.alexa.state import LastSpeech, Phase, write_back
 from skill.alexa.turn import Reply, Turn
 from skill.content import Content, for_locale
 
@@ -101,13 +101,13 @@ def remembered(c: Content, speech: str, reprompt: str) -> LastSpeech:
     return LastSpeech(again, question, said, asked)
 
 
-def said_last(handler_input: HandlerInput) -> tuple[str | None, str | None]:
+def said_last(turn: Turn) -> tuple[str | None, str | None]:
     """The last reply's speech and reprompt, said again through the content (None for a
     part that was not kept, or does not say again)."""
-    last = conversation(handler_input).last
+    last = turn.state.last
     if last is None:
         return None, None
-    c = content(handler_input)
+    c = turn.content
     speech = kept.say_again(last.speech, c) if last.speech is not None else None
     reprompt = kept.say_again(last.reprompt, c) if last.reprompt is not None else None
     return speech, reprompt

@@ -16,7 +16,7 @@ turns it into the response and does the turn's bookkeeping in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from ask_sdk_model.ui import Card
 from skill import clock
 from skill.alexa import persistence, slots
 from skill.alexa.state import ConversationState, conversation
+from skill.alexa.timezone import device_zone
 from skill.content import Content, for_locale
 from skill.store import Store
 
@@ -120,6 +121,17 @@ class Turn:
         """The turn's one instant (skill.clock), in UTC."""
         return clock.utcnow()
 
+    @cached_property
+    def zone(self) -> tzinfo:
+        """The device's time zone (skill.alexa.timezone: asked of Alexa, cached; UTC when
+        it cannot be known). Asked only by what speaks dates or times of day."""
+        return device_zone(self.handler_input)
+
+    @property
+    def local_now(self) -> datetime:
+        """The turn's instant in the device's zone."""
+        return self.now.astimezone(self.zone)
+
     # --- the account ----------------------------------------------------------------------
 
     @cached_property
@@ -146,6 +158,11 @@ class Turn:
     @property
     def request(self) -> Any:
         return self.envelope.request
+
+    @property
+    def request_type(self) -> str | None:
+        kind = getattr(self.request, "object_type", None)
+        return kind if isinstance(kind, str) else None
 
     @property
     def request_id(self) -> str | None:
