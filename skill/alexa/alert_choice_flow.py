@@ -12,7 +12,7 @@ import logging
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill import metrics
-from skill.alexa import alert_flow, ask_for, failures, launch_flow, persistence, proactive, prompts
+from skill.alexa import alert_flow, ask_for, failures, persistence, proactive, prompts, session_flow
 from skill.alexa.respond import join
 from skill.alexa.turn import NOTHING, Reply, Turn
 from skill.checkins import account, alerts, people, sharing
@@ -75,7 +75,7 @@ def more_answer(turn: Turn) -> Reply:
     heard = alert_flow.Heard()  # no (or "I don't know"): the rest wait for next time
     if turn.intent_name == "AMAZON.YesIntent":
         heard = alert_flow.announce(turn)
-    return launch_flow.after_alerts(turn, heard)
+    return session_flow.after_alerts(turn, heard)
 
 
 def send_me(turn: Turn) -> Reply:

@@ -32,20 +32,6 @@ class Services:
     alert_sender: LocalSender | None = None
 
 
-def intent_name(handler_input: HandlerInput) -> str | None:
-    """The intent's name, or None for a request without one (get_intent_name would raise
-    AttributeError; entry.respond names such requests AMAZON.FallbackIntent)."""
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    name = getattr(intent, "name", None)
-    return name if isinstance(name, str) else None
-
-
-def matched_intent(handler_input: HandlerInput) -> str:
-    """The name of the intent an IntentHandler matched: typed as str, where the SDK's
-    get_intent_name is typed AnyStr (str or bytes)."""
-    return intent_name(handler_input) or ""
-
-
 class Handler(AbstractRequestHandler):
     """A request handler: `can_handle` reads the request, `answer` gives the turn's Reply
     (one call into a flow); `handle` renders it, the same way for every handler."""

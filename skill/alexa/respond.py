@@ -8,9 +8,6 @@ is kept as content keys (skill.alexa.repeat), never as the SSML spoken.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import Card, SimpleCard
 
@@ -18,29 +15,16 @@ from skill.alexa import repeat as kept
 from skill.alexa.screen import add_screen
 from skill.alexa.state import LastSpeech, Phase, write_back
 from skill.alexa.turn import Reply, Turn
-from skill.content import Content, for_locale
-
-
-def content(handler_input: HandlerInput) -> Content:
-    """The words for this request's locale (cached per locale; skill events have none)."""
-    return for_locale(getattr(handler_input.request_envelope.request, "locale", None))
+from skill.content import Content
 
 
 def join(*parts: str | None) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
-def reply(
-    handler_input: HandlerInput,
-    speech: str,
-    reprompt: str | None = None,
-    card: tuple[str, str] | None = None,
-    end: bool = False,
-    screen: dict[str, Any] | None = None,
-    repeat: bool = False,
-) -> Response:
-    """The response for a reply built in place (flows not yet returning a Reply)."""
-    return render(Turn.of(handler_input), Reply(speech, reprompt, card, end, screen, repeat))
+def first_said(c: Content, *keys: str) -> str:
+    """The words under the first key that exists (a specific answer, then the general)."""
+    return c.say(next(k for k in keys if c.has(k)))
 
 
 def render(turn: Turn, answer: Reply) -> Response:
@@ -119,8 +103,3 @@ def paced(speech: str, pace: tuple[str, ...]) -> str:
     attributes = {"slow": 'rate="85%"', "loud": 'volume="x-loud"'}
     chosen = " ".join(attributes[p] for p in pace if p in attributes)
     return f"<prosody {chosen}>{speech}</prosody>" if chosen and speech else speech
-
-
-def empty(handler_input: HandlerInput) -> Response:
-    """For requests that take no speech (SessionEnded, skill events, exceptions)."""
-    return handler_input.response_builder.response

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from skill.alexa import prompts, slots, triage_flow
 from skill.alexa.base import IntentHandler
-from skill.alexa.respond import join
+from skill.alexa.respond import first_said, join
 from skill.alexa.state import ConversationState, Phase
 from skill.alexa.turn import Reply, Turn
-from skill.content import Content
 from skill.triage.engine import family_of
 
 
@@ -23,11 +22,6 @@ def cause_of(state: ConversationState) -> str:
         return triage.reason
     said = {k: v for k, v in triage.facts.items() if k not in ("subject", "opening")}
     return family_of(said) if said else "any"
-
-
-def first_said(c: Content, *keys: str) -> str:
-    """The words under the first key that exists (a specific answer, then the general)."""
-    return c.say(next(k for k in keys if c.has(k)))
 
 
 def answer_then_carry_on(turn: Turn, answer: str) -> Reply:

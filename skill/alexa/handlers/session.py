@@ -8,13 +8,11 @@ import logging
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type, is_request_type
 
-from skill import metrics
-from skill.alexa import guide_flow, launch_flow, prompts, repair
+from skill.alexa import account_flow, guide_flow, prompts, repair, session_flow
 from skill.alexa.base import Handler, IntentHandler
 from skill.alexa.respond import join, said_last
 from skill.alexa.state import Phase
 from skill.alexa.turn import NOTHING, Reply, Turn
-from skill.store import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +22,7 @@ class LaunchHandler(Handler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def answer(self, turn: Turn) -> Reply:
-        return launch_flow.launch(turn)
+        return session_flow.launch(turn)
 
 
 class HelpHandler(IntentHandler):
@@ -114,42 +112,19 @@ class SessionEndedHandler(Handler):
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def answer(self, turn: Turn) -> Reply:
-        request = turn.envelope.request
-        if getattr(getattr(request, "reason", None), "value", None) == "ERROR":
-            error = getattr(getattr(request, "error", None), "object_type", None)
-            logger.warning("session ended with error %s", getattr(error, "value", error))
-        current = turn.state.guide
-        if current:
-            guide_flow.remember(turn, current)
-        return NOTHING
+        return session_flow.ended(turn)
 
 
 class SkillEventHandler(Handler):
-    """Skill events have no session and take no speech. Disabling the skill without
-    asking to keep data deletes everything stored for the account."""
+    """Skill events have no session and take no speech (disabling the skill may delete
+    the account's data: account_flow.skill_event)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         kind = get_request_type(handler_input)  # typed AnyStr by the SDK; a str at run time
         return isinstance(kind, str) and kind.startswith("AlexaSkillEvent.")
 
     def answer(self, turn: Turn) -> Reply:
-        request = turn.envelope.request
-        # persistence_status is set by skill.alexa.entry from the raw event.
-        if (
-            turn.request_type == "AlexaSkillEvent.SkillDisabled"
-            and getattr(request, "persistence_status", None) != "PERSISTED"
-        ):
-            try:
-                turn.handler_input.attributes_manager.delete_persistent_attributes()
-            except StoreError as exc:  # events take no speech; the metric alarms
-                metrics.count(
-                    logger,
-                    metrics.Metric.STORAGE_FAILURES,
-                    "could not delete data (%s)",
-                    type(exc).__name__,
-                    level=logging.ERROR,
-                )
-        return NOTHING
+        return account_flow.skill_event(turn)
 
 
 class OtherRequestHandler(Handler):

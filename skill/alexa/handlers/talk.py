@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from skill.alexa import guide_flow, prompts, slots
 from skill.alexa.base import IntentHandler
-from skill.alexa.handlers.questions import first_said
-from skill.alexa.respond import join, said_last
+from skill.alexa.respond import first_said, join, said_last
 from skill.alexa.state import Phase
 from skill.alexa.turn import Reply, Turn
 from skill.checkins import records

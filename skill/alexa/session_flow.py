@@ -1,11 +1,16 @@
-"""Opening the skill: the profile read (or created) in one call, a caregiver's waiting
-alerts first (the most serious; more are offered), then the welcome or a guide to resume."""
+"""The session's frame: opening the skill (the profile read or created in one call, a
+caregiver's waiting alerts first, the most serious; more are offered; then the welcome or
+a guide to resume), and its end (a guide's place kept)."""
 
 from __future__ import annotations
 
+import logging
+
 from skill.alexa import alert_flow, guide_flow, persistence
 from skill.alexa.respond import join
-from skill.alexa.turn import Reply, Turn
+from skill.alexa.turn import NOTHING, Reply, Turn
+
+logger = logging.getLogger(__name__)
 
 
 def launch(turn: Turn) -> Reply:
@@ -38,3 +43,15 @@ def welcome(turn: Turn, visits: int | None = None) -> tuple[str, str]:
         visits = 2 if persistence.load(turn.handler_input) else 1
     key = "launch.first" if visits <= 1 else "launch.returning"
     return c.say(key), c.say("launch.reprompt")
+
+
+def ended(turn: Turn) -> Reply:
+    """SessionEndedRequest: a guide's place is kept to resume; no speech."""
+    request = turn.request
+    if getattr(getattr(request, "reason", None), "value", None) == "ERROR":
+        error = getattr(getattr(request, "error", None), "object_type", None)
+        logger.warning("session ended with error %s", getattr(error, "value", error))
+    current = turn.state.guide
+    if current:
+        guide_flow.remember(turn, current)
+    return NOTHING
