@@ -11,12 +11,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.services import ApiClient
 
+from skill.alexa.respond import render
 from skill.alexa.state import Phase, conversation
+from skill.alexa.turn import Reply, Turn
 from skill.store import Store
 
 if TYPE_CHECKING:
     from skill.alexa.alert_sender import LocalSender
-    from skill.alexa.turn import Reply, Turn
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,6 @@ class Handler(AbstractRequestHandler):
         self.services = services
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        # Imported here: the turn and the renderer sit above this module (they read the
-        # state and the content; handlers and flows import this one).
-        from skill.alexa.respond import render
-        from skill.alexa.turn import Turn
-
         turn = Turn.of(handler_input)
         return render(turn, self.answer(turn))
 

@@ -15,10 +15,9 @@ turns it into the response and does the turn's bookkeeping in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, tzinfo
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
@@ -39,10 +38,25 @@ if TYPE_CHECKING:
     from skill.alexa.base import Services
 
 _KEY = "leg_pain_guide.turn"  # this module's own slot in request attributes
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Reply:
+class _once(Generic[T]):
+    """A value worked out on first use and kept on the instance for the rest of the turn:
+    functools.cached_property without Python 3.11's lock (a turn is one thread's, and the
+    warm turn's time matters: issue 22)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, turn: Any, owner: Any = None) -> T:
+        value = turn.__dict__[self.name] = self.func(turn)
+        return value
+
+
+class Reply(NamedTuple):
     """What a flow answers: the words and what goes with them. `respond.render` makes the
     SDK response of it.
 
@@ -101,27 +115,27 @@ class Turn:
 
     # --- the conversation and its words -------------------------------------------------
 
-    @property
+    @_once
     def state(self) -> ConversationState:
         # Parsed once per request (skill.alexa.state keeps it in request attributes,
         # where the handlers' can_handle found it already).
         return conversation(self.handler_input)
 
-    @cached_property
+    @_once
     def locale(self) -> str | None:
         return getattr(self.envelope.request, "locale", None)
 
-    @cached_property
+    @_once
     def content(self) -> Content:
         """The words for this request's locale (skill events have none: en-US)."""
         return for_locale(self.locale)
 
-    @cached_property
+    @_once
     def now(self) -> datetime:
         """The turn's one instant (skill.clock), in UTC."""
         return clock.utcnow()
 
-    @cached_property
+    @_once
     def zone(self) -> tzinfo:
         """The device's time zone (skill.alexa.timezone: asked of Alexa, cached; UTC when
         it cannot be known). Asked only by what speaks dates or times of day."""
@@ -134,17 +148,17 @@ class Turn:
 
     # --- the account ----------------------------------------------------------------------
 
-    @cached_property
+    @_once
     def user_key(self) -> str | None:
         """The account's key (persistence.user_key): may wait for the key's secret, so only
         what needs the account asks for it, never the path to a warning."""
         return persistence.user_key(self.envelope)
 
-    @cached_property
+    @_once
     def user_id(self) -> str | None:
         return persistence.user_id(self.envelope)
 
-    @cached_property
+    @_once
     def speaker(self) -> str | None:
         """Who is speaking, as check-ins and alerts name them (persistence.speaker)."""
         return persistence.speaker(self.envelope)
@@ -173,7 +187,7 @@ class Turn:
     def has_session(self) -> bool:
         return self.envelope.session is not None
 
-    @cached_property
+    @_once
     def intent(self) -> Intent:
         return slots.intent_of(self.handler_input)
 
