@@ -1,8 +1,9 @@
 """Expected failures, typed: what an account feature could not do this turn, and the words
-the person hears for it. A handler raises one (or lets `storage(task)` turn a storage
-error into one); FailureHandler (skill/alexa/errors.py), registered before the catch-all,
-answers in that feature's words and counts a storage failure. None of these is a bug, so
-none logs a bug apology; anything else a handler raises still does.
+the person hears for it. A flow raises one (or lets `storage(task)` turn a storage error
+into one; `account_key(turn, task)` raises NoAccountKey); FailureHandler
+(skill/alexa/errors.py), registered before the catch-all, answers in that feature's words
+and counts a storage failure. None of these is a bug, so none logs a bug apology; anything
+else a flow raises still does.
 
 Where a turn must go on without the store (a warning, a check-in's answer, a launch),
 the code catches StoreError itself and says what was not saved: a storage failure never

@@ -1,5 +1,7 @@
-"""Build responses: speech (the SDK wraps it in <speak>), a reprompt whenever the session
-stays open, cards, screens, and the conversation state written back into the session.
+"""The one place a flow's Reply (skill.alexa.turn) becomes the SDK response: speech (the
+SDK wraps it in <speak>), a reprompt whenever the session stays open, cards, screens,
+directives, and the conversation state written back into the session. Every handler
+(base.Handler.handle) and both exception handlers (errors.py) render through `render`.
 
 The last speech is kept for Repeat here, in the state, rather than by a response
 interceptor: the SDK skips response interceptors when the exception handler answers. It
