@@ -521,10 +521,13 @@ def test_a_handler_that_raises_after_the_red_flag_still_alerts(sqlite, lwa, monk
 
     mom, (carer,) = linked(sqlite)
 
-    def broken(*args, **kwargs):
+    answer = triage_handlers.EmergencyHelpHandler.answer
+
+    def broken(self, turn):
+        answer(self, turn)  # the warning is decided and its outbox written; then a bug
         raise RuntimeError("reply failed")
 
-    monkeypatch.setattr(triage_handlers, "reply", broken)
+    monkeypatch.setattr(triage_handlers.EmergencyHelpHandler, "answer", broken)
     mom.launch()
     turn = mom.intent("EmergencyHelpIntent", subject="mother")
     assert "911" in turn.text and "This could be serious" not in turn.text, "the apology"

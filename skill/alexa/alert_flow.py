@@ -23,20 +23,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
-from ask_sdk_core.handler_input import HandlerInput
-
 from skill import keys, metrics
 from skill.alexa import persistence
-from skill.alexa.base import Services
-from skill.alexa.respond import content, join
-from skill.alexa.state import conversation
-from skill.alexa.timezone import device_zone, local_now
+from skill.alexa.respond import join
+from skill.alexa.turn import Turn
 from skill.checkins import alerts, sharing
 from skill.checkins.profile import Profile
 from skill.content import Content, for_locale
 from skill.speech.dates import moment_phrase
-from skill.store import Store, StoreError, budget
+from skill.store import StoreError, budget
 from skill.triage.levels import Disposition
 
 logger = logging.getLogger(__name__)
@@ -44,25 +39,24 @@ STORAGE_FAILURES = metrics.Metric.STORAGE_FAILURES
 MAX_SPOKEN = 3  # people whose alerts are read at one launch
 FAILURE = "alert failure"  # every failed alert logs a line starting so, counted as
 ALERT_FAILURES = metrics.Metric.ALERT_FAILURES  # one metric (skill.metrics)
-_SERVICES = "leg_pain_guide.alert_services"  # this module's slot in request attributes
 
 
-def note(handler_input: HandlerInput, level: Disposition, profile: str, source: str) -> None:
+def note(turn: Turn, level: Disposition, profile: str, source: str) -> None:
     """An outcome was given: if the level calls for it (skill.triage.levels) and the
     owner agreed, queue an alert for each caregiver who agreed, now, and wake the local
     sender. Never raises: the warning is what matters in this turn."""
     if not level.alerts_caregivers:
         return
-    if conversation(handler_input).triage.facts.get(VIA) == "checkin":
+    if turn.state.triage.facts.get(VIA) == "checkin":
         source = "checkin"
-    services = handler_input.attributes_manager.request_attributes.get(_SERVICES)
-    if not isinstance(services, Services):
+    if not turn.has_services:
         metrics.count(
             logger, ALERT_FAILURES, "%s: the skill was built without its alert services", FAILURE
         )
         return
+    services = turn.services
     try:
-        queued = queue(handler_input, services.store, level, profile, source)
+        queued = queue(turn, level, profile, source)
     except Exception as exc:  # noqa: BLE001 - nothing was queued, so nobody will hear it
         metrics.count(
             logger,
@@ -79,54 +73,40 @@ def note(handler_input: HandlerInput, level: Disposition, profile: str, source: 
 VIA = "via"  # a triage fact: "checkin" when it began with a sign said in a check-in
 
 
-def from_checkin(handler_input: HandlerInput) -> None:
+def from_checkin(turn: Turn) -> None:
     """A warning sign said in the middle of a check-in: the outcome it leads to (this turn,
     or once the sign is confirmed) is that check-in's."""
-    conversation(handler_input).triage.facts[VIA] = "checkin"
+    turn.state.triage.facts[VIA] = "checkin"
 
 
-class AlertServicesInterceptor(AbstractRequestInterceptor):
-    """Hands `note` the store and the local sender (flows see only handler_input)."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
-    def process(self, handler_input: HandlerInput) -> None:
-        handler_input.attributes_manager.request_attributes[_SERVICES] = self.services
-
-
-def queue(
-    handler_input: HandlerInput, store: Store, level: Disposition, profile: str, source: str
-) -> list[tuple[str, str]]:
+def queue(turn: Turn, level: Disposition, profile: str, source: str) -> list[tuple[str, str]]:
     """The outbox write, within the warning's storage allowance (nested in a check-in's
     own, it shares that one). Returns the keys of the alerts written."""
-    envelope = handler_input.request_envelope
-    owner = persistence.user_key(envelope)
+    owner = turn.user_key
     if owner is None:
         return []
-    request = envelope.request
-    request_id = getattr(request, "request_id", None)
+    request_id = turn.request_id
     # From the request: a replayed request queues nothing twice.
     alert_id = keys.request_key(request_id) if request_id else secrets.token_hex(8)
     # Only the speaker who agreed alerts, and only about their own people: another voice
     # or a guest on the same account never alerts someone else's caregiver.
-    speaker = persistence.speaker(envelope)
+    speaker = turn.speaker
     if speaker is None:
         return []
     with budget.tight():
-        item = persistence.load(handler_input)
-        if not item and persistence.failed(handler_input):
+        item = persistence.load(turn.handler_input)
+        if not item and persistence.failed(turn.handler_input):
             raise StoreError("the account's choice could not be read")
         chose = Profile.from_item(item)
         if speaker not in chose.alerts_by:
             return []  # this speaker has not agreed
         return alerts.queue(
-            store,
+            turn.store,
             owner,
             profile,
             str(level),
             source,
-            getattr(request, "locale", None),
+            turn.locale,
             alert_id,
             by=speaker,
             epoch=chose.epoch,
@@ -144,16 +124,16 @@ class Heard:
     more: int = 0
 
 
-def announce(handler_input: HandlerInput, store: Store) -> Heard:
+def announce(turn: Turn) -> Heard:
     """At launch (or when a caregiver asks to hear more): the most serious alerts waiting
     for this account, at most MAX_SPOKEN people's; only those spoken are gone, and `more`
     counts the people still waiting. Nothing to say when none (or when storage cannot
     say: the launch goes on)."""
-    viewer = persistence.user_key(handler_input.request_envelope)
+    viewer = turn.user_key
     if viewer is None:
         return Heard()
     try:
-        found = alerts.waiting(store, viewer)
+        found = alerts.waiting(turn.store, viewer)
     except StoreError as exc:  # the launch goes on; they wait for next time
         metrics.count(logger, STORAGE_FAILURES, "could not read alerts (%s)", type(exc).__name__)
         return Heard()
@@ -161,9 +141,9 @@ def announce(handler_input: HandlerInput, store: Store) -> Heard:
         return Heard()
     people = ranked(found)
     now, rest = people[:MAX_SPOKEN], people[MAX_SPOKEN:]
-    text = spoken(handler_input, [first for first, _ in now])
+    text = spoken(turn, [first for first, _ in now])
     try:
-        alerts.heard(store, viewer, [a for _, theirs in now for a in theirs])
+        alerts.heard(turn.store, viewer, [a for _, theirs in now for a in theirs])
     except StoreError as exc:  # heard again next time, never lost
         metrics.count(
             logger, STORAGE_FAILURES, "could not clear heard alerts (%s)", type(exc).__name__
@@ -187,25 +167,25 @@ def ranked(found: list[alerts.Alert]) -> list[tuple[alerts.Alert, list[alerts.Al
     return [(first, group) for first, group, _ in people]
 
 
-def more(handler_input: HandlerInput, count: int) -> str:
+def more(turn: Turn, count: int) -> str:
     """ "You have two more. Want to hear them?" """
-    c = content(handler_input)
+    c = turn.content
     numbers = c.get("alerts.numbers")
     word = numbers.get(str(count), str(count)) if isinstance(numbers, dict) else str(count)
     return c.say("alerts.more.one" if count == 1 else "alerts.more.many", count=word)
 
 
-def more_prompt(handler_input: HandlerInput, count: int = 2) -> str:
-    c = content(handler_input)
+def more_prompt(turn: Turn, count: int = 2) -> str:
+    c = turn.content
     return c.say("alerts.more_prompt.one" if count == 1 else "alerts.more_prompt.many")
 
 
-def spoken(handler_input: HandlerInput, chosen: list[alerts.Alert]) -> str:
+def spoken(turn: Turn, chosen: list[alerts.Alert]) -> str:
     """One sentence per person, in the order given: the most serious advice, since it was
     first given."""
-    c = content(handler_input)
-    now = local_now(handler_input)
-    zone = device_zone(handler_input)
+    c = turn.content
+    now = turn.local_now
+    zone = turn.zone
     return join(*(_sentence(c, a, a.at.astimezone(zone), now) for a in chosen))
 
 

@@ -6,25 +6,28 @@ whatever the skill was doing travels in the token ("reminder:09:00", "alerts:mom
 
 from __future__ import annotations
 
+from typing import Any
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
-from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 
+from skill.alexa.turn import Reply, Turn
 
-def ask(handler_input: HandlerInput, scope: str, token: str) -> Response:
-    handler_input.response_builder.add_directive(
-        SendRequestDirective(
-            name="AskFor",
-            token=token,
-            payload={
-                "@type": "AskForPermissionsConsentRequest",
-                "@version": "2",
-                "permissionScopes": [{"permissionScope": scope, "consentLevel": "ACCOUNT"}],
-            },
-        )
+
+def ask(scope: str, token: str) -> Reply:
+    """The AskFor request: no speech of the skill's own, and no bookkeeping (Alexa asks,
+    and its answer comes as a new turn)."""
+    directive = SendRequestDirective(
+        name="AskFor",
+        token=token,
+        payload={
+            "@type": "AskForPermissionsConsentRequest",
+            "@version": "2",
+            "permissionScopes": [{"permissionScope": scope, "consentLevel": "ACCOUNT"}],
+        },
     )
-    return handler_input.response_builder.response
+    return Reply(bare=True, directives=(directive,))
 
 
 def is_answer(handler_input: HandlerInput, prefix: str = "") -> bool:
@@ -33,17 +36,21 @@ def is_answer(handler_input: HandlerInput, prefix: str = "") -> bool:
     return (
         is_request_type("Connections.Response")(handler_input)
         and getattr(request, "name", None) == "AskFor"
-        and token(handler_input).startswith(prefix)
+        and _token(request).startswith(prefix)
     )
 
 
-def token(handler_input: HandlerInput) -> str:
-    return str(getattr(handler_input.request_envelope.request, "token", "") or "")
+def token(turn: Turn) -> str:
+    return _token(turn.request)
 
 
-def accepted(handler_input: HandlerInput) -> bool:
+def _token(request: Any) -> str:
+    return str(getattr(request, "token", "") or "")
+
+
+def accepted(turn: Turn) -> bool:
     """The person said yes (the answer's status, or any scope's)."""
-    payload = getattr(handler_input.request_envelope.request, "payload", None)
+    payload = getattr(turn.request, "payload", None)
     payload = payload if isinstance(payload, dict) else {}
     statuses = {payload.get("status")} | {
         s.get("status") for s in payload.get("permissionScopes", []) if isinstance(s, dict)

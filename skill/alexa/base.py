@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 from ask_sdk_model.services import ApiClient
 
+from skill.alexa.respond import render
 from skill.alexa.state import Phase, conversation
+from skill.alexa.turn import Reply, Turn
 from skill.store import Store
 
 if TYPE_CHECKING:
@@ -30,23 +33,19 @@ class Services:
     alert_sender: LocalSender | None = None
 
 
-def intent_name(handler_input: HandlerInput) -> str | None:
-    """The intent's name, or None for a request without one (get_intent_name would raise
-    AttributeError; entry.respond names such requests AMAZON.FallbackIntent)."""
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    name = getattr(intent, "name", None)
-    return name if isinstance(name, str) else None
-
-
-def matched_intent(handler_input: HandlerInput) -> str:
-    """The name of the intent an IntentHandler matched: typed as str, where the SDK's
-    get_intent_name is typed AnyStr (str or bytes)."""
-    return intent_name(handler_input) or ""
-
-
 class Handler(AbstractRequestHandler):
+    """A request handler: `can_handle` reads the request, `answer` gives the turn's Reply
+    (one call into a flow); `handle` renders it, the same way for every handler."""
+
     def __init__(self, services: Services) -> None:
         self.services = services
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn.of(handler_input)
+        return render(turn, self.answer(turn))
+
+    def answer(self, turn: Turn) -> Reply:
+        raise NotImplementedError(f"{type(self).__name__} answers nothing")
 
     @property
     def store(self) -> Store:

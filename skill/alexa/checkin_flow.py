@@ -12,20 +12,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
-
 from skill import keys, logs, metrics
-from skill.alexa import alert_flow, persistence
-from skill.alexa.respond import content, join, reply
+from skill.alexa import alert_flow, persistence, slots
+from skill.alexa.base import ANSWERS
+from skill.alexa.respond import join
 from skill.alexa.state import (
     GIVE_UP_AT,
     JUST_YES_NO_AT,
     CheckinState,
     CheckinStep,
-    conversation,
 )
-from skill.alexa.timezone import device_zone, local_now
+from skill.alexa.turn import Reply, Turn
 from skill.checkins import account, records, rules
 from skill.checkins.trends import Trend, trend
 from skill.speech.dates import day_phrase
@@ -58,37 +55,37 @@ def _step(name: str | None) -> CheckinStep | None:
     return next((step for step in ORDER if step == name), None)
 
 
-def profile_for(handler_input: HandlerInput, subject: str | None) -> str:
+def profile_for(turn: Turn, subject: str | None) -> str:
     """A named person ("mother") has their own history; "me" is the recognised voice when
     Alexa knows who is speaking, so two people in one household keep separate histories."""
     if subject and subject != "self":
         return subject
     # Without the voice's key nothing can be stored this turn anyway.
-    return persistence.speaker(handler_input.request_envelope) or "self"
+    return turn.speaker or "self"
 
 
 def subject_of(profile: str) -> str | None:
     return None if profile == "self" or profile.startswith("voice-") else profile
 
 
-def start(handler_input: HandlerInput, subject: str | None) -> Response:
-    state = conversation(handler_input)
-    consent = persistence.profile(handler_input).consent
+def start(turn: Turn, subject: str | None) -> Reply:
+    state = turn.state
+    consent = persistence.profile(turn.handler_input).consent
     state.guide = None
     state.checkin = CheckinState(
-        profile=profile_for(handler_input, subject),
+        profile=profile_for(turn, subject),
         step="consent" if consent is None else "pain",
         save=consent is True,
         answered=[] if consent is None else ["consent"],
     )
-    return ask_step(handler_input)
+    return ask_step(turn)
 
 
-def question(handler_input: HandlerInput) -> str:
+def question(turn: Turn) -> str:
     """The check-in question being asked now."""
-    record = conversation(handler_input).checkin
+    record = turn.state.checkin
     assert record is not None
-    c = content(handler_input)
+    c = turn.content
     if record.step == "confirm" and record.finding:
         return question_text(c, confirm_question(record.finding), subject_of(record.profile))
     return c.say(
@@ -96,39 +93,39 @@ def question(handler_input: HandlerInput) -> str:
     )
 
 
-def heard(handler_input: HandlerInput, store: Store, stated: list[str]) -> Response | None:
+def heard(turn: Turn, stated: list[str]) -> Reply | None:
     """A warning sign said in passing during a check-in ("since this morning her calf is
     swollen and a bit red"). Said in answer to the question that names it, it is that
     answer; otherwise its own direct question comes next, inside the check-in, and nothing
     is warned on the words alone. None: no sign the check-in asks about (a new injury, say),
     which the triage takes instead."""
-    record = conversation(handler_input).checkin
+    record = turn.state.checkin
     assert record is not None
     finding = most_serious(stated)
     if finding is None:
         return None
     named = _step(rules.step_naming(finding))
     if named is not None and named == record.step:
-        return answer(handler_input, store, "yes")
+        return answer(turn, "yes")
     if level_alone(finding) == Disposition.EMERGENCY:
         record.step, record.finding = "confirm", finding
-        return ask_step(handler_input)
+        return ask_step(turn)
     if named is not None and named not in record.answered:
         record.step = named
-        return ask_step(handler_input)
+        return ask_step(turn)
     return None
 
 
-def ask_step(handler_input: HandlerInput, *prefix: str) -> Response:
-    text = question(handler_input)
-    return reply(handler_input, join(*prefix, text), reprompt=text)
+def ask_step(turn: Turn, *prefix: str) -> Reply:
+    text = question(turn)
+    return Reply(join(*prefix, text), reprompt=text)
 
 
-def ask_again(handler_input: HandlerInput, store: Store) -> Response:
+def ask_again(turn: Turn) -> Reply:
     """Not understood: ask once more with a hint; the second time, move on with what an
     unclear answer means at this step (never a loop)."""
-    c = content(handler_input)
-    state = conversation(handler_input)
+    c = turn.content
+    state = turn.state
     record = state.checkin
     assert record is not None
     misses = state.missed()
@@ -139,83 +136,79 @@ def ask_again(handler_input: HandlerInput, store: Store) -> Response:
             said = (
                 "checkin.unchecked_urgent" if record.step == "flags_urgent" else "repair.unchecked"
             )
-            return proceed(handler_input, store, c.say(said))
+            return proceed(turn, c.say(said))
         if misses == JUST_YES_NO_AT:
-            return ask_step(handler_input, c.say("repair.just_yes_no"))
+            return ask_step(turn, c.say("repair.just_yes_no"))
     elif misses >= 2:
-        return answer(handler_input, store, UNCLEAR_MEANS[record.step], repaired=True)
+        return answer(turn, UNCLEAR_MEANS[record.step], repaired=True)
     hint = "checkin.pain_hint" if record.step == "pain" else "answer_hints.yes_no"
-    return ask_step(handler_input, c.say(hint))
+    return ask_step(turn, c.say(hint))
 
 
-def answer(
-    handler_input: HandlerInput, store: Store, value: str | int | None, repaired: bool = False
-) -> Response:
+def answer(turn: Turn, value: str | int | None, repaired: bool = False) -> Reply:
     """value: "yes"/"no"/"unknown" for yes-no steps, an int (or None) for pain."""
-    c = content(handler_input)
-    record = conversation(handler_input).checkin
+    c = turn.content
+    record = turn.state.checkin
     assert record is not None
     step = record.step
     if step == "consent":
         if value not in ("yes", "no"):
-            return ask_again(handler_input, store)
-        profile = persistence.profile(handler_input)
+            return ask_again(turn)
+        profile = persistence.profile(turn.handler_input)
         profile.consent = value == "yes"
-        kept = persistence.save_profile(handler_input, profile)
+        kept = persistence.save_profile(turn.handler_input, profile)
         record.save = value == "yes"
         said = "checkin.consent_given" if value == "yes" else "checkin.consent_declined"
         if value == "yes" and not kept:
             said = "checkin.consent_unsaved"
-        return proceed(handler_input, store, c.say(said))
+        return proceed(turn, c.say(said))
     if step == "pain":
         if not repaired and (
             value in ("yes", "no") or (isinstance(value, int) and not 0 <= value <= 10)
         ):
-            return ask_again(handler_input, store)
+            return ask_again(turn)
         record.pain = value if isinstance(value, int) else None
-        return proceed(handler_input, store)
+        return proceed(turn)
     if step in rules.WARNING_STEPS or step == "confirm":
         if value not in ("yes", "no", "unknown"):
-            return ask_again(handler_input, store)
+            return ask_again(turn)
         level = rules.warning_level(step, str(value))
         if level:
             record.flags.append(str(level))
-        return proceed(handler_input, store)
+        return proceed(turn)
     record.stretches = {"yes": True, "no": False}.get(str(value))
-    return proceed(handler_input, store)
+    return proceed(turn)
 
 
-def proceed(handler_input: HandlerInput, store: Store, *prefix: str) -> Response:
+def proceed(turn: Turn, *prefix: str) -> Reply:
     """The step just asked is done: on to the next one not yet done. Once a warning sign
     is reported only the other warning-sign question is left (an emergency one first,
     then the warning); with none, the check-in ends after the stretches."""
-    record = conversation(handler_input).checkin
+    record = turn.state.checkin
     assert record is not None
     if record.step != "confirm":
         record.answered.append(record.step)
     record.finding = None
     levels = [Disposition(f) for f in record.flags if f in Disposition.__members__.values()]
     if Disposition.EMERGENCY in levels:
-        return finish(handler_input, store, Disposition.EMERGENCY)
+        return finish(turn, Disposition.EMERGENCY)
     todo = [s for s in ORDER if s not in record.answered]
     if levels:
         todo = [s for s in todo if s in rules.WARNING_STEPS]
     if not todo:
-        return finish(handler_input, store, levels[0] if levels else None)
+        return finish(turn, levels[0] if levels else None)
     record.step = todo[0]
-    return ask_step(handler_input, *prefix)
+    return ask_step(turn, *prefix)
 
 
-def finish(
-    handler_input: HandlerInput, store: Store, warning_level: Disposition | None = None
-) -> Response:
-    c = content(handler_input)
-    state = conversation(handler_input)
+def finish(turn: Turn, warning_level: Disposition | None = None) -> Reply:
+    c = turn.content
+    state = turn.state
     record = state.checkin
     assert record is not None
     state.checkin = None
     subject = subject_of(record.profile)
-    user = persistence.user_key(handler_input.request_envelope)
+    user = turn.user_key
     current = records.CheckIn(
         at=records.now_iso(),
         profile=record.profile,
@@ -223,18 +216,18 @@ def finish(
         red_flags=tuple(record.flags),
         stretches=record.stretches,
         disposition=str(warning_level) if warning_level else None,
-        by=profile_for(handler_input, None),
+        by=profile_for(turn, None),
     )
-    request_id = getattr(handler_input.request_envelope.request, "request_id", None)
+    request_id = turn.request_id
     if warning_level:
         # The warning first: nothing is read from storage before it is built, and the save
         # may hold it up only briefly.
-        speech = warning(handler_input, warning_level, subject)
+        speech = warning(turn, warning_level, subject)
         with budget.tight():
             # The outbox for caregivers who agreed, with the record, in one allowance.
-            alert_flow.note(handler_input, warning_level, record.profile, "checkin")
+            alert_flow.note(turn, warning_level, record.profile, "checkin")
             try:
-                saved = save(store, user, current, record.save, request_id)
+                saved = save(turn.store, user, current, record.save, request_id)
             except Exception as exc:  # noqa: BLE001 - a bug in saving never takes a warning away
                 logs.bug_apology(logger, "a warning's check-in was not saved", exc)
                 saved = False
@@ -248,8 +241,7 @@ def finish(
         again = "outcomes.after"
         if warning_level == Disposition.EMERGENCY:
             again = "outcomes.emergency.reprompt"
-        return reply(
-            handler_input,
+        return Reply(
             join(speech, note),
             reprompt=c.say(again),
             card=(c.say("checkin.card_title"), speech),
@@ -258,7 +250,7 @@ def finish(
     history_ok = True
     if user:
         try:
-            earlier = records.history(store, user, record.profile)
+            earlier = records.history(turn.store, user, record.profile)
         except StoreError as exc:  # history is a nicety; the answer is not
             metrics.count(
                 logger, STORAGE_FAILURES, "could not read check-ins (%s)", type(exc).__name__
@@ -267,9 +259,9 @@ def finish(
     t = trend(earlier, current)
     level = rules.outcome(t)
     current = records.CheckIn(**{**current.__dict__, "disposition": str(level)})
-    saved = save(store, user, current, record.save, request_id)
+    saved = save(turn.store, user, current, record.save, request_id)
     parts = [] if history_ok else [c.say("checkin.not_saved")]
-    parts.append(trend_text(handler_input, t, subject))
+    parts.append(trend_text(turn, t, subject))
     parts.append(c.say(f"checkin.{t.escalate}" if t.escalate else "checkin.steady", subject))
     if record.save and not saved:
         parts.append(c.say("storage_failed"))
@@ -279,16 +271,15 @@ def finish(
         parts.append(c.say("outcomes.doctor_escalate", subject))
     prompt = c.say("checkin.next")
     speech = join(*parts)
-    return reply(
-        handler_input,
+    return Reply(
         join(speech, prompt),
         reprompt=prompt,
         card=(c.say("checkin.card_title"), speech),
     )
 
 
-def warning(handler_input: HandlerInput, level: Disposition, subject: str | None) -> str:
-    c = content(handler_input)
+def warning(turn: Turn, level: Disposition, subject: str | None) -> str:
+    c = turn.content
     if level == Disposition.EMERGENCY:
         return join(
             c.say("outcomes.emergency.lead"),
@@ -334,8 +325,8 @@ def save(
         return True
 
 
-def trend_text(handler_input: HandlerInput, t: Trend, subject: str | None) -> str:
-    c = content(handler_input)
+def trend_text(turn: Turn, t: Trend, subject: str | None) -> str:
+    c = turn.content
     pain = t.current.pain
     if t.change in ("first", "unknown") or t.previous is None:
         return c.say(f"checkin.{t.change}", subject, pain=pain)
@@ -344,13 +335,28 @@ def trend_text(handler_input: HandlerInput, t: Trend, subject: str | None) -> st
         subject,
         pain=pain,
         previous=t.previous.pain,
-        day=local_day(handler_input, t.previous.when),
+        day=local_day(turn, t.previous.when),
     )
 
 
-def local_day(handler_input: HandlerInput, when: datetime) -> str:
+def local_day(turn: Turn, when: datetime) -> str:
     """A stored (UTC) time as the person would say it, in the device's own zone."""
-    zone = device_zone(handler_input)
-    return day_phrase(
-        content(handler_input), when.astimezone(zone), local_now(handler_input).date()
-    )
+    zone = turn.zone
+    return day_phrase(turn.content, when.astimezone(zone), turn.local_now.date())
+
+
+def answer_said(turn: Turn) -> Reply:
+    """An answer during a check-in: yes / no / don't know, a pain score, or "he did them
+    this morning" (the stretches were done: an answer at the stretches question only)."""
+    record = turn.state.checkin
+    name = turn.intent_name or ""
+    if name == "StretchesDoneIntent":
+        if record is not None and record.step == "stretches":
+            return answer(turn, "yes")
+        return ask_again(turn)
+    if name == "PainScaleIntent":
+        score = slots.number(slots.slot(turn.intent, "score"))
+        value: str | int = score if score is not None else -1
+    else:
+        value = ANSWERS[name]
+    return answer(turn, value)

@@ -3,9 +3,9 @@
 short spoken apology (with the emergency number, since a person in trouble may be on the
 other end), counted as a bug apology, the session kept open.
 
-Both answer through respond.reply, which writes the conversation state back: the SDK
-skips response interceptors when an exception handler answers, so nothing may rely on
-one."""
+Both answer through respond.render, as every handler does, which writes the conversation
+state back: the SDK skips response interceptors when an exception handler answers, so
+nothing may rely on one."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill import logs
-from skill.alexa import failures, triage_flow
-from skill.alexa.respond import content, empty, join, reply
+from skill.alexa import failures, prompts
+from skill.alexa.respond import join, render
+from skill.alexa.turn import NOTHING, Reply, Turn
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +34,8 @@ class FailureHandler(AbstractExceptionHandler):
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         assert isinstance(exception, failures.Failure)  # can_handle checked it
         failures.count(exception)
-        task = exception.task
-        if handler_input.request_envelope.session is None:
-            return empty(handler_input)  # skill events take no speech; the log alarms
-        said = content(handler_input).say(task.words)
-        if task.end:
-            return reply(handler_input, said, end=True)
-        prompt = triage_flow.next_prompt(handler_input)
-        return reply(handler_input, join(said, prompt), reprompt=prompt)
+        turn = Turn.of(handler_input)
+        return render(turn, failed(turn, exception.task))
 
 
 class ErrorHandler(AbstractExceptionHandler):
@@ -51,7 +46,19 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         logs.bug_apology(logger, "handler failed", exception)
-        if handler_input.request_envelope.session is None:
-            return empty(handler_input)  # skill events and system requests take no speech
-        c = content(handler_input)
-        return reply(handler_input, c.say("error"), reprompt=c.say("error_reprompt"))
+        turn = Turn.of(handler_input)
+        if not turn.has_session:
+            return render(turn, NOTHING)  # skill events and system requests take no speech
+        c = turn.content
+        return render(turn, Reply(c.say("error"), reprompt=c.say("error_reprompt")))
+
+
+def failed(turn: Turn, task: failures.Task) -> Reply:
+    """What the person hears when `task` failed: its words, then where they were."""
+    if not turn.has_session:
+        return NOTHING  # skill events take no speech; the log alarms
+    said = turn.content.say(task.words)
+    if task.end:
+        return Reply(said, end=True)
+    prompt = prompts.after_side(turn)
+    return Reply(join(said, prompt), reprompt=prompt)

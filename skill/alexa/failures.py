@@ -1,8 +1,9 @@
 """Expected failures, typed: what an account feature could not do this turn, and the words
-the person hears for it. A handler raises one (or lets `storage(task)` turn a storage
-error into one); FailureHandler (skill/alexa/errors.py), registered before the catch-all,
-answers in that feature's words and counts a storage failure. None of these is a bug, so
-none logs a bug apology; anything else a handler raises still does.
+the person hears for it. A flow raises one (or lets `storage(task)` turn a storage error
+into one; `account_key(turn, task)` raises NoAccountKey); FailureHandler
+(skill/alexa/errors.py), registered before the catch-all, answers in that feature's words
+and counts a storage failure. None of these is a bug, so none logs a bug apology; anything
+else a flow raises still does.
 
 Where a turn must go on without the store (a warning, a check-in's answer, a launch),
 the code catches StoreError itself and says what was not saved: a storage failure never
@@ -16,10 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ask_sdk_core.handler_input import HandlerInput
-
 from skill import metrics
-from skill.alexa import persistence
+from skill.alexa.turn import Turn
 from skill.store import StoreError
 
 logger = logging.getLogger(__name__)
@@ -82,9 +81,9 @@ def storage(task: Task) -> Iterator[None]:
         raise StoreUnavailable(task, type(exc).__name__) from exc
 
 
-def account_key(handler_input: HandlerInput, task: Task) -> str:
+def account_key(turn: Turn, task: Task) -> str:
     """The account's key, or NoAccountKey for `task`."""
-    key = persistence.user_key(handler_input.request_envelope)
+    key = turn.user_key
     if key is None:
         raise NoAccountKey(task, "no account key")
     return key

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Intent, Response
+from ask_sdk_model import Intent
 
 from skill import clock
-from skill.alexa import persistence, slots, triage_flow
-from skill.alexa.respond import content, join, reply
-from skill.alexa.state import GuideState, Phase, conversation
+from skill.alexa import persistence, prompts, slots
+from skill.alexa.respond import join
+from skill.alexa.state import GuideState, Phase
+from skill.alexa.turn import Reply, Turn
 from skill.checkins.profile import SavedGuide
 from skill.content import Content
 from skill.content.guide_id import GuideId
@@ -24,16 +24,16 @@ RESUME_WINDOW_S = 3600
 logger = logging.getLogger(__name__)
 
 
-def start(handler_input: HandlerInput, guide: GuideId, *prefix: str) -> Response:
-    state = conversation(handler_input)
+def start(turn: Turn, guide: GuideId, *prefix: str) -> Reply:
+    state = turn.state
     state.guide = GuideState(guide, 0)
     state.triage.offer = None
-    return speak_step(handler_input, *prefix)
+    return speak_step(turn, *prefix)
 
 
-def speak_step(handler_input: HandlerInput, *prefix: str) -> Response:
-    c = content(handler_input)
-    state = conversation(handler_input)
+def speak_step(turn: Turn, *prefix: str) -> Reply:
+    c = turn.content
+    state = turn.state
     current = state.guide
     assert current is not None
     steps = build_steps(c, current.id, state.triage.subject)
@@ -41,7 +41,7 @@ def speak_step(handler_input: HandlerInput, *prefix: str) -> Response:
     index = current.step
     speech = step_speech(c, current.id, steps, index)
     last = index == len(steps) - 1
-    remember(handler_input, None if last else current)
+    remember(turn, None if last else current)
     name = guide_name(c, current.id)
     title = c.say("guides.cues.card_title", name=name, n=index + 1, total=len(steps))
     view = {
@@ -58,74 +58,74 @@ def speak_step(handler_input: HandlerInput, *prefix: str) -> Response:
         prompt = c.say("guides.cues.end_offer")
     else:
         prompt = c.say("guides.cues.prompt")
-    return reply(handler_input, join(*prefix, speech), reprompt=prompt, card=card, screen=view)
+    return Reply(join(*prefix, speech), reprompt=prompt, card=card, screen=view)
 
 
-def move(handler_input: HandlerInput, delta: int | None) -> Response:
+def move(turn: Turn, delta: int | None) -> Reply:
     """Next (+1), previous (-1), repeat (0) or start over (None) within a guide."""
-    current = conversation(handler_input).guide
+    current = turn.state.guide
     assert current is not None
     prefix = ""
     if delta is None:
         current.step = 0
     elif current.step + delta < 0:
-        prefix = content(handler_input).say("guides.cues.first_step")
+        prefix = turn.content.say("guides.cues.first_step")
     else:
         current.step += delta
-    return speak_step(handler_input, prefix)
+    return speak_step(turn, prefix)
 
 
-def remember(handler_input: HandlerInput, current: GuideState | None) -> bool:
+def remember(turn: Turn, current: GuideState | None) -> bool:
     """Persist the guide position so the person can resume within the hour. Returns
     whether it was saved (or there was nothing to save)."""
-    profile = persistence.profile(handler_input)
+    profile = persistence.profile(turn.handler_input)
     if current is None:
         if profile.guide is None:
             return True
         profile.guide = None
     else:
         profile.guide = SavedGuide(str(current.id), current.step, int(clock.now()))
-    return persistence.save_profile(handler_input, profile)
+    return persistence.save_profile(turn.handler_input, profile)
 
 
-def goodbye(handler_input: HandlerInput, current: GuideState | None) -> str:
+def goodbye(turn: Turn, current: GuideState | None) -> str:
     """Stopping inside a guide: remember the place, and say whether it was."""
-    kept = remember(handler_input, current)
-    return content(handler_input).say("goodbye_guide" if kept else "goodbye_guide_unsaved")
+    kept = remember(turn, current)
+    return turn.content.say("goodbye_guide" if kept else "goodbye_guide_unsaved")
 
 
-def resumable(handler_input: HandlerInput) -> GuideState | None:
-    saved = persistence.profile(handler_input).guide
+def resumable(turn: Turn) -> GuideState | None:
+    saved = persistence.profile(turn.handler_input).guide
     if saved is None or clock.now() - saved.at > RESUME_WINDOW_S:
         return None
     guide = GuideState.from_session({"id": saved.id, "step": saved.step})
     if guide is None:
         return None
     try:
-        build_steps(content(handler_input), guide.id)
+        build_steps(turn.content, guide.id)
     except (KeyError, IndexError):
         return None
     return guide
 
 
-def resume(handler_input: HandlerInput) -> Response | None:
-    state = conversation(handler_input)
-    saved = state.guide or resumable(handler_input)
+def resume(turn: Turn) -> Reply | None:
+    state = turn.state
+    saved = state.guide or resumable(turn)
     if saved is None:
         return None
     state.guide = saved
-    return speak_step(handler_input)
+    return speak_step(turn)
 
 
-def label(handler_input: HandlerInput, guide: GuideId) -> str:
-    return guide_name(content(handler_input), guide)
+def label(turn: Turn, guide: GuideId) -> str:
+    return guide_name(turn.content, guide)
 
 
-def chosen(handler_input: HandlerInput, intent: Intent | None) -> GuideId | None:
+def chosen(turn: Turn, intent: Intent | None) -> GuideId | None:
     """The stretch asked for: by name ("the calf one"), or by its place in the menu the
     skill reads out ("the first one", "any")."""
     stretch = slots.resolved_id(slots.slot(intent, "stretch"))
-    menu = list(content(handler_input).guides["stretches"])
+    menu = list(turn.content.guides["stretches"])
     if stretch in menu:
         return GuideId(stretch)
     if stretch:  # an id the model does not have (a stale or forged request)
@@ -134,7 +134,7 @@ def chosen(handler_input: HandlerInput, intent: Intent | None) -> GuideId | None
     if choice in ORDINALS:
         return GuideId(menu[ORDINALS[choice]])
     if choice == "any":
-        facts = conversation(handler_input).triage.facts
+        facts = turn.state.triage.facts
         return GuideId.parse(offer_for(Outcome("self_care", "", None), facts)) or GuideId(menu[0])
     return None
 
@@ -162,13 +162,13 @@ def talk(c: Content, guide: GuideId, intent_name: str) -> str:
     return c.say(key, **numbers)
 
 
-def step_again(handler_input: HandlerInput) -> Response:
+def step_again(turn: Turn) -> Reply:
     """A question about the step ("do I keep my heel down?"): inside a guide, the step
     again as it was given; elsewhere the prompt the person was at."""
-    c = content(handler_input)
-    state = conversation(handler_input)
+    c = turn.content
+    state = turn.state
     if state.phase == Phase.GUIDE:
         # The step itself, not the last reply: that may have answered another question.
-        return speak_step(handler_input, c.say("talk.step_again"))
-    prompt = triage_flow.current_prompt(handler_input)
-    return reply(handler_input, join(c.say("talk.step_other"), prompt), reprompt=prompt)
+        return speak_step(turn, c.say("talk.step_again"))
+    prompt = prompts.current(turn)
+    return Reply(join(c.say("talk.step_other"), prompt), reprompt=prompt)

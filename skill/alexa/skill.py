@@ -9,7 +9,6 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa import alert_sender
-from skill.alexa.alert_flow import AlertServicesInterceptor
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.dispatch import IntentIndexedMapper
@@ -27,6 +26,7 @@ from skill.alexa.handlers import (
 )
 from skill.alexa.interceptors import RecordSpeechInterceptor, RequestLogInterceptor
 from skill.alexa.persistence import StoreAdapter
+from skill.alexa.turn import TurnInterceptor
 from skill.store import Store
 
 # The first handler whose can_handle is true answers, so order matters: what must win
@@ -110,8 +110,6 @@ def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkil
     events); tests and the console pass one allowed to talk to a local fake on 127.0.0.1."""
     api_client = api_client or TimedApiClient()
     builder = CustomSkillBuilder(persistence_adapter=StoreAdapter(store), api_client=api_client)
-    builder.add_global_request_interceptor(RequestLogInterceptor())
-    builder.add_global_request_interceptor(RecordSpeechInterceptor())
     sender = None
     if alert_sender.in_process():
         # Caregiver alerts are delivered by this process (on AWS, by the table's stream):
@@ -121,8 +119,11 @@ def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkil
         sender = alert_sender.LocalSender(store, alert_sender.sender_client(loopback))
         sender.wake()
     services = Services(store=store, api_client=api_client, alert_sender=sender)
-    # Flows queue caregiver alerts themselves (alert_flow.note), with these services.
-    builder.add_global_request_interceptor(AlertServicesInterceptor(services))
+    # First, every request's Turn (skill.alexa.turn) with these services: flows read the
+    # store, the sender and the rest through it (alert_flow.note queues with them).
+    builder.add_global_request_interceptor(TurnInterceptor(services))
+    builder.add_global_request_interceptor(RequestLogInterceptor())
+    builder.add_global_request_interceptor(RecordSpeechInterceptor())
     for handler in HANDLERS:
         builder.add_request_handler(handler(services))
     # Expected failures first, in their feature's words; the catch-all for bugs last.

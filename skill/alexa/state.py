@@ -14,8 +14,9 @@ disposition, reason, cause, evidence, offer, last_answered, lowering, wanted},
 hs, hr}: what was said last, as content keys for Repeat (skill.alexa.repeat) and
 digests. `sessionAttributes.triage.disposition` is a public contract.
 
-Handlers reach the state through `conversation(handler_input)`, parsed once per request;
-`respond.reply` writes it back. Requests without a session (skill events) make the SDK's
+Flows reach the state through the turn (`turn.state`, skill.alexa.turn), parsed once per
+request by `conversation(handler_input)` (which handlers' can_handle read too);
+`respond.render` writes it back. Requests without a session (skill events) make the SDK's
 session_attributes raise, so access is guarded here.
 """
 

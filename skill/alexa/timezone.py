@@ -9,7 +9,7 @@ logged once per device, never spoken.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -56,8 +56,3 @@ def _ask(handler_input: HandlerInput, device: str) -> tzinfo:
     except Exception as exc:  # noqa: BLE001 - any API failure: UTC rather than no answer
         logger.warning("device time zone unavailable (%s); using UTC", type(exc).__name__)
     return UTC
-
-
-def local_now(handler_input: HandlerInput) -> datetime:
-    """Now, in the device's zone (clock.now(), so tests can move the clock)."""
-    return datetime.fromtimestamp(clock.now(), device_zone(handler_input))

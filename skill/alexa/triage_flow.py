@@ -4,21 +4,18 @@ words are content's; this module only sequences them."""
 
 from __future__ import annotations
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Intent, Response
+from ask_sdk_model import Intent
 
-from skill.alexa import alert_flow, checkin_flow, slots
-from skill.alexa.respond import content, join, reply
+from skill.alexa import alert_flow, checkin_flow, prompts, slots
+from skill.alexa.respond import join
 from skill.alexa.state import (
     GIVE_UP_AT,
     JUST_YES_NO_AT,
     WHY,
     ConversationState,
-    Phase,
-    conversation,
     parse_offer,
 )
-from skill.alexa.timezone import local_now
+from skill.alexa.turn import Reply, Turn
 from skill.content import Content
 from skill.speech.render import (
     answer_hint,
@@ -37,7 +34,6 @@ from skill.triage.engine import (
     YES,
     Outcome,
     Question,
-    confirm_question,
     confirming,
     is_red_flag,
     load_protocol,
@@ -75,13 +71,13 @@ def stated_in(intent: Intent | None) -> list[str]:
 BOTH_SIDES = "both_sides"  # the fact an emergency for pain down both legs rests on
 
 
-def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[bool, bool]:
+def take_statement(turn: Turn, intent: Intent | None) -> tuple[bool, bool]:
     """Record what a statement said: where, when and how, findings stated or denied,
     circumstances, and how long. Returns (learned something, new caregiver subject).
 
     A denial never takes back a red flag stated earlier: lowering a red flag is a
     correction, and corrections are confirmed first (see `correct`)."""
-    state = conversation(handler_input)
+    state = turn.state
     facts = state.triage.facts
     before = dict(facts)
     for slot_name, fact in FACT_SLOTS.items():
@@ -113,7 +109,7 @@ def take_statement(handler_input: HandlerInput, intent: Intent | None) -> tuple[
             state_finding(facts, finding, NO)
     for finding in slots.resolved_ids(slots.slot(intent, CONTEXT_SLOT)):
         state_finding(facts, finding, YES)
-    record_duration(handler_input, intent)
+    record_duration(turn, intent)
     subject = facts.get("subject")
     new_subject = subject not in (None, "self") and subject != before.get("subject")
     return facts != before, new_subject
@@ -127,7 +123,7 @@ def asked_findings(state: ConversationState) -> set[str]:
     return {pending, *load_protocol().covers(pending)}
 
 
-def record_duration(handler_input: HandlerInput, intent: Intent | None) -> bool:
+def record_duration(turn: Turn, intent: Intent | None) -> bool:
     """Note how long, in days: "for three weeks", "more than two weeks", "since Christmas".
     A length from "since ..." is marked as such: "a cramp since last night" says when it
     began, not that one cramp lasted all night. False when nothing usable was said."""
@@ -136,7 +132,7 @@ def record_duration(handler_input: HandlerInput, intent: Intent | None) -> bool:
         anchor = slots.resolved_id(slots.slot(intent, "since"))
         raw_date = getattr(slots.slot(intent, "since_date"), "value", None)
         if anchor or raw_date:
-            today = local_now(handler_input).date()
+            today = turn.local_now.date()
             since = True
             days = (
                 durations.days_since(anchor, today)
@@ -145,7 +141,7 @@ def record_duration(handler_input: HandlerInput, intent: Intent | None) -> bool:
             )
     if days is None:
         return False
-    facts = conversation(handler_input).triage.facts
+    facts = turn.state.triage.facts
     facts["duration_days"] = durations.compared(
         days, slots.resolved_id(slots.slot(intent, "compare"))
     )
@@ -156,69 +152,69 @@ def record_duration(handler_input: HandlerInput, intent: Intent | None) -> bool:
     return True
 
 
-def missed_opening(handler_input: HandlerInput) -> None:
+def missed_opening(turn: Turn) -> None:
     """The first thing said was not understood. Whatever it was is lost, so the checks
     also ask about a wound or bleeding, the red flags no other question reaches."""
-    conversation(handler_input).triage.facts.setdefault("opening", "unheard")
+    turn.state.triage.facts.setdefault("opening", "unheard")
 
 
-def statement(handler_input: HandlerInput, intent: Intent | None, *prefix: str) -> Response:
+def statement(turn: Turn, intent: Intent | None, *prefix: str) -> Reply:
     """A statement about the pain at any point: record it and carry on the triage.
     Denying something said earlier is a correction (confirmed before a red flag is
     lowered); a statement that adds nothing re-asks the question with a hint."""
-    c = content(handler_input)
-    state = conversation(handler_input)
+    c = turn.content
+    state = turn.state
     denied = [f for f in denied_in(intent) if f not in stated_in(intent)]
     answering = asked_findings(state)  # "no, it isn't" to its own question needs no check
     lowering = [
         f for f in lowered_by(state.triage.facts, denied) if is_red_flag(f) and f not in answering
     ]
-    before = current_question(handler_input)
-    learned, caregiver = take_statement(handler_input, intent)
+    before = current_question(turn)
+    learned, caregiver = take_statement(turn, intent)
     if lowering:
-        return confirm_lowering(handler_input, lowering)
+        return confirm_lowering(turn, lowering)
     if caregiver and not state.triage.described and not state.triage.asked:
         # Only who it is for ("papa, my father"): ask about their pain, as at the start.
         text = c.say("caregiver_opening", state.triage.subject)
-        return reply(handler_input, join(*prefix, text), reprompt=text)
+        return Reply(join(*prefix, text), reprompt=text)
     if caregiver:
         prefix = (*prefix, c.say("caregiver_ack", state.triage.subject))
     if not learned and before is not None:
-        return ask_again(handler_input, before, *prefix)
+        return ask_again(turn, before, *prefix)
     if not learned and not state.triage.asked and state.triage.disposition is None:
-        missed_opening(handler_input)  # nothing usable in the first thing said
-    return advance(handler_input, *prefix)
+        missed_opening(turn)  # nothing usable in the first thing said
+    return advance(turn, *prefix)
 
 
-def correct(handler_input: HandlerInput, intent: Intent | None) -> Response:
+def correct(turn: Turn, intent: Intent | None) -> Reply:
     """ "Actually there's no swelling", "I meant no", "sorry, it's the right leg",
     "it's been three weeks, not three days": change the answer or the named fact and run
     the triage again. Taking back a red flag is confirmed first."""
-    c = content(handler_input)
-    triage = conversation(handler_input).triage
+    c = turn.content
+    triage = turn.state.triage
     answer = slots.resolved_id(slots.slot(intent, "answer"))
     target = triage.last_answered
     if answer and target:
         if answer == NO and triage.facts.get(target) in (YES, UNKNOWN) and is_red_flag(target):
-            return confirm_lowering(handler_input, [target])
+            return confirm_lowering(turn, [target])
         triage.facts[target] = answer
-        return advance(handler_input, c.say("correction.changed"))
+        return advance(turn, c.say("correction.changed"))
     lowering = [f for f in lowered_by(triage.facts, denied_in(intent)) if is_red_flag(f)]
     for fact in FACT_SLOTS:  # a named fact replaces the old one
         if slots.resolved_id(slots.slot(intent, fact)):
             triage.facts.pop(fact, None)
-    learned, _ = take_statement(handler_input, intent)
+    learned, _ = take_statement(turn, intent)
     if lowering:
-        return confirm_lowering(handler_input, lowering)
+        return confirm_lowering(turn, lowering)
     if not learned:
-        prompt = current_prompt(handler_input)
-        return reply(handler_input, join(c.say("correction.nothing"), prompt), reprompt=prompt)
-    return advance(handler_input, c.say("correction.changed"))
+        prompt = prompts.current(turn)
+        return Reply(join(c.say("correction.nothing"), prompt), reprompt=prompt)
+    return advance(turn, c.say("correction.changed"))
 
 
-def confirm_lowering(handler_input: HandlerInput, facts: list[str]) -> Response:
-    c = content(handler_input)
-    conversation(handler_input).triage.lowering = facts
+def confirm_lowering(turn: Turn, facts: list[str]) -> Reply:
+    c = turn.content
+    turn.state.triage.lowering = facts
     questions = load_protocol().questions
     findings = [
         f
@@ -226,65 +222,48 @@ def confirm_lowering(handler_input: HandlerInput, facts: list[str]) -> Response:
         for f in (questions[fact].get("covers", [fact]) if fact in questions else [fact])
     ]
     text = c.say("correction.confirm", items=finding_list(c, list(dict.fromkeys(findings))))
-    return reply(handler_input, text, reprompt=text)
+    return Reply(text, reprompt=text)
 
 
-def settle_lowering(handler_input: HandlerInput, confirmed: bool) -> Response:
+def settle_lowering(turn: Turn, confirmed: bool) -> Reply:
     """Yes to "just to check: no swelling after all?" takes the red flag back."""
-    c = content(handler_input)
-    triage = conversation(handler_input).triage
+    c = turn.content
+    triage = turn.state.triage
     facts, triage.lowering = triage.lowering, []
     if not confirmed:
-        return advance(handler_input, c.say("correction.kept"))
+        return advance(turn, c.say("correction.kept"))
     for fact in facts:
         triage.facts[fact] = NO
-    return advance(handler_input, c.say("correction.changed"))
+    return advance(turn, c.say("correction.changed"))
 
 
 # --- questions and outcomes -------------------------------------------------------------------
 
 
-def pending_question(state: ConversationState) -> Question | None:
-    """The question waiting for an answer (the engine's next one, as it was asked)."""
-    pending = state.triage.pending
-    if not pending:
-        return None
-    step = next_step(state.triage.facts)
-    if isinstance(step, Question) and step.id == pending:
-        return step
-    if pending in load_protocol().questions:
-        return load_protocol().question(pending)
-    if state.triage.facts.get(pending) == HEARD:  # confirming what was heard in passing
-        return confirm_question(pending)
-    return None
-
-
-def current_question(handler_input: HandlerInput) -> Question | None:
+def current_question(turn: Turn) -> Question | None:
     """The engine's next question, if it is the one being asked."""
-    state = conversation(handler_input)
+    state = turn.state
     step = next_step(state.triage.facts)
     return step if isinstance(step, Question) and step.id == state.triage.pending else None
 
 
-def advance(handler_input: HandlerInput, *prefix: str) -> Response:
+def advance(turn: Turn, *prefix: str) -> Reply:
     """Ask the next question, or give the outcome once the protocol reaches one."""
-    step = next_step(conversation(handler_input).triage.facts)
+    step = next_step(turn.state.triage.facts)
     if isinstance(step, Question):
-        return ask(handler_input, step, *prefix)
-    return give_outcome(handler_input, step, *prefix)
+        return ask(turn, step, *prefix)
+    return give_outcome(turn, step, *prefix)
 
 
-def ask(
-    handler_input: HandlerInput, question: Question, *prefix: str, repairing: bool = False
-) -> Response:
-    state = conversation(handler_input)
+def ask(turn: Turn, question: Question, *prefix: str, repairing: bool = False) -> Reply:
+    state = turn.state
     triage = state.triage
-    c = content(handler_input)
+    c = turn.content
     text = question_text(c, question, triage.subject)
     if triage.pending == question.id and not repairing and state.repeating(text):
         # The same question a third time in a row, whatever came in between: repair as
         # for a turn not understood, so nothing loops.
-        return ask_again(handler_input, question, *prefix)
+        return ask_again(turn, question, *prefix)
     if confirming(question) and not repairing:
         prefix = ()  # the conditional instruction is the very next thing said
     elif triage.pending != question.id and triage.asked == 0 and question.red_flag:
@@ -293,14 +272,14 @@ def ask(
         triage.asked += 1
     triage.pending = question.id
     triage.offer = None
-    return reply(handler_input, join(*prefix, text), reprompt=text)
+    return Reply(join(*prefix, text), reprompt=text)
 
 
-def ask_again(handler_input: HandlerInput, question: Question, *prefix: str) -> Response:
+def ask_again(turn: Turn, question: Question, *prefix: str) -> Reply:
     """Not understood: ask once more with a hint; the second time, take it as "not
     sure" and move on (cautious on a red-flag question), so no question loops."""
-    c = content(handler_input)
-    state = conversation(handler_input)
+    c = turn.content
+    state = turn.state
     misses = state.missed()
     if question.red_flag:
         # A misheard turn is never an answer: a hint, then "just yes or no", then the
@@ -308,22 +287,20 @@ def ask_again(handler_input: HandlerInput, question: Question, *prefix: str) -> 
         if misses >= GIVE_UP_AT:
             state.triage.facts[question.id] = UNCHECKED
             state.triage.last_answered = question.id
-            return advance(handler_input, *prefix, c.say("repair.unchecked"))
+            return advance(turn, *prefix, c.say("repair.unchecked"))
         if misses == JUST_YES_NO_AT:
-            return ask(
-                handler_input, question, *prefix, c.say("repair.just_yes_no"), repairing=True
-            )
+            return ask(turn, question, *prefix, c.say("repair.just_yes_no"), repairing=True)
     elif misses >= 2:
         state.triage.facts[question.id] = UNKNOWN
         state.triage.last_answered = question.id
-        return advance(handler_input, *prefix, c.say("repair.as_unknown"))
+        return advance(turn, *prefix, c.say("repair.as_unknown"))
     hint = c.say("unclear.slot", hint=answer_hint(c, question), question="")
-    return ask(handler_input, question, *prefix, hint, repairing=True)
+    return ask(turn, question, *prefix, hint, repairing=True)
 
 
-def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) -> Response:
-    c = content(handler_input)
-    triage = conversation(handler_input).triage
+def give_outcome(turn: Turn, outcome: Outcome, *prefix: str) -> Reply:
+    c = turn.content
+    triage = turn.state.triage
     facts, subject = triage.facts, triage.subject
     level = Disposition(outcome.disposition)
     repeat = triage.reason == outcome.reason and triage.disposition == level
@@ -332,8 +309,8 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
         prefix = ()  # the instruction comes first, with nothing before it
     if triage.disposition is None or level.rank > triage.disposition.rank:
         # A new or higher level: caregivers who agreed hear of it after this reply.
-        profile = checkin_flow.profile_for(handler_input, subject)
-        alert_flow.note(handler_input, level, profile, "triage")
+        profile = checkin_flow.profile_for(turn, subject)
+        alert_flow.note(turn, level, profile, "triage")
     triage.disposition = level
     triage.reason = outcome.reason
     triage.cause = outcome.cause
@@ -354,13 +331,13 @@ def give_outcome(handler_input: HandlerInput, outcome: Outcome, *prefix: str) ->
         # "should I drive myself" can be answered; silence or stop ends it.
         again = c.say("outcomes.emergency.reprompt")
         speech = join(*prefix, rendered.speech)
-        return reply(handler_input, speech, reprompt=again, card=card, screen=view)
+        return Reply(speech, reprompt=again, card=card, screen=view)
     offered = join(unchecked_note(c, facts, level), offer_text(c, triage.offer, subject))
     if repeat:  # nothing said since changed the advice: no need to read it all again
         lead = c.say(f"outcomes.{level}.lead", subject) or c.say("correction.same")
-        return reply(handler_input, join(*prefix, lead, offered), reprompt=offered)
+        return Reply(join(*prefix, lead, offered), reprompt=offered)
     speech = join(*prefix, rendered.speech, offered)
-    return reply(handler_input, speech, reprompt=offered, card=card, screen=view)
+    return Reply(speech, reprompt=offered, card=card, screen=view)
 
 
 def unchecked_note(c: Content, facts: dict[str, object], level: Disposition) -> str:
@@ -379,13 +356,25 @@ def unchecked_note(c: Content, facts: dict[str, object], level: Disposition) -> 
     return c.say("outcomes.unchecked", items=" or ".join(i for i in items if i) or "everything")
 
 
-def answer_pending(handler_input: HandlerInput, value: str) -> Response:
+def says_nothing_to_yes_no(turn: Turn) -> bool:
+    """ "Nothing really" to a yes/no question: heard as a statement naming no cause
+    (trigger "none") and nothing else."""
+    intent = turn.intent
+    if slots.filled(intent) != {"trigger"}:
+        return False
+    if slots.resolved_id(slots.slot(intent, "trigger")) != "none":
+        return False
+    question = prompts.pending_question(turn.state)
+    return question is not None and question.answers == "yes_no"
+
+
+def answer_pending(turn: Turn, value: str) -> Reply:
     """Yes / no / I don't know to the pending question."""
-    state = conversation(handler_input)
-    question = pending_question(state)
+    state = turn.state
+    question = prompts.pending_question(state)
     if question is None:
-        return advance(handler_input)
-    c = content(handler_input)
+        return advance(turn)
+    c = turn.content
     if (
         value == UNKNOWN
         and state.triage.checking != question.id
@@ -395,50 +384,48 @@ def answer_pending(handler_input: HandlerInput, value: str) -> Response:
         # instruction in the question; a second "not sure" is the cautious rule's.
         state.triage.checking = question.id
         text = c.say(f"questions.check.{question.id}", state.triage.subject)
-        return reply(handler_input, text, reprompt=text)
+        return Reply(text, reprompt=text)
     state.triage.checking = None
     may_ask_again = not (state.missed_at == state.prompt_key and state.misses >= 1)
     if record_answer(state.triage.facts, question, value, may_ask_again):
         state.triage.last_answered = question.id
-        return advance(handler_input)
+        return advance(turn)
     state.missed()
-    return ask(
-        handler_input, question, answer_hint(content(handler_input), question), repairing=True
-    )
+    return ask(turn, question, answer_hint(turn.content, question), repairing=True)
 
 
 # Warnings no triage outcome explains, and what "tell me more" or "why" says after them.
 SPOKEN_REASONS = ("asked_for_help", "checkin")
 
 
-def details(handler_input: HandlerInput) -> Response:
+def details(turn: Turn) -> Reply:
     """ "Tell me more" / "what should I do?": the fuller advice for the outcome given."""
-    c = content(handler_input)
-    triage = conversation(handler_input).triage
+    c = turn.content
+    triage = turn.state.triage
     if not triage.disposition or not triage.reason:
-        prompt = current_prompt(handler_input)
-        return reply(handler_input, prompt, reprompt=prompt)
+        prompt = prompts.current(turn)
+        return Reply(prompt, reprompt=prompt)
     if triage.reason in SPOKEN_REASONS:
         if triage.disposition != Disposition.EMERGENCY:  # a check-in's "be seen today"
             text = join(
                 c.say("checkin.reason_urgent", triage.subject),
                 c.say("outcomes.urgent_escalate", triage.subject),
             )
-            return reply(handler_input, text, reprompt=after_outcome(handler_input))
+            return Reply(text, reprompt=prompts.after_outcome(turn))
         # After an emergency warning the fuller advice is what to do meanwhile.
-        return reply(handler_input, c.say("talk.waiting"), reprompt=after_outcome(handler_input))
+        return Reply(c.say("talk.waiting"), reprompt=prompts.after_outcome(turn))
     outcome = Outcome(str(triage.disposition), triage.reason, triage.cause)
     rendered = render_outcome(c, outcome, triage.facts)
     if rendered.end_session:
-        return reply(handler_input, rendered.details, reprompt=after_outcome(handler_input))
-    prompt = offer_text(c, triage.offer, triage.subject) or after_outcome(handler_input)
-    return reply(handler_input, join(rendered.details, prompt), reprompt=prompt)
+        return Reply(rendered.details, reprompt=prompts.after_outcome(turn))
+    prompt = offer_text(c, triage.offer, triage.subject) or prompts.after_outcome(turn)
+    return Reply(join(rendered.details, prompt), reprompt=prompt)
 
 
-def spoken_reason(handler_input: HandlerInput) -> Response:
+def spoken_reason(turn: Turn) -> Reply:
     """After a call for help or a check-in's warning: why, and the number again."""
-    c = content(handler_input)
-    triage = conversation(handler_input).triage
+    c = turn.content
+    triage = turn.state.triage
     if triage.reason == "asked_for_help":  # it already says to call
         text = c.say("help_request.speech")
     elif triage.disposition == Disposition.EMERGENCY:
@@ -446,76 +433,25 @@ def spoken_reason(handler_input: HandlerInput) -> Response:
         text = join(reason, c.say("outcomes.emergency.close", triage.subject))
     else:
         text = c.say("checkin.reason_urgent", triage.subject)
-    return reply(handler_input, text, reprompt=after_outcome(handler_input))
+    return Reply(text, reprompt=prompts.after_outcome(turn))
 
 
-def why(handler_input: HandlerInput) -> Response:
-    c = content(handler_input)
-    triage = conversation(handler_input).triage
+def why(turn: Turn) -> Reply:
+    c = turn.content
+    triage = turn.state.triage
     subject = triage.subject
     if not triage.disposition or not triage.reason:
-        question = current_question(handler_input)
+        question = current_question(turn)
         if question:
-            return ask(handler_input, question, c.say("why.nothing_yet"))
-        return reply(handler_input, c.say("launch.reprompt"))
+            return ask(turn, question, c.say("why.nothing_yet"))
+        return Reply(c.say("launch.reprompt"))
     if triage.reason in SPOKEN_REASONS:
-        return spoken_reason(handler_input)
+        return spoken_reason(turn)
     text = why_text(c, triage.evidence, triage.reason, str(triage.disposition), subject)
     if triage.disposition == Disposition.EMERGENCY:
         close = c.say("outcomes.emergency.close", subject)
-        return reply(handler_input, join(text, close), reprompt=after_outcome(handler_input))
+        return Reply(join(text, close), reprompt=prompts.after_outcome(turn))
     if triage.offer == WHY:
         triage.offer = None
-    prompt = offer_text(c, triage.offer, subject) or after_outcome(handler_input)
-    return reply(handler_input, join(text, prompt), reprompt=prompt)
-
-
-def after_outcome(handler_input: HandlerInput) -> str:
-    """The closing prompt once an outcome has been given and nothing is on offer."""
-    c = content(handler_input)
-    level = conversation(handler_input).triage.disposition
-    if level == Disposition.EMERGENCY:
-        return c.say("outcomes.emergency.reprompt")
-    if level and level != Disposition.SELF_CARE:
-        return c.say("outcomes.after")
-    return c.say("guides.cues.end_offer")
-
-
-def next_prompt(handler_input: HandlerInput) -> str:
-    """What to ask after answering something on the side (a summary, alerts, sharing):
-    the question still waiting for its answer, so the next "yes" answers it knowingly;
-    otherwise "anything else?"."""
-    if conversation(handler_input).phase in (Phase.QUESTION, Phase.CHECKIN, Phase.CORRECT):
-        return current_prompt(handler_input)
-    return content(handler_input).say("checkin.next")
-
-
-def current_prompt(handler_input: HandlerInput) -> str:
-    """What the person is being asked right now (for help, fallback and repeat)."""
-    c = content(handler_input)
-    state = conversation(handler_input)
-    phase = state.phase
-    if phase == Phase.GUIDE:
-        return c.say("guides.cues.prompt")
-    if phase == Phase.CONFIRM:
-        return c.say(
-            {"alerts": "alerts.owner_confirm", "more_alerts": "alerts.more_prompt.many"}.get(
-                state.confirm or "", "deletion.confirm"
-            )
-        )
-    if phase == Phase.CORRECT:
-        findings = [
-            f for fact in state.triage.lowering for f in load_protocol().covers(fact) or (fact,)
-        ]
-        return c.say("correction.confirm", items=finding_list(c, findings))
-    if phase == Phase.CHECKIN:
-        return checkin_flow.question(handler_input)
-    if phase == Phase.QUESTION:
-        question = pending_question(state)
-        if question:
-            return question_text(c, question, state.triage.subject)
-    if phase == Phase.OUTCOME:
-        return offer_text(c, state.triage.offer, state.triage.subject) or after_outcome(
-            handler_input
-        )
-    return c.say("launch.reprompt")
+    prompt = offer_text(c, triage.offer, subject) or prompts.after_outcome(turn)
+    return Reply(join(text, prompt), reprompt=prompt)

@@ -3,14 +3,11 @@ hydration and posture tips."""
 
 from __future__ import annotations
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name
-from ask_sdk_model import Response
-
-from skill.alexa import guide_flow, slots, triage_flow
-from skill.alexa.base import IntentHandler, matched_intent
-from skill.alexa.respond import content, join, reply
-from skill.alexa.state import CHECK, Phase, conversation
+from skill.alexa import guide_flow, prompts, slots, triage_flow
+from skill.alexa.base import IntentHandler
+from skill.alexa.respond import join
+from skill.alexa.state import CHECK, Phase
+from skill.alexa.turn import Reply, Turn
 from skill.content.guide_id import GuideId
 
 # Inside a guide: how far each intent moves (None = back to the first step).
@@ -30,12 +27,12 @@ class GuideHandler(IntentHandler):
     intents = (*MOVES, "AMAZON.NoIntent")
     phases = (Phase.GUIDE,)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        name = matched_intent(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        name = turn.intent_name or ""
         if name == "AMAZON.NoIntent":
-            text = guide_flow.goodbye(handler_input, conversation(handler_input).guide)
-            return reply(handler_input, text, end=True)
-        return guide_flow.move(handler_input, MOVES[name])
+            text = guide_flow.goodbye(turn, turn.state.guide)
+            return Reply(text, end=True)
+        return guide_flow.move(turn, MOVES[name])
 
 
 class GuideTalkHandler(IntentHandler):
@@ -44,13 +41,13 @@ class GuideTalkHandler(IntentHandler):
     intents = ("HoldTimeIntent", "RepsIntent", "OtherLegIntent")  # slower: talk.PaceHandler
     phases = (Phase.GUIDE,)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        current = conversation(handler_input).guide
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        current = turn.state.guide
         assert current is not None
-        text = guide_flow.talk(c, current.id, matched_intent(handler_input))
+        text = guide_flow.talk(c, current.id, (turn.intent_name or ""))
         prompt = c.say("guide_talk.prompt")
-        return reply(handler_input, join(text, prompt), reprompt=prompt)
+        return Reply(join(text, prompt), reprompt=prompt)
 
 
 class StretchHurtsHandler(IntentHandler):
@@ -58,88 +55,83 @@ class StretchHurtsHandler(IntentHandler):
 
     intents = ("StretchHurtsIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        state = conversation(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        state = turn.state
         if state.guide:
-            guide_flow.remember(handler_input, None)
+            guide_flow.remember(turn, None)
         state.guide = None
         state.triage.offer = CHECK
-        text = content(handler_input).say("guide_talk.hurts")
-        return reply(handler_input, text, reprompt=text)
+        text = turn.content.say("guide_talk.hurts")
+        return Reply(text, reprompt=text)
 
 
-def blocked(handler_input: HandlerInput) -> Response | None:
+def blocked(turn: Turn) -> Reply | None:
     """After an emergency or urgent outcome, self-care is not read: repeat the advice."""
-    triage = conversation(handler_input).triage
+    triage = turn.state.triage
     level = triage.disposition
     if not level or not level.blocks_self_care or not triage.reason:
         return None
-    c = content(handler_input)
+    c = turn.content
     subject = triage.subject
     lead = c.say(f"outcomes.{level}.lead", subject)
     reason = c.say(f"outcomes.reasons.{triage.reason}", subject)
     end = level == "emergency"
     prompt = c.say("outcomes.after")
     speech = join(c.say("outcomes.blocked"), lead, reason, "" if end else prompt)
-    return reply(handler_input, speech, reprompt=prompt, end=end)
+    return Reply(speech, reprompt=prompt, end=end)
 
 
 class GuideStartHandler(IntentHandler):
     intents = ("RiceIntent", "StretchIntent")
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        stop = blocked(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        stop = blocked(turn)
         if stop:
             return stop
-        intent = slots.intent_of(handler_input)
-        if get_intent_name(handler_input) == "RiceIntent":
+        intent = turn.intent
+        if turn.intent_name == "RiceIntent":
             wanted: GuideId | None = GuideId.rice()
         else:
-            wanted = guide_flow.chosen(handler_input, intent)
-        triage = conversation(handler_input).triage
+            wanted = guide_flow.chosen(turn, intent)
+        triage = turn.state.triage
         if wanted and triage.described and not triage.disposition:
             # Pain was described: the red-flag checks come before any stretch.
             triage.wanted = wanted
-            return triage_flow.advance(
-                handler_input, content(handler_input).say("guide_talk.screen_first")
-            )
+            return triage_flow.advance(turn, turn.content.say("guide_talk.screen_first"))
         if wanted:
-            return guide_flow.start(handler_input, wanted)
+            return guide_flow.start(turn, wanted)
         # One slot missing: ask for it, and Alexa listens for a stretch next.
-        text = content(handler_input).say("guides.cues.unknown_stretch")
-        handler_input.response_builder.add_directive(slots.elicit(intent, "stretch"))
-        return reply(handler_input, text, reprompt=text)
+        text = turn.content.say("guides.cues.unknown_stretch")
+        return Reply(text, reprompt=text, directives=(slots.elicit(intent, "stretch"),))
 
 
 class AdviceHandler(IntentHandler):
     intents = ("HydrationIntent", "PostureIntent")
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        stop = blocked(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        stop = blocked(turn)
         if stop:
             return stop
-        c = content(handler_input)
-        if get_intent_name(handler_input) == "PostureIntent":
-            conversation(handler_input).triage.offer = GuideId("desk_routine")
+        c = turn.content
+        if turn.intent_name == "PostureIntent":
+            turn.state.triage.offer = GuideId("desk_routine")
             prompt = c.say("guides.advice_offer")
-            return reply(
-                handler_input, join(c.say("guides.advice.posture"), prompt), reprompt=prompt
-            )
-        prompt = triage_flow.current_prompt(handler_input)
+            return Reply(join(c.say("guides.advice.posture"), prompt), reprompt=prompt)
+        prompt = prompts.current(turn)
         text = join(c.say("guides.advice.hydration"), prompt)
-        return reply(handler_input, text, reprompt=prompt)
+        return Reply(text, reprompt=prompt)
 
 
 class ResumeHandler(IntentHandler):
     intents = ("AMAZON.ResumeIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        resumed = guide_flow.resume(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        resumed = guide_flow.resume(turn)
         if resumed:
             return resumed
-        prompt = triage_flow.current_prompt(handler_input)
-        text = content(handler_input).say("guides.cues.nothing_to_resume", next=prompt)
-        return reply(handler_input, text, reprompt=prompt)
+        prompt = prompts.current(turn)
+        text = turn.content.say("guides.cues.nothing_to_resume", next=prompt)
+        return Reply(text, reprompt=prompt)
 
 
 class IdleNavigationHandler(IntentHandler):
@@ -147,7 +139,7 @@ class IdleNavigationHandler(IntentHandler):
 
     intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent")
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        prompt = triage_flow.current_prompt(handler_input)
-        text = content(handler_input).say("unclear.nothing_to_answer", next=prompt)
-        return reply(handler_input, text, reprompt=prompt)
+    def answer(self, turn: Turn) -> Reply:
+        prompt = prompts.current(turn)
+        text = turn.content.say("unclear.nothing_to_answer", next=prompt)
+        return Reply(text, reprompt=prompt)

@@ -5,14 +5,11 @@ the words are content's (clinical.md (b))."""
 
 from __future__ import annotations
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
-
-from skill.alexa import slots, triage_flow
+from skill.alexa import prompts, slots, triage_flow
 from skill.alexa.base import IntentHandler
-from skill.alexa.respond import content, join, reply
-from skill.alexa.state import ConversationState, Phase, conversation
-from skill.content import Content
+from skill.alexa.respond import first_said, join
+from skill.alexa.state import ConversationState, Phase
+from skill.alexa.turn import Reply, Turn
 from skill.triage.engine import family_of
 
 
@@ -27,65 +24,54 @@ def cause_of(state: ConversationState) -> str:
     return family_of(said) if said else "any"
 
 
-def first_said(c: Content, *keys: str) -> str:
-    """The words under the first key that exists (a specific answer, then the general)."""
-    return c.say(next(k for k in keys if c.has(k)))
+def answer_then_carry_on(turn: Turn, answer: str) -> Reply:
+    prompt = prompts.current(turn)
+    return Reply(join(answer, prompt), reprompt=prompt)
 
 
-def answer_then_carry_on(handler_input: HandlerInput, answer: str) -> Response:
-    prompt = triage_flow.current_prompt(handler_input)
-    return reply(handler_input, join(answer, prompt), reprompt=prompt)
-
-
-def _slot_id(handler_input: HandlerInput, name: str) -> str | None:
-    return slots.resolved_id(slots.slot(slots.intent_of(handler_input), name))
+def _slot_id(turn: Turn, name: str) -> str | None:
+    return slots.resolved_id(slots.slot(turn.intent, name))
 
 
 class MedicineHandler(IntentHandler):
     intents = ("MedicineIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        if cause_of(conversation(handler_input)) == "seen_first":
-            return answer_then_carry_on(handler_input, c.say("answers.medicine.seen_first"))
-        medicine = _slot_id(handler_input, "medicine") or "painkiller"
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        if cause_of(turn.state) == "seen_first":
+            return answer_then_carry_on(turn, c.say("answers.medicine.seen_first"))
+        medicine = turn.slot_id("medicine") or "painkiller"
         text = first_said(c, f"answers.medicine.{medicine}", "answers.medicine.other")
-        return answer_then_carry_on(handler_input, text)
+        return answer_then_carry_on(turn, text)
 
 
 class HeatIceHandler(IntentHandler):
     intents = ("HeatIceIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        cause = cause_of(conversation(handler_input))
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        cause = cause_of(turn.state)
         key = f"answers.heat_ice.{cause}"
-        return answer_then_carry_on(
-            handler_input, c.say(key if c.has(key) else "answers.heat_ice.any")
-        )
+        return answer_then_carry_on(turn, c.say(key if c.has(key) else "answers.heat_ice.any"))
 
 
 class WhatIsHandler(IntentHandler):
     intents = ("WhatIsIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        condition = _slot_id(handler_input, "condition") or "unknown"
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        condition = turn.slot_id("condition") or "unknown"
         key = f"answers.what_is.{condition}"
-        return answer_then_carry_on(
-            handler_input, c.say(key if c.has(key) else "answers.what_is.unknown")
-        )
+        return answer_then_carry_on(turn, c.say(key if c.has(key) else "answers.what_is.unknown"))
 
 
 class HealingTimeHandler(IntentHandler):
     intents = ("HealingTimeIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        key = f"answers.healing.{cause_of(conversation(handler_input))}"
-        return answer_then_carry_on(
-            handler_input, c.say(key if c.has(key) else "answers.healing.any")
-        )
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        key = f"answers.healing.{cause_of(turn.state)}"
+        return answer_then_carry_on(turn, c.say(key if c.has(key) else "answers.healing.any"))
 
 
 class IsItSeriousHandler(IntentHandler):
@@ -94,15 +80,15 @@ class IsItSeriousHandler(IntentHandler):
 
     intents = ("IsItSeriousIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        state = conversation(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        state = turn.state
         triage = state.triage
         level = triage.disposition
         if level is None or not triage.reason:
             if state.phase in (Phase.START, Phase.QUESTION):
-                return triage_flow.advance(handler_input, c.say("answers.serious.unknown"))
-            return answer_then_carry_on(handler_input, c.say("answers.serious.unknown"))
+                return triage_flow.advance(turn, c.say("answers.serious.unknown"))
+            return answer_then_carry_on(turn, c.say("answers.serious.unknown"))
         safety = (
             c.say(f"outcomes.safety_net.{triage.reason}")
             if c.has(f"outcomes.safety_net.{triage.reason}")
@@ -110,12 +96,12 @@ class IsItSeriousHandler(IntentHandler):
         )
         text = c.say(f"answers.serious.{level}", triage.subject, safety_net=safety)
         if level == "emergency":
-            return reply(handler_input, text, reprompt=c.say("outcomes.emergency.reprompt"))
-        return answer_then_carry_on(handler_input, text)
+            return Reply(text, reprompt=c.say("outcomes.emergency.reprompt"))
+        return answer_then_carry_on(turn, text)
 
 
 class ThanksHandler(IntentHandler):
     intents = ("ThanksIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return answer_then_carry_on(handler_input, content(handler_input).say("answers.thanks"))
+    def answer(self, turn: Turn) -> Reply:
+        return answer_then_carry_on(turn, turn.content.say("answers.thanks"))

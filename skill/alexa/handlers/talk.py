@@ -5,27 +5,23 @@ person is taken back to where they were; none counts as a turn not understood.""
 
 from __future__ import annotations
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name
-from ask_sdk_model import Response
-
-from skill.alexa import guide_flow, slots, triage_flow
+from skill.alexa import guide_flow, prompts, slots
 from skill.alexa.base import IntentHandler
-from skill.alexa.handlers.questions import first_said
-from skill.alexa.respond import content, join, reply, said_last
-from skill.alexa.state import Phase, conversation
+from skill.alexa.respond import first_said, join, said_last
+from skill.alexa.state import Phase
+from skill.alexa.turn import Reply, Turn
 from skill.checkins import records
 from skill.triage.levels import Disposition
 
 
-def back_to_where_they_were(handler_input: HandlerInput, said: str) -> Response:
+def back_to_where_they_were(turn: Turn, said: str) -> Reply:
     """Say one thing, then the prompt the person was at (the question, the step...)."""
-    prompt = triage_flow.current_prompt(handler_input)
-    return reply(handler_input, join(said, prompt), reprompt=prompt)
+    prompt = prompts.current(turn)
+    return Reply(join(said, prompt), reprompt=prompt)
 
 
-def warned(handler_input: HandlerInput) -> bool:
-    return conversation(handler_input).triage.disposition == Disposition.EMERGENCY
+def warned(turn: Turn) -> bool:
+    return turn.state.triage.disposition == Disposition.EMERGENCY
 
 
 class PaceHandler(IntentHandler):
@@ -34,18 +30,18 @@ class PaceHandler(IntentHandler):
 
     intents = ("SlowerIntent", "LouderIntent")
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        state = conversation(handler_input)
-        asked = "slow" if get_intent_name(handler_input) == "SlowerIntent" else "loud"
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        state = turn.state
+        asked = "slow" if turn.intent_name == "SlowerIntent" else "loud"
         state.pace = tuple(p for p in ("slow", "loud") if p in state.pace or p == asked)
         said = c.say("talk.slower" if asked == "slow" else "talk.louder")
         if state.phase == Phase.GUIDE and state.guide and asked == "slow":
             said = guide_flow.talk(c, state.guide.id, "SlowerIntent")
-        speech, question = said_last(handler_input)  # from content keys, never SSML
+        speech, question = said_last(turn)  # from content keys, never SSML
         if speech is None or question is None:
-            return back_to_where_they_were(handler_input, said)
-        return reply(handler_input, join(said, speech), reprompt=question, repeat=True)
+            return back_to_where_they_were(turn, said)
+        return Reply(join(said, speech), reprompt=question, repeat=True)
 
 
 class ExplainHandler(IntentHandler):
@@ -54,10 +50,10 @@ class ExplainHandler(IntentHandler):
 
     intents = ("ExplainIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        finding = slots.resolved_id(slots.slot(slots.intent_of(handler_input), "symptom"))
-        said = first_said(content(handler_input), f"talk.explain.{finding}", "talk.explain.any")
-        return back_to_where_they_were(handler_input, said)
+    def answer(self, turn: Turn) -> Reply:
+        finding = slots.resolved_id(slots.slot(turn.intent, "symptom"))
+        said = first_said(turn.content, f"talk.explain.{finding}", "talk.explain.any")
+        return back_to_where_they_were(turn, said)
 
 
 class ScaredHandler(IntentHandler):
@@ -65,10 +61,10 @@ class ScaredHandler(IntentHandler):
 
     intents = ("ScaredIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        key = "talk.scared_after_warning" if warned(handler_input) else "talk.scared"
-        return back_to_where_they_were(handler_input, c.say(key))
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        key = "talk.scared_after_warning" if warned(turn) else "talk.scared"
+        return back_to_where_they_were(turn, c.say(key))
 
 
 class AfterWarningHandler(IntentHandler):
@@ -78,21 +74,21 @@ class AfterWarningHandler(IntentHandler):
 
     intents = ("DriveIntent", "WhileWaitingIntent")
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        drive = get_intent_name(handler_input) == "DriveIntent"
-        if warned(handler_input):
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        drive = turn.intent_name == "DriveIntent"
+        if warned(turn):
             text = c.say("talk.drive_emergency" if drive else "talk.waiting")
             again = c.say("outcomes.emergency.reprompt")
-            return reply(handler_input, text, reprompt=again)
-        guide = conversation(handler_input).guide
+            return Reply(text, reprompt=again)
+        guide = turn.state.guide
         if guide is not None and not drive:
             # "What can I do in the meantime?" inside RICE or a stretch: the home care.
             key = "talk.meantime_rice" if guide.id.stretch is None else "talk.meantime_stretch"
             prompt = c.say("guide_talk.prompt")
-            return reply(handler_input, join(c.say(key), prompt), reprompt=prompt)
+            return Reply(join(c.say(key), prompt), reprompt=prompt)
         return back_to_where_they_were(
-            handler_input, c.say("talk.drive_other" if drive else "talk.waiting_other")
+            turn, c.say("talk.drive_other" if drive else "talk.waiting_other")
         )
 
 
@@ -103,8 +99,8 @@ class StepHelpHandler(IntentHandler):
 
     intents = ("StepHelpIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return guide_flow.step_again(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        return guide_flow.step_again(turn)
 
 
 class PrivacyHandler(IntentHandler):
@@ -113,14 +109,14 @@ class PrivacyHandler(IntentHandler):
 
     intents = ("PrivacyIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
         said = c.say("checkin.what_we_keep", retention=records.retention_days())
-        record = conversation(handler_input).checkin
+        record = turn.state.checkin
         if record is not None and record.step == "consent":
             prompt = c.say("checkin.consent_again")
-            return reply(handler_input, join(said, prompt), reprompt=prompt)
-        return back_to_where_they_were(handler_input, said)
+            return Reply(join(said, prompt), reprompt=prompt)
+        return back_to_where_they_were(turn, said)
 
 
 class NoIceHandler(IntentHandler):
@@ -129,9 +125,9 @@ class NoIceHandler(IntentHandler):
 
     intents = ("NoIceIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        if conversation(handler_input).guide is not None:
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        if turn.state.guide is not None:
             prompt = c.say("guide_talk.prompt")
-            return reply(handler_input, join(c.say("talk.no_ice"), prompt), reprompt=prompt)
-        return back_to_where_they_were(handler_input, c.say("talk.no_ice"))
+            return Reply(join(c.say("talk.no_ice"), prompt), reprompt=prompt)
+        return back_to_where_they_were(turn, c.say("talk.no_ice"))

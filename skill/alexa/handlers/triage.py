@@ -7,14 +7,12 @@ from __future__ import annotations
 import logging
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name
-from ask_sdk_model import Response
 
-from skill.alexa import alert_flow, checkin_flow, guide_flow, repair, slots, triage_flow
-from skill.alexa.base import ANSWERS, IntentHandler, matched_intent
-from skill.alexa.handlers.account import slot_id
-from skill.alexa.respond import content, join, reply
-from skill.alexa.state import CHECK, WHY, Phase, conversation
+from skill.alexa import alert_flow, checkin_flow, guide_flow, prompts, repair, slots, triage_flow
+from skill.alexa.base import ANSWERS, IntentHandler
+from skill.alexa.respond import join
+from skill.alexa.state import CHECK, WHY, Phase
+from skill.alexa.turn import Reply, Turn
 from skill.content.guide_id import GuideId
 from skill.triage.engine import raises_level
 from skill.triage.levels import Disposition
@@ -29,21 +27,21 @@ class EmergencyHelpHandler(IntentHandler):
 
     intents = ("EmergencyHelpIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        state = conversation(handler_input)
-        subject = slot_id(handler_input, "subject") or state.triage.subject
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        state = turn.state
+        subject = turn.slot_id("subject") or state.triage.subject
         state.interrupt()
         if state.triage.disposition != Disposition.EMERGENCY:
-            profile = checkin_flow.profile_for(handler_input, subject)
-            alert_flow.note(handler_input, Disposition.EMERGENCY, profile, "triage")
+            profile = checkin_flow.profile_for(turn, subject)
+            alert_flow.note(turn, Disposition.EMERGENCY, profile, "triage")
             # After a warning the reason stays: "why?" still says what it was about.
             state.triage.reason = "asked_for_help"
         state.triage.disposition = Disposition.EMERGENCY
         state.triage.pending = None
         card = (c.say("help_request.card_title"), c.say("help_request.card"))
         again = c.say("outcomes.emergency.reprompt")  # open a while: "what's the number?"
-        return reply(handler_input, c.say("help_request.speech"), reprompt=again, card=card)
+        return Reply(c.say("help_request.speech"), reprompt=again, card=card)
 
 
 class StatementHandler(IntentHandler):
@@ -51,31 +49,31 @@ class StatementHandler(IntentHandler):
 
     intents = STATEMENTS
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        intent = slots.intent_of(handler_input)
-        state = conversation(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        intent = turn.intent
+        state = turn.state
         phase = state.phase
         stated = triage_flow.stated_in(intent)
         if phase == Phase.CHECKIN:
             # A warning sign is asked about inside the check-in; "it's really bad" at the
             # pain question is not one: ask for the number.
-            inside = checkin_flow.heard(handler_input, self.store, stated)
+            inside = checkin_flow.heard(turn, stated)
             if inside is not None:
                 return inside
             if not any(raises_level(f) for f in stated):
-                return checkin_flow.ask_again(handler_input, self.store)
+                return checkin_flow.ask_again(turn)
         if phase == Phase.GUIDE and not stated and not triage_flow.denied_in(intent):
             # "Do I keep my heel on the floor?" heard as a statement naming only a place or
             # a cause: a question about the step, not a reason to stop the stretch.
-            return guide_flow.step_again(handler_input)
+            return guide_flow.step_again(turn)
         prefix = c.say("guide_talk.stopped") if phase == Phase.GUIDE else ""
         checked_in_for = state.checkin.profile if state.checkin else None
         state.interrupt()  # symptoms come before stretching, check-ins or confirmations
         if checked_in_for is not None:
             # A warning sign said during a check-in is about the person checked in for,
             # and the outcome it leads to is that check-in's (for caregiver alerts).
-            alert_flow.from_checkin(handler_input)
+            alert_flow.from_checkin(turn)
             carried = checkin_flow.subject_of(checked_in_for)
             if carried:
                 state.triage.facts.setdefault("subject", carried)
@@ -88,7 +86,7 @@ class StatementHandler(IntentHandler):
             ]
             if heard:
                 logger.warning("unresolved slot values in %s", ",".join(heard))
-        return triage_flow.statement(handler_input, intent, prefix)
+        return triage_flow.statement(turn, intent, prefix)
 
 
 class NothingAnswerHandler(IntentHandler):
@@ -99,27 +97,21 @@ class NothingAnswerHandler(IntentHandler):
     phases = (Phase.QUESTION,)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not super().can_handle(handler_input):
-            return False
-        intent = slots.intent_of(handler_input)
-        if slots.filled(intent) != {"trigger"}:
-            return False
-        if slots.resolved_id(slots.slot(intent, "trigger")) != "none":
-            return False
-        question = triage_flow.pending_question(conversation(handler_input))
-        return question is not None and question.answers == "yes_no"
+        return super().can_handle(handler_input) and triage_flow.says_nothing_to_yes_no(
+            Turn.of(handler_input)
+        )
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return triage_flow.answer_pending(handler_input, "no")
+    def answer(self, turn: Turn) -> Reply:
+        return triage_flow.answer_pending(turn, "no")
 
 
 class CorrectionHandler(IntentHandler):
     intents = ("CorrectionIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        state = conversation(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        state = turn.state
         state.guide, state.checkin = None, None
-        return triage_flow.correct(handler_input, slots.intent_of(handler_input))
+        return triage_flow.correct(turn, turn.intent)
 
 
 class ConfirmLoweringHandler(IntentHandler):
@@ -128,9 +120,9 @@ class ConfirmLoweringHandler(IntentHandler):
     intents = tuple(ANSWERS)
     phases = (Phase.CORRECT,)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        confirmed = get_intent_name(handler_input) == "AMAZON.YesIntent"
-        return triage_flow.settle_lowering(handler_input, confirmed)
+    def answer(self, turn: Turn) -> Reply:
+        confirmed = turn.intent_name == "AMAZON.YesIntent"
+        return triage_flow.settle_lowering(turn, confirmed)
 
 
 class AnswerHandler(IntentHandler):
@@ -139,8 +131,8 @@ class AnswerHandler(IntentHandler):
     intents = tuple(ANSWERS)
     phases = (Phase.QUESTION,)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return triage_flow.answer_pending(handler_input, ANSWERS[matched_intent(handler_input)])
+    def answer(self, turn: Turn) -> Reply:
+        return triage_flow.answer_pending(turn, ANSWERS[(turn.intent_name or "")])
 
 
 class OfferHandler(IntentHandler):
@@ -149,18 +141,18 @@ class OfferHandler(IntentHandler):
     intents = tuple(ANSWERS)
     phases = (Phase.OUTCOME,)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        offer = conversation(handler_input).triage.offer
-        if get_intent_name(handler_input) != "AMAZON.YesIntent" or not offer:
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        offer = turn.state.triage.offer
+        if turn.intent_name != "AMAZON.YesIntent" or not offer:
             key = "guide_talk.check_declined" if offer == CHECK else "outcomes.declined"
-            return reply(handler_input, c.say(key), end=True)
+            return Reply(c.say(key), end=True)
         if isinstance(offer, GuideId):
-            return guide_flow.start(handler_input, offer)
+            return guide_flow.start(turn, offer)
         if offer == WHY:
-            return triage_flow.why(handler_input)
-        conversation(handler_input).triage.offer = None  # CHECK: run the red-flag checks
-        return triage_flow.advance(handler_input)
+            return triage_flow.why(turn)
+        turn.state.triage.offer = None  # CHECK: run the red-flag checks
+        return triage_flow.advance(turn)
 
 
 class StartAnswerHandler(IntentHandler):
@@ -169,63 +161,63 @@ class StartAnswerHandler(IntentHandler):
     intents = tuple(ANSWERS)
     phases = (Phase.START,)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        lost = conversation(handler_input).triage.facts.get("opening") == "unheard"
-        if get_intent_name(handler_input) == "AMAZON.NoIntent" and not lost:
-            return reply(handler_input, content(handler_input).say("goodbye"), end=True)
+    def answer(self, turn: Turn) -> Reply:
+        lost = turn.state.triage.facts.get("opening") == "unheard"
+        if turn.intent_name == "AMAZON.NoIntent" and not lost:
+            return Reply(turn.content.say("goodbye"), end=True)
         # After a lost opening ("if it's an emergency, call 911; otherwise tell me..."),
         # a no is "not an emergency": someone came to talk about pain, so the checks.
-        return triage_flow.advance(handler_input)
+        return triage_flow.advance(turn)
 
 
 class PainScaleHandler(IntentHandler):
     intents = ("PainScaleIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        score = slots.number(slots.slot(slots.intent_of(handler_input), "score"))
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        score = slots.number(slots.slot(turn.intent, "score"))
         if score is None or not 0 <= score <= 10:
             text = c.say("unclear.pain_scale")
-            return reply(handler_input, text, reprompt=text)
-        conversation(handler_input).triage.facts["pain_score"] = score
-        return carry_on(handler_input, c.say("unclear.pain_noted", score=score))
+            return Reply(text, reprompt=text)
+        turn.state.triage.facts["pain_score"] = score
+        return carry_on(turn, c.say("unclear.pain_noted", score=score))
 
 
 class DurationHandler(IntentHandler):
     intents = ("DurationIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        c = content(handler_input)
-        intent = slots.intent_of(handler_input)
-        if not triage_flow.record_duration(handler_input, intent):
-            state = conversation(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        c = turn.content
+        intent = turn.intent
+        if not triage_flow.record_duration(turn, intent):
+            state = turn.state
             opening = state.phase == Phase.START and not state.triage.described
             if opening or (state.misses and state.missed_at == state.prompt_key):
                 # An opening, or not the first turn here without a length: a turn not
                 # understood, and the ladder moves on (a client that matches any sentence
                 # to the bare {duration} sample sends it whole as the value); never a loop.
-                return repair.not_understood(handler_input, self.store)
+                return repair.not_understood(turn)
             # "A long time": ask once for a length the rules can use. It counts as a miss
             # at this prompt, so a second one moves on.
             state.missed()
             text = c.say("unclear.duration")
-            return reply(handler_input, text, reprompt=text)
-        return carry_on(handler_input, c.say("unclear.duration_noted"))
+            return Reply(text, reprompt=text)
+        return carry_on(turn, c.say("unclear.duration_noted"))
 
 
-def carry_on(handler_input: HandlerInput, prefix: str) -> Response:
+def carry_on(turn: Turn, prefix: str) -> Reply:
     """After a side fact (pain score, duration): carry on where the person was."""
-    if conversation(handler_input).phase in (Phase.QUESTION, Phase.START, Phase.OUTCOME):
-        return triage_flow.advance(handler_input, prefix)
-    prompt = triage_flow.current_prompt(handler_input)
-    return reply(handler_input, join(prefix, prompt), reprompt=prompt)
+    if turn.state.phase in (Phase.QUESTION, Phase.START, Phase.OUTCOME):
+        return triage_flow.advance(turn, prefix)
+    prompt = prompts.current(turn)
+    return Reply(join(prefix, prompt), reprompt=prompt)
 
 
 class WhyHandler(IntentHandler):
     intents = ("WhyIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return triage_flow.why(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        return triage_flow.why(turn)
 
 
 class DetailsHandler(IntentHandler):
@@ -233,5 +225,5 @@ class DetailsHandler(IntentHandler):
 
     intents = ("DetailsIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return triage_flow.details(handler_input)
+    def answer(self, turn: Turn) -> Reply:
+        return triage_flow.details(turn)
