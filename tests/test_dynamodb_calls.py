@@ -68,13 +68,24 @@ def test_a_returning_launch_reads_the_profile_and_writes_nothing(counted):
     assert profile["visits"] == 1 and set(profile) == {"v", "visits", "epoch"}
 
 
-def test_a_guide_step_makes_one_write_and_no_read(counted):
+def test_a_guide_step_makes_no_call_and_the_place_is_written_when_the_session_ends(counted):
     counter, store = counted
     talk = Conversation(store=store, user="stretcher")
     talk.launch()
-    assert counter.during(lambda: talk.intent("StretchIntent", stretch="calf")) == ["PutItem"]
-    assert counter.during(lambda: talk.intent("AMAZON.NextIntent")) == ["PutItem"]
-    assert counter.during(lambda: talk.intent("AMAZON.NextIntent")) == ["PutItem"]
+    assert counter.during(lambda: talk.intent("StretchIntent", stretch="calf")) == []
+    assert counter.during(lambda: talk.intent("AMAZON.NextIntent")) == []
+    ended = {"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"}
+    assert counter.during(lambda: talk.send(talk.envelope(ended))) == ["PutItem"]
+    saved = store.get_item(user_pk(_key(talk)), "PROFILE")
+    assert saved["guide"]["id"].endswith("calf") and saved["guide"]["step"] == 1
+
+
+def test_stopping_in_a_guide_writes_the_place_once(counted):
+    counter, store = counted
+    talk = Conversation(store=store, user="stopper")
+    talk.launch()
+    talk.intent("RiceIntent")
+    assert counter.during(lambda: talk.intent("AMAZON.StopIntent")) == ["PutItem"]
 
 
 def test_a_triage_answer_makes_no_call(counted):
@@ -89,18 +100,24 @@ def test_a_triage_answer_makes_no_call(counted):
 
 
 def test_a_profile_changed_elsewhere_refuses_the_write_then_is_read_again(counted):
-    """The session's copy is stale once another device writes the profile: the guide step
-    is refused (nothing overwritten), and the next turn reads the profile afresh."""
+    """The session's copy is stale once another device writes the profile: keeping the
+    guide's place is refused (nothing overwritten), and the next turn reads afresh."""
     counter, store = counted
     talk = Conversation(store=store, user="two-devices")
     talk.launch()
     other = Conversation(store=store, user="two-devices")
     other.launch()
-    other.intent("StretchIntent", stretch="hamstring")  # writes the profile: a new version
-    assert counter.during(lambda: talk.intent("StretchIntent", stretch="calf")) == ["PutItem"]
-    assert counter.during(lambda: talk.intent("AMAZON.NextIntent")) == ["GetItem", "PutItem"]
+    other.intent("StretchIntent", stretch="hamstring")
+    other.intent("AMAZON.StopIntent")  # writes the profile: a new version
+    talk.intent("StretchIntent", stretch="calf")
+    stop = counter.during(lambda: talk.intent("AMAZON.StopIntent"))
+    assert stop == ["PutItem"], "refused: the version it read is gone"
     saved = store.get_item(user_pk(_key(talk)), "PROFILE")
-    assert saved is not None and saved["guide"]["id"].endswith("calf")
+    assert saved["guide"]["id"].endswith("hamstring"), "the other device's write stands"
+    talk.launch()
+    again = counter.during(lambda: talk.intent("StretchIntent", stretch="calf"))
+    assert again == []
+    assert counter.during(lambda: talk.intent("AMAZON.StopIntent")) == ["PutItem"]
 
 
 def _key(talk: Conversation) -> str:
@@ -116,10 +133,11 @@ def test_the_session_carries_the_profile_as_last_written(counted):
     first = talk.attributes["profile"]
     assert first["data"]["visits"] == 1 and first["data"]["epoch"] and first["rev"]
     talk.intent("StretchIntent", stretch="calf")
-    after = talk.attributes["profile"]
-    assert after["rev"] != first["rev"]
-    assert after["data"]["guide"]["step"] == 0
-    assert store.get_versioned(user_pk(_key(talk)), "PROFILE").version == after["rev"]
+    assert talk.attributes["profile"] == first  # a step writes nothing
+    talk.intent("AMAZON.PauseIntent")
+    talk.send(talk.envelope({"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"}))
+    after = store.get_versioned(user_pk(_key(talk)), "PROFILE")
+    assert after.version != first["rev"] and after.data["guide"]["step"] == 0
 
 
 @pytest.mark.parametrize("junk", [{"rev": 5, "data": {}}, {"rev": "x", "data": "text"},
@@ -128,6 +146,7 @@ def test_a_malformed_profile_copy_is_not_trusted_the_profile_is_read(counted, ju
     counter, store = counted
     talk = Conversation(store=store, user="forged")
     talk.launch()
+    talk.intent("StretchIntent", stretch="calf")
     talk.forge({**talk.attributes, "profile": junk})
-    calls = counter.during(lambda: talk.intent("StretchIntent", stretch="calf"))
+    calls = counter.during(lambda: talk.intent("AMAZON.StopIntent"))  # keeps the place
     assert calls == ["GetItem", "PutItem"]

@@ -41,7 +41,10 @@ def speak_step(turn: Turn, *prefix: str) -> Reply:
     index = current.step
     speech = step_speech(c, current.id, steps, index)
     last = index == len(steps) - 1
-    remember(turn, None if last else current)
+    if last:  # finished: nothing to resume (a write only if a place was kept)
+        remember(turn, None)
+    # Mid-guide the place rides in the session and is kept when it ends (stop, a session
+    # that times out or is closed: session_flow.ended, repair): a step makes no call.
     name = guide_name(c, current.id)
     title = c.say("guides.cues.card_title", name=name, n=index + 1, total=len(steps))
     view = {
