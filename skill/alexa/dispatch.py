@@ -28,16 +28,20 @@ class IntentIndexedMapper(GenericRequestMapper):
             handler = chain.request_handler
             return handler.intents if isinstance(handler, IntentHandler) else None
 
-        names = {n for c in chains for n in (declared(c) or ())}
+        names_of = [(chain, declared(chain)) for chain in chains]
         # Per intent name: the chains that may take it, in order. Any other request
         # (another request type, or an intent no handler names) goes to the chains
         # that decide for themselves; names are never added, so a forged name grows
         # nothing.
-        self._by_intent = {
-            name: [c for c in chains if declared(c) is None or name in (declared(c) or ())]
-            for name in names
-        }
-        self._undeclared = [c for c in chains if declared(c) is None]
+        self._by_intent: dict[str, list[GenericRequestHandlerChain]] = {}
+        for _, names in names_of:
+            for name in names or ():
+                self._by_intent.setdefault(name, [])
+        for chain, names in names_of:
+            for name, found in self._by_intent.items():
+                if names is None or name in names:
+                    found.append(chain)
+        self._undeclared = [chain for chain, names in names_of if names is None]
 
     def get_request_handler_chain(  # type: ignore[override]  # the SDK's generic Input is a HandlerInput in a custom skill
         self, handler_input: HandlerInput
