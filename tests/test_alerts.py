@@ -1136,3 +1136,23 @@ def test_a_recognised_voices_own_emergency_is_heard_as_theirs(store, lwa):
     emergency_about(alice)
     heard = carer.launch().text
     assert "when your wife told me about her leg" in heard, heard
+
+
+def test_a_caregiver_whose_profile_cannot_say_they_hear_alerts_is_not_signed_up(sqlite, lwa):
+    """A new account's launch looks for no alerts until its profile says it asked for
+    them, so "send me alerts" keeps that first: if it cannot, nothing is agreed."""
+    mom = Conversation(store=sqlite, user="owner")
+    check_in(mom, "mother")
+    carer = Conversation(store=sqlite, user="carer", permissions=(NOTIFY,))
+    connect(carer, share(mom))
+    carer.launch()
+    other = Conversation(store=sqlite, user="carer")
+    other.launch()
+    other.intent("RiceIntent")
+    other.intent("AMAZON.StopIntent")  # the profile changes under the first session
+    turn = carer.intent("SendMeAlertsIntent")
+    assert turn.text.startswith("Sorry, I couldn't reach my storage just now, so nothing changed")
+    assert items(sqlite, carer, alerts.RECEIVER) == []
+    assert "your Alexa will get a notification" in wants_alerts(carer).text
+    profile = sqlite.get_item(user_pk(keys.user_key(carer.user_id)), "PROFILE")
+    assert profile["hears_alerts"] is True

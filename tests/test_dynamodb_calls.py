@@ -12,7 +12,7 @@ from aws_support import create_table_from_template, fake_aws
 from moto import mock_aws
 from support import Conversation
 
-from skill import aws
+from skill import aws, keys
 from skill.store.base import user_pk
 
 TABLE = "leg-pain-guide-calls"
@@ -51,10 +51,10 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Counted, Any]]:
             aws.session().unregister("before-call.dynamodb", counter)
 
 
-def test_a_new_accounts_launch_creates_its_profile_and_looks_for_alerts_in_two_calls(counted):
+def test_a_new_accounts_launch_creates_its_profile_in_one_call(counted):
     counter, store = counted
     talk = Conversation(store=store, user="new-person")
-    assert counter.during(talk.launch) == ["PutItem", "Query"]
+    assert counter.during(talk.launch) == ["PutItem"]  # it never asked for alerts: no query
     assert "Welcome to Leg Pain Guide" in talk.turns[-1].text
 
 
@@ -62,10 +62,23 @@ def test_a_returning_launch_reads_the_profile_and_writes_nothing(counted):
     counter, store = counted
     Conversation(store=store, user="back-again").launch()
     again = Conversation(store=store, user="back-again")
-    assert counter.during(again.launch) == ["PutItem", "Query"]  # refused: the read
+    assert counter.during(again.launch) == ["PutItem"]  # refused: the read
     assert "Welcome back" in again.turns[-1].text
     (profile,) = [data for sk, data in store.query(user_pk(_key(again))) if sk == "PROFILE"]
-    assert profile["visits"] == 1 and set(profile) == {"v", "visits", "epoch"}
+    assert profile["visits"] == 1
+    assert set(profile) == {"v", "visits", "epoch", "hears_alerts"}
+
+
+def test_an_account_that_asked_for_alerts_or_from_before_looks_for_them_at_launch(counted):
+    counter, store = counted
+    Conversation(store=store, user="carer").launch()
+    pk = user_pk(keys.user_key("amzn1.ask.account.carer"))
+    item = store.get_item(pk, "PROFILE")
+    for hears in (True, None):  # asked for alerts; or a profile from before this was kept
+        store.put_item(pk, "PROFILE", {k: v for k, v in item.items() if k != "hears_alerts"}
+                       | ({"hears_alerts": hears} if hears is not None else {}))
+        again = Conversation(store=store, user="carer")
+        assert counter.during(again.launch) == ["PutItem", "Query"], hears
 
 
 def test_a_guide_step_makes_no_call_and_the_place_is_written_when_the_session_ends(counted):

@@ -114,7 +114,14 @@ def receive(turn: Turn, label: str | None, granted: bool = False) -> Reply:
         # Who the alerts are about travels in the token.
         return ask_for.ask(NOTIFICATIONS, f"{TOKEN}{label or ''}")
     locale = turn.locale or "en-US"
-    epoch = persistence.profile(turn.handler_input).epoch
+    profile = persistence.profile(turn.handler_input)
+    epoch = profile.epoch
+    if profile.hears_alerts is not True:
+        # Kept first: an account whose profile says it never asked looks for no alerts
+        # at launch, so the profile must say so before any alert can wait for it.
+        profile.hears_alerts = True
+        if not persistence.save_profile(turn.handler_input, profile):
+            raise failures.ProfileUnavailable(failures.RECEIVE_ALERTS, "profile not saved")
     with failures.storage(failures.RECEIVE_ALERTS):  # not agreed
         stored = alerts.receive(
             turn.store, viewer, user_id, locale, turn.api_endpoint, label, epoch=epoch

@@ -132,6 +132,8 @@ def announce(turn: Turn) -> Heard:
     viewer = turn.user_key
     if viewer is None:
         return Heard()
+    if persistence.profile(turn.handler_input).hears_alerts is False:
+        return Heard()  # never asked for alerts, so none can wait: no query
     try:
         found = alerts.waiting(turn.store, viewer)
     except StoreError as exc:  # the launch goes on; they wait for next time

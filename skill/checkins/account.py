@@ -49,7 +49,7 @@ def load_profile(store: Store, user: str) -> ProfileItem:
 def open_profile(store: Store, user: str) -> tuple[ProfileItem, bool]:
     """A launch's one call: the profile, or a new one ({"visits": 1} and a new epoch)
     written for an account seen for the first time. Returns it and whether it was created now."""
-    fresh = Profile(visits=1, epoch=secrets.token_hex(8)).to_item()
+    fresh = Profile(visits=1, epoch=secrets.token_hex(8), hears_alerts=False).to_item()
     (data, version), created = store.create_or_read(user_pk(user), PROFILE, fresh)
     return ProfileItem(data, version), created
 

@@ -1,6 +1,7 @@
 """The account's profile, typed: what the skill keeps for an account between sessions.
 
-    USER#<key> PROFILE {"v", "visits", "epoch", "consent", "alerts_by", "guide"}
+    USER#<key> PROFILE {"v", "visits", "epoch", "consent", "alerts_by", "guide",
+                        "hears_alerts"}
 
 `v` is the shape's version (PROFILE_VERSION). `Profile.from_item` reads any version this
 code knows, bringing an older shape up to date step by step (_MIGRATIONS); `to_item`
@@ -27,8 +28,9 @@ PROFILE_VERSION = 2
 EPOCH = "epoch"
 LEGACY_ALERTS = "alert_caregivers"  # version 1's account-wide consent to alert caregivers
 ALERTS_BY = "alerts_by"
+HEARS = "hears_alerts"
 ACCOUNT = "self"  # the account's own speaker: no voice recognised
-_KNOWN = frozenset({"v", "visits", EPOCH, "consent", ALERTS_BY, "guide"})
+_KNOWN = frozenset({"v", "visits", EPOCH, "consent", ALERTS_BY, "guide", HEARS})
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,10 @@ class Profile:
     consent: bool | None = None  # to keep check-ins; None: not asked yet
     alerts_by: frozenset[str] = frozenset()  # the speakers who agreed to alert caregivers
     guide: SavedGuide | None = None
+    # Whether this account asked to hear caregiver alerts ("send me alerts"): False for an
+    # account created since this was kept (its launch then looks for none: one storage
+    # call, not two), None for one from before (looked for, as always).
+    hears_alerts: bool | None = None
     other: dict[str, Any] = field(default_factory=dict)  # keys this code does not know
     writable: bool = True  # False for a profile from a newer version of the skill
 
@@ -84,6 +90,7 @@ class Profile:
         epoch = data.get(EPOCH)
         consent = data.get("consent")
         speakers = data.get(ALERTS_BY)
+        hears = data.get(HEARS)
         return cls(
             visits=visits if isinstance(visits, int) and not isinstance(visits, bool) else 1,
             epoch=epoch if isinstance(epoch, str) else None,
@@ -92,6 +99,7 @@ class Profile:
             if isinstance(speakers, list)
             else frozenset(),
             guide=SavedGuide.parse(data.get("guide")),
+            hears_alerts=hears if isinstance(hears, bool) else None,
             other={k: v for k, v in data.items() if k not in _KNOWN},
             writable=writable,
         )
@@ -107,6 +115,8 @@ class Profile:
             item[ALERTS_BY] = sorted(self.alerts_by)
         if self.guide is not None:
             item["guide"] = self.guide.to_item()
+        if self.hears_alerts is not None:
+            item[HEARS] = self.hears_alerts
         return item
 
     def agree(self, speaker: str) -> None:
