@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from skill import keys, metrics
 from skill.alexa import persistence
@@ -116,8 +116,7 @@ def queue(turn: Turn, level: Disposition, profile: str, source: str) -> list[tup
 # --- what the caregiver hears --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Heard:
+class Heard(NamedTuple):
     """What a launch says about alerts, and how many people's alerts still wait."""
 
     text: str = ""

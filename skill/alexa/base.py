@@ -3,8 +3,7 @@ handlers) the intents and conversation phases it answers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from skill.alexa.alert_sender import LocalSender
 
 
-@dataclass(frozen=True)
-class Services:
+class Services(NamedTuple):
     """Dependencies handed to every handler when the skill is built. Alexa's own APIs
     (reminders, settings) come through the SDK's service client factory instead; the
     Proactive Events API, which needs no request token, through `api_client` itself.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skill import metrics
 from skill.alexa.turn import Turn
@@ -24,8 +24,7 @@ from skill.store import StoreError
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """Something an account feature does with the store. `feature` names it in the log;
     `words` is the content key of what the person hears when it fails (every locale);
     `end`: the session closes, as it would have after the task succeeded."""

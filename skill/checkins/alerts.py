@@ -44,9 +44,8 @@ the read after the write sees it gone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill import clock
 from skill.checkins import account, records, sharing
@@ -59,8 +58,7 @@ PREFIX = sharing.ALERTS
 SOURCES = ("checkin", "triage")  # what ended at the warning: a check-in or a conversation
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(NamedTuple):
     """Where one queued alert is pushed: the caregiver's Alexa user id, locale and region."""
 
     viewer: str
@@ -70,8 +68,7 @@ class Recipient:
     reference: str  # the alert's id, unique per caregiver (the event's referenceId)
 
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(NamedTuple):
     """One alert waiting to be heard, with who it is about as this viewer calls them."""
 
     sk: str
@@ -245,8 +242,7 @@ SENDING, RETRY, SENT, REFUSED, HELD = "sending", "retry", "sent", "refused", "he
 FINAL = (SENT, REFUSED, HELD)  # never pushed again (still heard at launch until heard)
 
 
-@dataclass(frozen=True)
-class Outgoing:
+class Outgoing(NamedTuple):
     """An alert in the outbox as the sender reads it."""
 
     viewer: str

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,7 @@ ACCOUNT = "self"  # the account's own speaker: no voice recognised
 _KNOWN = frozenset({"v", "visits", EPOCH, "consent", ALERTS_BY, "guide", HEARS})
 
 
-@dataclass(frozen=True)
-class SavedGuide:
+class SavedGuide(NamedTuple):
     """Where the person left a guide, to resume within the hour."""
 
     id: str

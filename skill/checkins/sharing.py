@@ -52,8 +52,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill import clock, keys, metrics
 from skill.checkins import records
@@ -78,16 +77,14 @@ ACCESS = "ACCESS#"
 LEGACY_CHECKER = "self"  # whose people a link from before "by" shares
 
 
-@dataclass(frozen=True)
-class Redeemed:
+class Redeemed(NamedTuple):
     ok: bool
     reason: str  # "connected", "wrong", "locked", "own"
     owner: str | None = None
     unnamed: bool = False  # the viewer should say who this person is to them
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Check-ins a viewer may hear: one profile of one account, and who that is to them."""
 
     owner: str

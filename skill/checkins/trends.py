@@ -9,7 +9,7 @@ strain not better in about two weeks → GP, so no improvement over 14 days or m
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skill.checkins.records import CheckIn
 
@@ -19,8 +19,7 @@ JUMP = 3  # points up since the last check-in
 HIGH = 8  # a rise that reaches this is severe pain
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     previous: CheckIn | None
     current: CheckIn
     change: str  # "down", "up", "same", "first", "unknown"

@@ -7,16 +7,15 @@ an id is named; the vocabulary, the console, the tests and DEVELOPERS.md follow 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 PATH = Path(__file__).with_name("contract.json")
 MULTIPLE = "*"  # a slot type ending in it takes a list where the locale allows lists
 
 
-@dataclass(frozen=True)
-class Contract:
+class Contract(NamedTuple):
     intents: dict[str, dict[str, str]]  # custom intent -> slot -> type ("TYPE*": a list)
     built_in_intents: tuple[str, ...]
     types: dict[str, frozenset[str]]  # custom slot type -> its value ids

@@ -7,8 +7,7 @@ by "say next when you're ready", never truncated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.content import Content
 from skill.content.guide_id import GuideId
@@ -18,8 +17,7 @@ from skill.speech.ssml import pause
 MAX_HOLD_PER_STEP_S = 60
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     ssml: str
     hold_seconds: int = 0  # total seconds of counted hold in this step (for tests/screens)
 

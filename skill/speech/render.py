@@ -3,16 +3,14 @@ speech, cards, offers and the "why" explanation. Words come from skill/content."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.content import Content
 from skill.speech.ssml import to_text
 from skill.triage.engine import Outcome, Question, load_protocol, offer_for
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     speech: str  # SSML fragment: the short first reply (the level, what to do, a safety net)
     details: str  # SSML fragment: the fuller advice, for "tell me more"
     card_title: str

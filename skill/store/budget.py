@@ -26,8 +26,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from skill import clock
 from skill.store.base import StoreError
@@ -45,8 +44,7 @@ class BudgetSpent(StoreError):
     """This turn has already waited on storage as long as it may."""
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     deadline: float  # for storage, clock.monotonic()
     end: float  # for any network call (storage's deadline is never later)
 

@@ -25,8 +25,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill import clock
 from skill.store import budget
@@ -50,8 +49,7 @@ TTL_ATTRIBUTE = "expires_at"
 # retry once, only what is worth retrying, and only if the turn's budget still fits another
 # attempt. Each attempt waits at most connect + read timeout; a slow table gets a second,
 # quicker client once too little is left for the normal one.
-@dataclass(frozen=True)
-class Timeouts:
+class Timeouts(NamedTuple):
     connect_s: float
     read_s: float
 

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.triage.levels import Disposition
 
@@ -38,8 +38,7 @@ HEARD, UNCHECKED = "heard", "unchecked"
 CONFIRM = "confirm"  # the variant of a question that confirms one heard finding
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     id: str
     answers: str  # "yes_no" or a slot type name
     red_flag: bool
@@ -56,8 +55,7 @@ class Outcome:
     evidence: tuple[str, ...] = field(default=())  # facts (name=value) that led here
 
 
-@dataclass(frozen=True)
-class Protocol:
+class Protocol(NamedTuple):
     raw: dict[str, Any]
 
     @property
