@@ -110,8 +110,11 @@ TODAYS_ORDER = [
 
 
 def test_the_handlers_declared_places_give_the_order_that_was_listed_by_hand():
+    """Every handler of that list is still there, in exactly that order. A new handler
+    may come in between (where its group and rank put it) without editing this list."""
     built = [f"{h.__module__.rsplit('.', 1)[-1]}.{h.__name__}" for h in HANDLERS]
-    assert built == TODAYS_ORDER
+    assert set(TODAYS_ORDER) <= set(built), "a handler went missing"
+    assert [name for name in built if name in TODAYS_ORDER] == TODAYS_ORDER
 
 
 def test_the_catch_alls_come_last_and_the_launch_and_a_call_for_help_first():
