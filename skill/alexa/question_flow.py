@@ -80,7 +80,3 @@ def is_it_serious(turn: Turn) -> Reply:
 
 def thanks(turn: Turn) -> Reply:
     return answer_then_carry_on(turn, turn.content.say("answers.thanks"))
-
-
-def walking(turn: Turn) -> Reply:
-    return answer_then_carry_on(turn, turn.content.say("answers.walking"))

@@ -63,12 +63,3 @@ class ThanksHandler(IntentHandler):
 
     def answer(self, turn: Turn) -> Reply:
         return question_flow.thanks(turn)
-
-
-class WalkingHandler(IntentHandler):
-    intents = ("WalkingIntent",)
-    group = Group.SIDE
-    rank = 125
-
-    def answer(self, turn: Turn) -> Reply:
-        return question_flow.walking(turn)
