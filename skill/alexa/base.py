@@ -3,7 +3,8 @@ handlers) the intents and conversation phases it answers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from enum import IntEnum
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -31,9 +32,38 @@ class Services(NamedTuple):
     alert_sender: LocalSender | None = None
 
 
+class Group(IntEnum):
+    """Where a handler stands. The first handler whose can_handle is true answers, so
+    what must win whatever the phase comes first, answers tied to a phase next, catch-alls
+    last. skill.alexa.handlers.ordered() sorts every handler by (group, rank)."""
+
+    # Opening the skill; a call for help; "slow down"; the answer to "who is this person
+    # to you?" (only a bare "my mom": anything about the pain goes on to triage);
+    # statements of pain, red flags or corrections, heard whatever the phase.
+    FIRST = 1
+    # Answers that belong to the phase the person is in (a bare yes / no / wait...).
+    PHASE = 2
+    # Account features: check-ins, summaries, sharing, caregiver alerts, deleting data,
+    # reminders (each AskFor answer goes back to the feature that asked, by its token).
+    ACCOUNT = 3
+    # Side facts, guides and advice, explanations and everyday questions.
+    SIDE = 4
+    # Navigation and the session's frame.
+    NAVIGATION = 5
+    # Catch-alls, last: any intent not handled above, then any request at all.
+    CATCH_ALL = 6
+
+
 class Handler(AbstractRequestHandler):
     """A request handler: `can_handle` reads the request, `answer` gives the turn's Reply
-    (one call into a flow); `handle` renders it, the same way for every handler."""
+    (one call into a flow); `handle` renders it, the same way for every handler.
+
+    Each concrete handler declares its place: `group`, and `rank` within the group
+    (lower first; unique in the group, so the order is total). Rank only matters among
+    handlers that could take the same request; spaced by ten to leave room."""
+
+    group: ClassVar[Group | None] = None
+    rank: ClassVar[int] = 0
 
     def __init__(self, services: Services) -> None:
         self.services = services

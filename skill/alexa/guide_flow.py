@@ -10,7 +10,7 @@ from ask_sdk_model import Intent
 from skill import clock
 from skill.alexa import persistence, prompts, slots
 from skill.alexa.respond import join
-from skill.alexa.state import GuideState, Phase
+from skill.alexa.state import CHECK, GuideState, Phase
 from skill.alexa.turn import Reply, Turn
 from skill.checkins.profile import SavedGuide
 from skill.content import Content
@@ -20,6 +20,16 @@ from skill.speech.ssml import to_text
 from skill.triage.engine import Outcome, offer_for
 
 RESUME_WINDOW_S = 3600
+
+# Inside a guide: how far each intent moves (None = back to the first step).
+MOVES: dict[str, int | None] = {
+    "AMAZON.NextIntent": 1,
+    "AMAZON.YesIntent": 1,
+    "AMAZON.PreviousIntent": -1,
+    "AMAZON.RepeatIntent": 0,
+    "AMAZON.ResumeIntent": 0,
+    "AMAZON.StartOverIntent": None,
+}
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +88,36 @@ def move(turn: Turn, delta: int | None) -> Reply:
     return speak_step(turn, prefix)
 
 
+def navigate(turn: Turn) -> Reply:
+    """Next / previous / repeat / start over / yes inside a guided session (MOVES); no
+    stops it, its place kept."""
+    name = turn.intent_name or ""
+    if name == "AMAZON.NoIntent":
+        return Reply(goodbye(turn, turn.state.guide), end=True)
+    return move(turn, MOVES[name])
+
+
+def mid_stretch(turn: Turn) -> Reply:
+    """Mid-stretch talk stays in the stretch: how long, how many, which leg."""
+    c = turn.content
+    current = turn.state.guide
+    assert current is not None
+    text = talk(c, current.id, (turn.intent_name or ""))
+    prompt = c.say("guide_talk.prompt")
+    return Reply(join(text, prompt), reprompt=prompt)
+
+
+def hurts(turn: Turn) -> Reply:
+    """ "This hurts", "it's sharp": stop the stretch, say why, and offer the checks."""
+    state = turn.state
+    if state.guide:
+        remember(turn, None)
+    state.guide = None
+    state.triage.offer = CHECK
+    text = turn.content.say("guide_talk.hurts")
+    return Reply(text, reprompt=text)
+
+
 def remember(turn: Turn, current: GuideState | None) -> bool:
     """Persist the guide position so the person can resume within the hour. Returns
     whether it was saved (or there was nothing to save)."""
@@ -118,6 +158,24 @@ def resume(turn: Turn) -> Reply | None:
         return None
     state.guide = saved
     return speak_step(turn)
+
+
+def resume_asked(turn: Turn) -> Reply:
+    """ "Resume": the guide running or kept within the hour, else say there is none and
+    where we are."""
+    resumed = resume(turn)
+    if resumed:
+        return resumed
+    prompt = prompts.current(turn)
+    text = turn.content.say("guides.cues.nothing_to_resume", next=prompt)
+    return Reply(text, reprompt=prompt)
+
+
+def idle_navigation(turn: Turn) -> Reply:
+    """Next / previous with no guided session running: say where we are."""
+    prompt = prompts.current(turn)
+    text = turn.content.say("unclear.nothing_to_answer", next=prompt)
+    return Reply(text, reprompt=prompt)
 
 
 def label(turn: Turn, guide: GuideId) -> str:

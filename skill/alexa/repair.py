@@ -5,11 +5,15 @@ as a client that matches anything to a bare {duration} sample sends)."""
 
 from __future__ import annotations
 
+import logging
+
 from skill.alexa import checkin_flow, guide_flow, prompts, triage_flow
 from skill.alexa.respond import join
 from skill.alexa.state import Phase
 from skill.alexa.turn import Reply, Turn
 from skill.speech.render import answer_hint
+
+logger = logging.getLogger(__name__)
 
 
 def phase_reply(turn: Turn, table: str) -> Reply:
@@ -66,3 +70,11 @@ def not_understood(turn: Turn) -> Reply:
         guide_flow.remember(turn, state.guide)
         return Reply(c.say("repair.guide_leave"), end=True)
     return Reply(c.say("repair.leave"), end=True)
+
+
+def fallback(turn: Turn) -> Reply:
+    """AMAZON.FallbackIntent, and any intent this skill does not know (logged)."""
+    name = turn.intent_name
+    if name != "AMAZON.FallbackIntent":
+        logger.warning("unknown intent %.60s", name)
+    return not_understood(turn)

@@ -1,4 +1,4 @@
-"""Build the skill around a store: the one place handlers are registered, in order.
+"""Build the skill around a store, with every handler in its declared order.
 
 Built once per process by skill.alexa.entry; tests build as many as they like."""
 
@@ -13,96 +13,16 @@ from skill.alexa.api_client import TimedApiClient
 from skill.alexa.base import Handler, IntentHandler, Services
 from skill.alexa.dispatch import IntentIndexedMapper
 from skill.alexa.errors import ErrorHandler, FailureHandler
-from skill.alexa.handlers import (
-    account,
-    alerts,
-    caregivers,
-    guides,
-    questions,
-    reminders,
-    session,
-    talk,
-    triage,
-)
+from skill.alexa.handlers import ordered
 from skill.alexa.interceptors import RecordSpeechInterceptor, RequestLogInterceptor
 from skill.alexa.persistence import StoreAdapter
 from skill.alexa.turn import TurnInterceptor
 from skill.store import Store
 
-# The first handler whose can_handle is true answers, so order matters: what must win
-# whatever the phase comes first, answers tied to a phase next, catch-alls last.
-HANDLERS: tuple[type[Handler], ...] = (
-    # Opening the skill; a call for help; the answer to "who is this person to you?" (only
-    # a bare "my mom": anything about the pain goes on to triage); statements of pain, red
-    # flags or corrections, heard whatever the phase.
-    session.LaunchHandler,
-    triage.EmergencyHelpHandler,
-    talk.PaceHandler,
-    caregivers.NameHandler,
-    triage.NothingAnswerHandler,
-    triage.StatementHandler,
-    triage.CorrectionHandler,
-    # Answers that belong to the phase the person is in.
-    triage.ConfirmLoweringHandler,
-    alerts.ConfirmAlertsHandler,
-    alerts.MoreAlertsHandler,
-    account.ConfirmDeleteHandler,
-    account.CheckInAnswerHandler,
-    guides.GuideTalkHandler,
-    guides.StretchHurtsHandler,
-    guides.GuideHandler,
-    triage.AnswerHandler,
-    triage.OfferHandler,
-    triage.StartAnswerHandler,
-    session.WaitHandler,
-    # Account features: check-ins, summaries, sharing, caregiver alerts, deleting data,
-    # reminders (each AskFor answer goes back to the feature that asked, by its token).
-    account.CheckInStartHandler,
-    caregivers.SummaryHandler,
-    caregivers.ShareHandler,
-    caregivers.ConnectHandler,
-    caregivers.ReceiveShareHandler,
-    caregivers.StopSharingHandler,
-    alerts.AlertCaregiversHandler,
-    alerts.SendMeAlertsHandler,
-    alerts.StopAlertsHandler,
-    account.DeleteDataHandler,
-    reminders.ReminderHandler,
-    alerts.AlertPermissionHandler,
-    reminders.PermissionResponseHandler,
-    # Side facts, guides and advice, explanations and everyday questions.
-    triage.PainScaleHandler,
-    triage.DurationHandler,
-    guides.GuideStartHandler,
-    guides.AdviceHandler,
-    triage.WhyHandler,
-    triage.DetailsHandler,
-    questions.MedicineHandler,
-    questions.HeatIceHandler,
-    questions.WhatIsHandler,
-    questions.HealingTimeHandler,
-    questions.IsItSeriousHandler,
-    questions.ThanksHandler,
-    talk.ExplainHandler,
-    talk.ScaredHandler,
-    talk.AfterWarningHandler,
-    talk.StepHelpHandler,
-    talk.PrivacyHandler,
-    talk.NoIceHandler,
-    # Navigation and the session's frame.
-    session.RepeatHandler,
-    session.StartOverHandler,
-    guides.ResumeHandler,
-    guides.IdleNavigationHandler,
-    session.HelpHandler,
-    session.StopHandler,
-    session.SessionEndedHandler,
-    alerts.NotificationsOffHandler,
-    session.SkillEventHandler,
-    # Catch-alls, last: any intent not handled above, then any request at all.
-    session.FallbackHandler,
-    session.OtherRequestHandler,
-)
+# The first handler whose can_handle is true answers, so order matters. Each handler
+# declares its place (group, then rank: skill.alexa.base.Group); the list is built from
+# the handler modules, so a new handler needs nothing here (tests/test_turn.py pins it).
+HANDLERS: tuple[type[Handler], ...] = ordered()
 
 
 def build_skill(store: Store, api_client: ApiClient | None = None) -> CustomSkill:

@@ -7,7 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 
 from skill.alexa import alert_choice_flow, ask_for
-from skill.alexa.base import ANSWERS, Handler, IntentHandler
+from skill.alexa.base import ANSWERS, Group, Handler, IntentHandler
 from skill.alexa.state import Phase, conversation
 from skill.alexa.turn import Reply, Turn
 
@@ -18,6 +18,8 @@ class AlertCaregiversHandler(IntentHandler):
     """ "Alert my caregivers": ask first, in plain words, what they will be told."""
 
     intents = ("AlertCaregiversIntent",)
+    group = Group.ACCOUNT
+    rank = 70
 
     def answer(self, turn: Turn) -> Reply:
         return alert_choice_flow.ask_owner(turn)
@@ -28,6 +30,8 @@ class ConfirmAlertsHandler(IntentHandler):
 
     intents = ANSWERS_TO_CONFIRM
     phases = (Phase.CONFIRM,)
+    group = Group.PHASE
+    rank = 20
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return super().can_handle(handler_input) and conversation(handler_input).confirm == "alerts"
@@ -41,6 +45,8 @@ class MoreAlertsHandler(IntentHandler):
 
     intents = ANSWERS_TO_CONFIRM
     phases = (Phase.CONFIRM,)
+    group = Group.PHASE
+    rank = 30
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (
@@ -56,6 +62,8 @@ class SendMeAlertsHandler(IntentHandler):
     """ "Send me alerts" / "send me alerts about mom", said by the caregiver."""
 
     intents = ("SendMeAlertsIntent",)
+    group = Group.ACCOUNT
+    rank = 80
 
     def answer(self, turn: Turn) -> Reply:
         return alert_choice_flow.send_me(turn)
@@ -63,6 +71,9 @@ class SendMeAlertsHandler(IntentHandler):
 
 class AlertPermissionHandler(Handler):
     """The answer to the notifications AskFor."""
+
+    group = Group.ACCOUNT
+    rank = 120
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return ask_for.is_answer(handler_input, alert_choice_flow.TOKEN)
@@ -75,6 +86,8 @@ class StopAlertsHandler(IntentHandler):
     """ "Stop alerts": this account neither alerts its caregivers nor gets alerts."""
 
     intents = ("StopAlertsIntent",)
+    group = Group.ACCOUNT
+    rank = 90
 
     def answer(self, turn: Turn) -> Reply:
         return alert_choice_flow.stop(turn)
@@ -82,6 +95,9 @@ class StopAlertsHandler(IntentHandler):
 
 class NotificationsOffHandler(Handler):
     """Skill events: notifications turned off, or the permission taken back."""
+
+    group = Group.NAVIGATION
+    rank = 80
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return get_request_type(handler_input) in alert_choice_flow.NOTIFICATION_EVENTS

@@ -1,107 +1,65 @@
-"""Everyday questions, answered in two or three sentences without losing the place:
-painkillers, heat or ice, "what is ...", how long it takes, is it serious, thank you.
-The answer depends on where the conversation is (the cause found, the level given);
-the words are content's (clinical.md (b))."""
+"""Everyday questions, answered without losing the place: painkillers, heat or ice,
+"what is ...", how long it takes, is it serious, thank you. Each handler is one call into
+skill.alexa.question_flow."""
 
 from __future__ import annotations
 
-from skill.alexa import prompts, slots, triage_flow
-from skill.alexa.base import IntentHandler
-from skill.alexa.respond import first_said, join
-from skill.alexa.state import ConversationState, Phase
+from skill.alexa import question_flow
+from skill.alexa.base import Group, IntentHandler
 from skill.alexa.turn import Reply, Turn
-from skill.triage.engine import family_of
-
-
-def cause_of(state: ConversationState) -> str:
-    """The cause family the triage found (or is pointing at), for cause-specific answers."""
-    triage = state.triage
-    if triage.disposition and triage.disposition.blocks_self_care:
-        return "seen_first"
-    if triage.reason:
-        return triage.reason
-    said = {k: v for k, v in triage.facts.items() if k not in ("subject", "opening")}
-    return family_of(said) if said else "any"
-
-
-def answer_then_carry_on(turn: Turn, answer: str) -> Reply:
-    prompt = prompts.current(turn)
-    return Reply(join(answer, prompt), reprompt=prompt)
-
-
-def _slot_id(turn: Turn, name: str) -> str | None:
-    return slots.resolved_id(slots.slot(turn.intent, name))
 
 
 class MedicineHandler(IntentHandler):
     intents = ("MedicineIntent",)
+    group = Group.SIDE
+    rank = 70
 
     def answer(self, turn: Turn) -> Reply:
-        c = turn.content
-        if cause_of(turn.state) == "seen_first":
-            return answer_then_carry_on(turn, c.say("answers.medicine.seen_first"))
-        medicine = turn.slot_id("medicine") or "painkiller"
-        text = first_said(c, f"answers.medicine.{medicine}", "answers.medicine.other")
-        return answer_then_carry_on(turn, text)
+        return question_flow.medicine(turn)
 
 
 class HeatIceHandler(IntentHandler):
     intents = ("HeatIceIntent",)
+    group = Group.SIDE
+    rank = 80
 
     def answer(self, turn: Turn) -> Reply:
-        c = turn.content
-        cause = cause_of(turn.state)
-        key = f"answers.heat_ice.{cause}"
-        return answer_then_carry_on(turn, c.say(key if c.has(key) else "answers.heat_ice.any"))
+        return question_flow.heat_ice(turn)
 
 
 class WhatIsHandler(IntentHandler):
     intents = ("WhatIsIntent",)
+    group = Group.SIDE
+    rank = 90
 
     def answer(self, turn: Turn) -> Reply:
-        c = turn.content
-        condition = turn.slot_id("condition") or "unknown"
-        key = f"answers.what_is.{condition}"
-        return answer_then_carry_on(turn, c.say(key if c.has(key) else "answers.what_is.unknown"))
+        return question_flow.what_is(turn)
 
 
 class HealingTimeHandler(IntentHandler):
     intents = ("HealingTimeIntent",)
+    group = Group.SIDE
+    rank = 100
 
     def answer(self, turn: Turn) -> Reply:
-        c = turn.content
-        key = f"answers.healing.{cause_of(turn.state)}"
-        return answer_then_carry_on(turn, c.say(key if c.has(key) else "answers.healing.any"))
+        return question_flow.healing_time(turn)
 
 
 class IsItSeriousHandler(IntentHandler):
-    """ "Is it serious?", "should I see a doctor?": from the outcome given, or run the
-    checks that can tell."""
+    """ "Is it serious?", "should I see a doctor?"."""
 
     intents = ("IsItSeriousIntent",)
+    group = Group.SIDE
+    rank = 110
 
     def answer(self, turn: Turn) -> Reply:
-        c = turn.content
-        state = turn.state
-        triage = state.triage
-        level = triage.disposition
-        if level is None or not triage.reason:
-            if state.phase in (Phase.START, Phase.QUESTION):
-                return triage_flow.advance(turn, c.say("answers.serious.unknown"))
-            return answer_then_carry_on(turn, c.say("answers.serious.unknown"))
-        safety = (
-            c.say(f"outcomes.safety_net.{triage.reason}")
-            if c.has(f"outcomes.safety_net.{triage.reason}")
-            else ""
-        )
-        text = c.say(f"answers.serious.{level}", triage.subject, safety_net=safety)
-        if level == "emergency":
-            return Reply(text, reprompt=c.say("outcomes.emergency.reprompt"))
-        return answer_then_carry_on(turn, text)
+        return question_flow.is_it_serious(turn)
 
 
 class ThanksHandler(IntentHandler):
     intents = ("ThanksIntent",)
+    group = Group.SIDE
+    rank = 120
 
     def answer(self, turn: Turn) -> Reply:
-        return answer_then_carry_on(turn, turn.content.say("answers.thanks"))
+        return question_flow.thanks(turn)
