@@ -480,3 +480,12 @@ def test_a_conversation_in_each_locale_gets_its_own_numbers(tmp_path, locale):
     assert turn.text.startswith(f"This could be serious. Call {EMERGENCY[locale]}")
     assert _numbers_heard(turn.text) <= OWN_EMERGENCY[locale]
     assert turn.card and EMERGENCY_CARD[locale] in turn.card["title"]
+
+
+def test_the_words_keep_one_set_of_placeholders_per_person_never_one_per_voice():
+    from skill.content import for_locale
+
+    words = for_locale("en-US")
+    for voice in range(50):  # check-ins name recognised voices "voice-<hash>"
+        words.say("checkin.consent_given", f"voice-{voice}")
+    assert set(words._params) <= set(words.words["persons"])

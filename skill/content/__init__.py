@@ -109,9 +109,12 @@ class Content:
         return label
 
     def params(self, subject: str | None = None, **extra: Any) -> dict[str, Any]:
-        base = self._params.get(subject)
+        # Keyed by the person the words speak of (any other subject is "self", as in
+        # person()), so the cache holds one entry per person, never one per voice id.
+        key = subject if subject in self.words["persons"] else "self"
+        base = self._params.get(key)
         if base is None:  # the same for every say() about this person: built once
-            base = self._params[subject] = self._person_params(subject)
+            base = self._params[key] = self._person_params(key)
         values = _Params(base)
         values.update(extra)
         return values
