@@ -45,9 +45,7 @@ def owner_answer(turn: Turn) -> Reply:
     if turn.intent_name != "AMAZON.YesIntent":
         return Reply(join(c.say("alerts.owner_declined"), prompt), prompt)
     owner = failures.account_key(turn, failures.ALERTS_ON)
-    speaker = turn.speaker
-    if speaker is None:
-        raise failures.NoAccountKey(failures.ALERTS_ON, "no speaker")
+    speaker = failures.speaker(turn, failures.ALERTS_ON)
     profile = persistence.profile(turn.handler_input)
     profile.agree(speaker)  # for what this speaker says, nobody else
     if not persistence.save_profile(turn.handler_input, profile):
@@ -142,9 +140,7 @@ def stop(turn: Turn) -> Reply:
     prompt = prompts.after_side(turn)
     # On any failure, never pretend alerts stopped (failures.STOP_ALERTS's words).
     user = failures.account_key(turn, failures.STOP_ALERTS)
-    speaker = turn.speaker
-    if speaker is None:
-        raise failures.NoAccountKey(failures.STOP_ALERTS, "no speaker")
+    speaker = failures.speaker(turn, failures.STOP_ALERTS)
     profile = persistence.profile(turn.handler_input)
     if persistence.failed(turn.handler_input):
         raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not read")

@@ -88,6 +88,15 @@ def account_key(turn: Turn, task: Task) -> str:
     return key
 
 
+def speaker(turn: Turn, task: Task) -> str:
+    """Who is speaking ("self" or a recognised voice's profile), or NoAccountKey for
+    `task`: without the account's key no speaker can be named either."""
+    found = turn.speaker
+    if found is None:
+        raise NoAccountKey(task, "no speaker")
+    return found
+
+
 def count(failure: Failure) -> None:
     """Log the failure; a storage failure is counted (metrics.Metric.STORAGE_FAILURES).
     A missing account key is the request's (no user) or the secret's (already counted
