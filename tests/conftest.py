@@ -62,6 +62,16 @@ def clean_alexa_fake(monkeypatch):
     alert_sender.settle_all(30)
 
 
+@pytest.fixture
+def lwa(monkeypatch):
+    """The skill's Login with Amazon credentials, pointed at the Alexa fake."""
+    monkeypatch.setenv("LWA_TOKEN_URL", alexa_fake.FAKE.url + alexa_fake.TOKEN_PATH)
+    monkeypatch.setenv("ALEXA_CLIENT_ID", alexa_fake.CLIENT_ID)
+    monkeypatch.setenv("ALEXA_CLIENT_SECRET", alexa_fake.CLIENT_SECRET)
+    monkeypatch.delenv("ALEXA_CLIENT_SECRET_PARAMETER", raising=False)
+    monkeypatch.delenv("ALEXA_EVENTS_STAGE", raising=False)
+
+
 @pytest.fixture(autouse=True)
 def roomy_budgets(request, monkeypatch):
     """A busy CI machine can take most of a second for one moto call, which would spend a
@@ -111,6 +121,12 @@ def launched(tmp_path):
         return talk
 
     return make
+
+
+@pytest.fixture
+def convo(launched):
+    """A person who has just opened the skill in en-US, on their own SQLite file."""
+    return launched()
 
 
 # --- the web endpoint's certificate chain (test_web*.py): one test PKI per module, and a

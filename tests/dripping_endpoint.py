@@ -6,34 +6,26 @@ call. It counts the requests it was sent."""
 from __future__ import annotations
 
 import socket
-import threading
+
+from silent_endpoint import SilentEndpoint
 
 DRIP_S = 0.15
 
 
-class DrippingEndpoint:
+class DrippingEndpoint(SilentEndpoint):
+    """SilentEndpoint's server, answering each request's head with the drip."""
+
     def __init__(self, every_s: float = DRIP_S) -> None:
         self.every_s = every_s
-        self._server = socket.create_server(("127.0.0.1", 0), backlog=256)
-        self.port = self._server.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.requests = 0
-        self._lock = threading.Lock()
-        self._open: list[socket.socket] = []
-        self._closed = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._answered = 0
+        super().__init__()
 
-    def _accept(self) -> None:
-        while not self._closed.is_set():
-            try:
-                conn, _ = self._server.accept()
-            except OSError:
-                return
-            with self._lock:
-                self._open.append(conn)
-            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+    @property
+    def requests(self) -> int:
+        with self._lock:
+            return self._answered
 
-    def _drip(self, conn: socket.socket) -> None:
+    def _serve(self, conn: socket.socket) -> None:
         try:
             received = b""
             while b"\r\n\r\n" not in received:  # the request's head
@@ -42,7 +34,7 @@ class DrippingEndpoint:
                     return
                 received += data
             with self._lock:
-                self.requests += 1
+                self._answered += 1
             reply = b"HTTP/1.1 200 OK\r\nx-drip: " + b"a" * 1_000_000
             for byte in reply:
                 if self._closed.wait(self.every_s):
@@ -50,10 +42,3 @@ class DrippingEndpoint:
                 conn.sendall(bytes([byte]))
         except OSError:
             return
-
-    def close(self) -> None:
-        self._closed.set()
-        self._server.close()
-        with self._lock:
-            for conn in self._open:
-                conn.close()

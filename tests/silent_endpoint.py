@@ -16,7 +16,7 @@ class SilentEndpoint:
         self.received = b""
         self._lock = threading.Lock()
         self._open: list[socket.socket] = []
-        self._closed = False
+        self._closed = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -26,16 +26,17 @@ class SilentEndpoint:
             return self.received.count(b"POST ") + self.received.count(b"GET ")
 
     def _accept(self) -> None:
-        while not self._closed:
+        while not self._closed.is_set():
             try:
                 conn, _ = self._server.accept()
             except OSError:
                 return
             with self._lock:
                 self._open.append(conn)
-            threading.Thread(target=self._read, args=(conn,), daemon=True).start()
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
-    def _read(self, conn: socket.socket) -> None:
+    def _serve(self, conn: socket.socket) -> None:
+        """What the endpoint does with a connection: here, read and never answer."""
         while True:
             try:
                 data = conn.recv(65536)
@@ -47,7 +48,7 @@ class SilentEndpoint:
                 self.received += data
 
     def close(self) -> None:
-        self._closed = True
+        self._closed.set()
         self._server.close()
         with self._lock:
             for conn in self._open:

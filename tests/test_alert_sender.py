@@ -109,17 +109,6 @@ def stream(monkeypatch, lwa) -> Iterator[Stream]:
         yield found
 
 
-@pytest.fixture
-def lwa(monkeypatch):
-    from alexa_fake import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
-
-    monkeypatch.setenv("LWA_TOKEN_URL", FAKE.url + TOKEN_PATH)
-    monkeypatch.setenv("ALEXA_CLIENT_ID", CLIENT_ID)
-    monkeypatch.setenv("ALEXA_CLIENT_SECRET", CLIENT_SECRET)
-    monkeypatch.delenv("ALEXA_CLIENT_SECRET_PARAMETER", raising=False)
-    monkeypatch.delenv("ALEXA_EVENTS_STAGE", raising=False)
-
-
 def audience(call: dict[str, Any]) -> str:
     return call["body"]["relevantAudience"]["payload"]["user"]  # type: ignore[no-any-return]
 

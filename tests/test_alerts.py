@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE, TOKEN_PATH
+from alexa_fake import CLIENT_ID, CLIENT_SECRET, FAKE
 from stores import KINDS, make_store
 from support import Conversation, Turn
 
@@ -30,16 +30,6 @@ NOTIFY = "alexa::devices:all:notifications:write"
 HEALTH_WORDS = ["pain", "leg", "calf", "cold", "blue", "pale", "swollen", "clot", "breath",
                 "911", "emergency", "urgent care", "doctor", "seen today", "check-in",
                 "check in", "mom", "mother", "consent"]
-
-
-@pytest.fixture
-def lwa(monkeypatch):
-    """The skill's Login with Amazon credentials, pointed at the fake."""
-    monkeypatch.setenv("LWA_TOKEN_URL", FAKE.url + TOKEN_PATH)
-    monkeypatch.setenv("ALEXA_CLIENT_ID", CLIENT_ID)
-    monkeypatch.setenv("ALEXA_CLIENT_SECRET", CLIENT_SECRET)
-    monkeypatch.delenv("ALEXA_CLIENT_SECRET_PARAMETER", raising=False)
-    monkeypatch.delenv("ALEXA_EVENTS_STAGE", raising=False)
 
 
 @pytest.fixture(params=KINDS)
@@ -963,12 +953,18 @@ def household(store) -> tuple[Conversation, Conversation, Conversation, Conversa
     alice = Conversation(store=store, user="household", person="alice")
     bob = Conversation(store=store, user="household", person="bob")
     guest = Conversation(store=store, user="household")
-    check_in(alice)
+    return alice, bob, guest, wifes_carer(store, alice)
+
+
+def wifes_carer(store, owner: Conversation) -> Conversation:
+    """The owner checks in for themself, shares and agrees to alert; a caregiver (whose
+    wife the owner is) connects and asks for alerts."""
+    check_in(owner)
     carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
-    connect(carer, share(alice), call_them="wife")
+    connect(carer, share(owner), call_them="wife")
     wants_alerts(carer)
-    assert alerts_on(alice).text.startswith("Done.")
-    return alice, bob, guest, carer
+    assert alerts_on(owner).text.startswith("Done.")
+    return carer
 
 
 def emergency_about(convo: Conversation, subject: str | None = None) -> Turn:
@@ -1119,11 +1115,7 @@ def test_an_unrecognised_speakers_own_emergency_is_heard_as_said_on_that_alexa(s
     guest's chest pain would have been told to the caregiver as "your wife told me". The
     caregiver hears where it was said, not who said it."""
     owner = Conversation(store=store, user="no-voices")
-    check_in(owner)
-    carer = Conversation(store=store, user="carer", permissions=(NOTIFY,))
-    connect(carer, share(owner), call_them="wife")
-    wants_alerts(carer)
-    assert alerts_on(owner).text.startswith("Done.")
+    carer = wifes_carer(store, owner)
     emergency_about(owner)
     heard = carer.launch().text
     assert "when someone on your wife's Alexa told me about their leg, I said they should " \

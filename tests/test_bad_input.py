@@ -21,13 +21,6 @@ from skill.store.base import StoreError
 from skill.store.sqlite import SqliteStore
 
 
-@pytest.fixture
-def convo(tmp_path):
-    c = Conversation(tmp_path / "s.sqlite3")
-    c.launch()
-    return c
-
-
 def spoken(result: dict[str, Any]) -> str:
     return result.get("response", {}).get("outputSpeech", {}).get("ssml", "")
 

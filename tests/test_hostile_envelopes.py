@@ -9,19 +9,11 @@ import json
 import logging
 
 import pytest
-from support import Conversation
 
 from skill import logs
 from skill.alexa import entry
 
 BUG = "something went wrong"
-
-
-@pytest.fixture
-def convo(tmp_path) -> Conversation:
-    talk = Conversation(tmp_path / "s.sqlite3")
-    talk.launch()
-    return talk
 
 
 def strict_json(envelope: dict) -> None:

@@ -7,16 +7,8 @@ import logging
 
 import pytest
 from ask_sdk_model import Slot
-from support import Conversation
 
 from skill.alexa import slots
-
-
-@pytest.fixture
-def convo(tmp_path):
-    c = Conversation(tmp_path / "s.sqlite3")
-    c.launch()
-    return c
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "1e309", "nan", "Infinity"])

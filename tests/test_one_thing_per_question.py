@@ -4,17 +4,9 @@ cannot escalate: "Where items touch" in docs/clinical.md."""
 
 from __future__ import annotations
 
-import pytest
 from support import Conversation
 
 from skill.triage.engine import load_protocol
-
-
-@pytest.fixture
-def convo(tmp_path):
-    talk = Conversation(tmp_path / "store.sqlite3")
-    talk.launch()
-    return talk
 
 
 def reach(talk: Conversation, question: str, limit: int = 12):

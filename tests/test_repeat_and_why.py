@@ -9,13 +9,6 @@ import pytest
 from support import Conversation
 
 
-@pytest.fixture
-def convo(tmp_path):
-    c = Conversation(tmp_path / "s.sqlite3")
-    c.launch()
-    return c
-
-
 def test_posture_tips_then_why_answers_without_an_apology(convo):
     tips = convo.intent("PostureIntent")
     assert "feet flat on the floor" in tips.text

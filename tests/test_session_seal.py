@@ -7,20 +7,12 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from support import Conversation
 
 from skill import keys
 from skill.store.base import user_pk
 
 DROPPED = "session state dropped"
-
-
-@pytest.fixture
-def convo(tmp_path) -> Conversation:
-    talk = Conversation(tmp_path / "s.sqlite3")
-    talk.launch()
-    return talk
 
 
 def test_sealed_state_comes_back_and_the_conversation_goes_on(convo, caplog):

@@ -7,20 +7,10 @@ from __future__ import annotations
 import json
 import logging
 
-import pytest
-from support import Conversation
-
 from skill.alexa.state import SESSION_VERSION
 from skill.triage import facts
 from skill.triage.engine import load_protocol
 from skill.triage.vocabulary import SLOT_IDS
-
-
-@pytest.fixture
-def convo(tmp_path) -> Conversation:
-    c = Conversation(tmp_path / "state.sqlite3")
-    c.launch()
-    return c
 
 
 def test_every_reply_says_which_version_of_the_state_it_carries(convo):

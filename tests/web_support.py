@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from support import SKILL_ID
 
@@ -270,71 +271,63 @@ class ColdFloodRun:
                 f"genuine signed requests answered, {self.fetches} certificate fetches")
 
 
+@contextmanager
+def verified_skill(store_path: Path) -> Iterator[tuple[int, Any, Any, Any]]:
+    """The skill on the production server with verification on, every certificate fetch
+    delayed 50 ms (like S3 from afar): (port, pki, chain server, verifier)."""
+    from web_pki import ChainServer, Pki
+
+    from skill.alexa.entry import respond
+    from skill.alexa.skill import build_skill
+    from skill.store.sqlite import SqliteStore
+    from skill.web.app import create_app
+    from skill.web.verify import Verifier
+
+    pki, chains = Pki(), ChainServer()
+    chains.chains[CHAIN_PATH] = pki.pem()
+    chains.delay_s = 0.05
+    try:
+        skill = build_skill(SqliteStore(store_path))
+        verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
+        app = create_app(verifier=verifier, verify=True,
+                         handler=lambda event: respond(lambda: skill, event))
+        with running(app) as port:
+            yield port, pki, chains, verifier
+    finally:
+        chains.close()
+
+
+def start_flood(port: int, chains: Any, seconds: float, attackers: int,
+                *mode: str) -> subprocess.Popen[str]:
+    """The forging flood in another process, once it says it is ready."""
+    flood = subprocess.Popen(
+        [sys.executable, str(FLOOD), str(port), f"http://127.0.0.1:{chains.port}",
+         str(seconds), str(attackers), *mode], stdout=subprocess.PIPE, text=True)
+    assert flood.stdout is not None
+    assert flood.stdout.readline() == "ready\n"
+    return flood
+
+
 def cold_flood_run(store_path: Path, attackers: int = 16, seconds: float = 3.0) -> ColdFloodRun:
     """A server just started (no chain cached) under a flood of forgeries with a fresh
     certificate URL each; the flood starts first, then signed requests come as Alexa's."""
-    from web_pki import ChainServer, Pki
-
-    from skill.alexa.entry import respond
-    from skill.alexa.skill import build_skill
-    from skill.store.sqlite import SqliteStore
-    from skill.web.app import create_app
-    from skill.web.verify import Verifier
-
-    pki, chains = Pki(), ChainServer()
-    chains.chains[CHAIN_PATH] = pki.pem()
-    chains.delay_s = 0.05
-    try:
-        skill = build_skill(SqliteStore(store_path))
-        verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
-        app = create_app(verifier=verifier, verify=True,
-                         handler=lambda event: respond(lambda: skill, event))
-        with running(app) as port:
-            flood = subprocess.Popen(
-                [sys.executable, str(FLOOD), str(port), f"http://127.0.0.1:{chains.port}",
-                 str(seconds + 1), str(attackers), "fresh"], stdout=subprocess.PIPE, text=True)
-            assert flood.stdout is not None
-            assert flood.stdout.readline() == "ready\n"
-            time.sleep(0.5)  # the flood has spent the tokens it can
-            genuine = signed_requests(port, pki, chains, seconds=seconds)
-            out, _ = flood.communicate(timeout=30)
+    with verified_skill(store_path) as (port, pki, chains, _):
+        flood = start_flood(port, chains, seconds + 1, attackers, "fresh")
+        time.sleep(0.5)  # the flood has spent the tokens it can
+        genuine = signed_requests(port, pki, chains, seconds=seconds)
+        out, _ = flood.communicate(timeout=30)
         return ColdFloodRun(attackers, genuine, json.loads(out), chains.fetches)
-    finally:
-        chains.close()
 
 
 def flood_run(store_path: Path, attackers: int = 64) -> FloodRun:
-    """The skill on the production server with verification on, every certificate fetch
-    delayed 50 ms (like S3 from afar); signed requests for 0.7 s alone, then for 2.5 s
-    beside `attackers` keep-alive forging connections in another process (3 s)."""
-    from web_pki import ChainServer, Pki
-
-    from skill.alexa.entry import respond
-    from skill.alexa.skill import build_skill
-    from skill.store.sqlite import SqliteStore
-    from skill.web.app import create_app
-    from skill.web.verify import Verifier
-
-    pki, chains = Pki(), ChainServer()
-    chains.chains[CHAIN_PATH] = pki.pem()
-    chains.delay_s = 0.05
-    try:
-        skill = build_skill(SqliteStore(store_path))
-        verifier = Verifier(skill_id=SKILL_ID, url_rule=chains.url_rule, roots=[pki.root])
-        app = create_app(verifier=verifier, verify=True,
-                         handler=lambda event: respond(lambda: skill, event))
-        with running(app) as port:
-            quiet = signed_requests(port, pki, chains, seconds=0.7)
-            fetches_before = chains.fetches
-            flood = subprocess.Popen(
-                [sys.executable, str(FLOOD), str(port), f"http://127.0.0.1:{chains.port}", "3",
-                 str(attackers)], stdout=subprocess.PIPE, text=True)
-            assert flood.stdout is not None
-            assert flood.stdout.readline() == "ready\n"
-            time.sleep(0.2)  # past the attackers' first burst
-            loud = signed_requests(port, pki, chains, seconds=2.5)
-            out, _ = flood.communicate(timeout=30)
+    """Signed requests for 0.7 s alone, then for 2.5 s beside `attackers` keep-alive
+    forging connections in another process (3 s), on verified_skill's server."""
+    with verified_skill(store_path) as (port, pki, chains, verifier):
+        quiet = signed_requests(port, pki, chains, seconds=0.7)
+        fetches_before = chains.fetches
+        flood = start_flood(port, chains, 3, attackers)
+        time.sleep(0.2)  # past the attackers' first burst
+        loud = signed_requests(port, pki, chains, seconds=2.5)
+        out, _ = flood.communicate(timeout=30)
         return FloodRun(attackers, quiet, loud, json.loads(out), chains.fetches - fetches_before,
                         verifier.limits)
-    finally:
-        chains.close()
