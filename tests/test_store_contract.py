@@ -234,6 +234,43 @@ def test_parallel_increments_on_one_sqlite_file_lose_nothing(tmp_path):
     assert sorted(seen) == list(range(1, 161)), "every value handed out exactly once"
 
 
+def test_threads_sharing_one_sqlite_store_read_exactly_what_was_written(tmp_path):
+    """The web server's threads and the local alert sender share one connection: a read
+    beside other threads' writes still returns its own rows, never None or another's."""
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    for i in range(40):
+        store.put_item("READ", f"S{i:02}", {"i": i, "pad": "x" * 200})
+    wrong: list[str] = []
+    writing = threading.Event()
+    writing.set()
+
+    def read() -> None:
+        for _ in range(60):
+            for i in range(40):
+                got = store.get_versioned("READ", f"S{i:02}")
+                if got.data is None or got.data["i"] != i:
+                    wrong.append(f"S{i:02}: {got.data!r}")
+            if [sk for sk, _ in store.query("READ", "S")] != [f"S{i:02}" for i in range(40)]:
+                wrong.append("query")
+
+    def write() -> None:
+        n = 0
+        while writing.is_set():
+            store.put_item("WRITE", f"S{n % 40:02}", {"n": n})
+            n += 1
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for t in readers + writers:
+        t.start()
+    for t in readers:
+        t.join()
+    writing.clear()
+    for t in writers:
+        t.join()
+    assert wrong == []
+
+
 # --- the storage budget of a turn ----------------------------------------------------
 
 

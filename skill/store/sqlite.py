@@ -72,10 +72,14 @@ class SqliteStore:
         finally:
             self._lock.release()
 
-    def _run(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
+    def _run(self, sql: str, params: tuple[Any, ...]) -> tuple[list[Any], int]:
+        """The statement's rows and row count, both read while this thread holds the
+        connection: a cursor read after the lock is released can see another thread's
+        statement on the shared connection (rows lost or read as None)."""
         try:
             with self._connection() as db, db:
-                return db.execute(sql, params)
+                cursor = db.execute(sql, params)
+                return cursor.fetchall(), cursor.rowcount
         except sqlite3.Error as exc:
             raise StoreError(type(exc).__name__) from exc
 
@@ -83,10 +87,10 @@ class SqliteStore:
         return self.get_versioned(pk, sk).data
 
     def get_versioned(self, pk: str, sk: str) -> Versioned:
-        rows = self._run(
+        rows, _ = self._run(
             f"SELECT data, rev FROM items WHERE pk = ? AND sk = ? AND {_LIVE}",
             (pk, sk, int(clock.now())),
-        ).fetchall()
+        )
         return Versioned(json.loads(rows[0][0]), rows[0][1]) if rows else Versioned(None, None)
 
     def put_item(
@@ -101,25 +105,25 @@ class SqliteStore:
         payload = json.dumps(data, separators=(",", ":"))
         now, version = int(clock.now()), _version()
         if if_version is not None:
-            cursor = self._run(
+            _, written = self._run(
                 f"UPDATE items SET data = ?, expires_at = ?, rev = ? "
                 f"WHERE pk = ? AND sk = ? AND rev = ? AND {_LIVE}",
                 (payload, expires_at, version, pk, sk, if_version, now),
             )
         elif if_absent:
             # Conditional write: replace only an expired item, never a live one.
-            cursor = self._run(
+            _, written = self._run(
                 "INSERT INTO items VALUES (?, ?, ?, ?, ?) ON CONFLICT(pk, sk) DO UPDATE SET "
                 "data = excluded.data, expires_at = excluded.expires_at, rev = excluded.rev "
                 "WHERE items.expires_at IS NOT NULL AND items.expires_at <= ?",
                 (pk, sk, payload, expires_at, version, now),
             )
         else:
-            cursor = self._run(
+            _, written = self._run(
                 "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?)",
                 (pk, sk, payload, expires_at, version),
             )
-        return version if cursor.rowcount == 1 else None
+        return version if written == 1 else None
 
     def create_or_read(self, pk: str, sk: str, data: dict[str, Any]) -> tuple[Versioned, bool]:
         payload = json.dumps(data, separators=(",", ":"))
@@ -142,29 +146,29 @@ class SqliteStore:
         return Versioned(json.loads(row[0]), row[1]), False
 
     def delete_item(self, pk: str, sk: str, if_present: bool = False) -> bool:
-        cursor = self._run(
+        _, deleted = self._run(
             f"DELETE FROM items WHERE pk = ? AND sk = ? AND {_LIVE}",
             (pk, sk, int(clock.now())),
         )
-        return cursor.rowcount == 1 or not if_present
+        return deleted == 1 or not if_present
 
     def query(self, pk: str, sk_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
-        rows = self._run(
+        rows, _ = self._run(
             f"SELECT sk, data FROM items WHERE pk = ? AND substr(sk, 1, ?) = ? AND {_LIVE} "
             "ORDER BY sk",
             (pk, len(sk_prefix), sk_prefix, int(clock.now())),
-        ).fetchall()
+        )
         return [(sk, json.loads(data)) for sk, data in rows]
 
     def scan(self, sk_prefix: str) -> list[tuple[str, str, dict[str, Any]]]:
         """Live items of every partition whose sort key starts with sk_prefix, as (pk, sk,
         data): the local alert sender's outbox (skill.checkins.alerts.outbox). SQLite
         only: on DynamoDB the table's stream hands each new item to the sender."""
-        rows = self._run(
+        rows, _ = self._run(
             f"SELECT pk, sk, data FROM items WHERE substr(sk, 1, ?) = ? AND {_LIVE} "
             "ORDER BY pk, sk",
             (len(sk_prefix), sk_prefix, int(clock.now())),
-        ).fetchall()
+        )
         return [(pk, sk, json.loads(data)) for pk, sk, data in rows]
 
     def delete_partition(self, pk: str) -> None:
