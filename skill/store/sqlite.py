@@ -6,6 +6,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,8 @@ class SqliteStore:
         # One connection per store; the web server's threads share it under a lock.
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        # Closed when the store goes, not left to the garbage collector (which warns).
+        weakref.finalize(self, self._db.close)
         self._busy_ms = int(BUSY_TIMEOUT_S * 1000)
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
