@@ -193,3 +193,56 @@ def test_the_story_delivers_exactly_one_event_while_four_other_consoles_talk(tmp
     assert event["body"]["relevantAudience"]["payload"]["user"] == (
         "amzn1.ask.account.console-carer")
     assert len(FAKE.events()) == 1, "one call, accepted"
+
+
+def test_a_household_through_the_console_alerts_only_for_the_voice_who_agreed(tmp_path):
+    """Two recognised voices on one account (--voice), and a guest (no voice): Alice
+    shares and turns alerts on; Bob's mother and the guest's own emergency never reach
+    Alice's caregiver, and neither is heard by the caregiver as anyone of Alice's."""
+    transcript: list[str] = []
+    alice = Person(tmp_path, "home", "--voice", "alice", transcript=transcript)
+    ssml = alice.says("share my check ins")["response"]["response"]["outputSpeech"]["ssml"]
+    (code,) = set(re.findall(r'<say-as interpret-as="digits">(\d{6})</say-as>', ssml))
+    alice.leaves()
+    carer = Person(tmp_path, "carer", "--permissions", NOTIFY, transcript=transcript)
+    turn = carer.says("connect to code " + " ".join(DIGITS[int(d)] for d in code))
+    assert turn["text"].startswith("Connected."), turn["text"]
+    carer.says("my wife")
+    assert "your Alexa will get a notification" in carer.says("send me alerts")["text"]
+    carer.leaves()
+    alice = Person(tmp_path, "home", "--voice", "alice", transcript=transcript)
+    alice.says("alert my caregivers")
+    assert alice.says("yes")["text"].startswith("Done.")
+    alice.leaves()
+
+    # Bob, another voice on the same account, checks in for his mother: a cold blue leg.
+    bob = Person(tmp_path, "home", "--voice", "bob", transcript=transcript)
+    bob.says("check in for my mom")
+    bob.says("yes")  # consent to keep check-ins
+    bob.says("her leg has gone cold and blue")
+    assert bob.says("yes it is")["text"].startswith("This could be serious. Call 911 now.")
+    bob.leaves()
+    # A guest (no recognised voice) has chest pain.
+    guest = Person(tmp_path, "home", transcript=transcript)
+    assert guest.says("my leg hurts and I have chest pain")["text"]
+    guest.says("yes")
+    guest.leaves()
+    assert FAKE.events() == [], "\n".join(transcript)
+    carer = Person(tmp_path, "carer", "--permissions", NOTIFY, transcript=transcript)
+    assert "911" not in carer.launch["text"], "\n".join(transcript)
+    carer.leaves()
+
+    # Alice's own emergency does reach her caregiver, once.
+    alice = Person(tmp_path, "home", "--voice", "alice", transcript=transcript)
+    alice.says("my calf is swollen and I'm short of breath")
+    warning = alice.says("yes")
+    assert warning["text"].startswith("This could be serious. Call 911 now."), warning["text"]
+    alice.leaves()
+    (event,) = FAKE.delivered()
+    assert event["body"]["relevantAudience"]["payload"]["user"] == (
+        "amzn1.ask.account.console-carer")
+    carer = Person(tmp_path, "carer", "--permissions", NOTIFY, transcript=transcript)
+    heard = carer.launch["text"]
+    carer.leaves()
+    print("\n" + "\n".join(transcript))
+    assert "your wife" in heard and "call 911" in heard.lower(), heard

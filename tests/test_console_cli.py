@@ -236,6 +236,24 @@ def test_fresh_is_a_first_time_user_with_no_history(tmp_path):
     assert len(turns) == 3, "nothing but turns in --jsonl mode"
 
 
+def test_each_voice_on_one_account_has_its_own_check_ins(tmp_path):
+    amy = chat(tmp_path, *CHECK_IN, args=("--jsonl", "--user", "home", "--voice", "amy"))
+    person = amy[0]["request"]["context"]["System"]["person"]["personId"]
+    assert person == "amzn1.ask.person.console-home-amy"
+    assert "first check-in for you, with pain at 4" in spoken(amy[-2])
+    ben = chat(tmp_path, *CHECK_IN, args=("--jsonl", "--user", "home", "--voice", "ben"))
+    assert ben[0]["request"]["context"]["System"]["person"]["personId"] != person
+    assert "first check-in for you, with pain at 4" in spoken(ben[-2]), "Amy's is not Ben's"
+    again = chat(
+        tmp_path, "check in", "three", "no", "no", "yes",
+        args=("--jsonl", "--user", "home", "--voice", "amy"),
+    )
+    assert again[0]["request"]["context"]["System"]["person"]["personId"] == person
+    assert "down from 4 to 3" in spoken(again[-2]), "the same voice in a later run"
+    guest = chat(tmp_path, "check in", args=("--jsonl", "--user", "home"))
+    assert "person" not in guest[0]["request"]["context"]["System"], "no voice: a guest"
+
+
 def test_fresh_names_its_user_once_in_interactive_mode(tmp_path):
     out = chat(tmp_path, "quit", args=("--fresh",))
     (line,) = [line for line in out.splitlines() if "first-time user" in line]

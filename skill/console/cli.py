@@ -61,6 +61,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "later (in --jsonl mode it is the userId in the envelopes); nothing is deleted",
     )
     parser.add_argument(
+        "--voice",
+        metavar="NAME",
+        default="",
+        help="a recognised voice on the account (Alexa's personId): the same name in later "
+        "runs is the same voice, with its own check-ins; without it no voice is recognised, "
+        "as for a guest or an account without voice profiles",
+    )
+    parser.add_argument(
         "--date",
         metavar="YYYY-MM-DD[THH:MM]",
         type=start_date,
@@ -166,6 +174,7 @@ def main(argv: list[str]) -> int:
     chat = Conversation(
         locale=args.locale,
         user=user,
+        voice=args.voice.strip(),
         screen=args.screen,
         nlu=args.nlu,
         api_endpoint=args.api_endpoint,

@@ -69,10 +69,17 @@ def skill_handler(event: dict[str, Any]) -> dict[str, Any]:
     return respond(_console_skill, event)
 
 
+def person_id(user: str, voice: str) -> str:
+    """The personId Alexa would send for this voice on this account ("" = none). Voice
+    ids are per account, as Alexa's are: "alice" on two accounts is two people."""
+    return f"amzn1.ask.person.console-{user}-{voice}" if voice else ""
+
+
 class Conversation:
     """`nlu` is "generous" (default) or "strict" (see skill.console.nlu); `api_endpoint`
     and `permissions` (granted scopes) go into every envelope, so local fakes of Alexa's
-    APIs receive the skill's calls."""
+    APIs receive the skill's calls; `voice` names a recognised speaker on the account
+    ("" = none, as for a guest)."""
 
     def __init__(
         self,
@@ -84,8 +91,10 @@ class Conversation:
         nlu: str = "generous",
         api_endpoint: str = "",
         permissions: tuple[str, ...] | list[str] = (),
+        voice: str = "",
     ) -> None:
         self.locale, self.user, self.screen = locale, user, screen
+        self.voice = voice
         self.handler = handler
         self.model = model or load(locale)
         self.nlu = nlu
@@ -107,6 +116,7 @@ class Conversation:
             screen=self.screen,
             api_endpoint=self.api_endpoint,
             permissions=self.permissions,
+            person=person_id(self.user, self.voice),
         )
         self.elicit = None
         return self.session
