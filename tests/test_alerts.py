@@ -976,6 +976,18 @@ def emergency_about(convo: Conversation, subject: str | None = None) -> Turn:
     return turn
 
 
+def test_another_voice_agreeing_to_alert_is_told_nobody_is_connected_to_their_check_ins(
+    store, lwa
+):
+    """Alice's share covers Alice: Bob's "alert my caregivers" reaches nobody, and he is
+    told so rather than "your caregivers will be told"; a guest likewise."""
+    _, bob, guest, _ = household(store)
+    assert alerts_on(bob).text.startswith("Done. No one is connected to your check-ins yet")
+    assert alerts_on(guest).text.startswith("Done. No one is connected to your check-ins yet")
+    connect(Conversation(store=store, user="bobs-carer"), share(bob), call_them="husband")
+    assert alerts_on(bob).text.startswith("Done. Your caregivers who asked for alerts")
+
+
 def test_another_voices_triage_about_their_mother_never_alerts_the_sharers_caregiver(
         store, lwa):
     """The red team's reproduction: after Alice said "alert my caregivers", Bob's triage

@@ -51,7 +51,9 @@ def owner_answer(turn: Turn) -> Reply:
     if not persistence.save_profile(turn.handler_input, profile):
         raise failures.ProfileUnavailable(failures.ALERTS_ON, "profile not saved")
     try:
-        connected = sharing.is_shared(turn.store, owner)
+        # Another voice's share is not this speaker's: "nobody yet" unless a link covers
+        # something this speaker says.
+        connected = sharing.shares_speaker(turn.store, owner, speaker)
     except StoreError as exc:  # alerts are on; only the hint is unsure
         metrics.count(
             logger, STORAGE_FAILURES, "could not read sharing links (%s)", type(exc).__name__

@@ -378,9 +378,23 @@ def drop_receiver_if_unlinked(store: Store, viewer: str) -> None:
         store.delete_item(user_pk(viewer), RECEIVER)
 
 
-def is_shared(store: Store, owner: str) -> bool:
-    """Whether anyone is linked to this owner's check-ins."""
-    return bool(store.query(user_pk(owner), "GRANT#"))
+def shares_speaker(store: Store, owner: str, checker: str) -> bool:
+    """Whether any link of this owner shares something this speaker ("self", or a voice's
+    "voice-…") says: their own check-ins, or the people they check in for, now or later.
+    When none does, their "alert my caregivers" reaches nobody (another voice's share
+    never covers them), and they are told so."""
+    for _, grant in store.query(user_pk(owner), "GRANT#"):
+        by = grant.get("by")
+        if shares_checker(grant, checker, checker):  # their own check-ins
+            return True
+        if not isinstance(by, dict):  # a link from before "by": the account's people
+            if checker == LEGACY_CHECKER:
+                return True
+            continue
+        named = any(isinstance(c, list) and checker in c for c in by.values())
+        if named or checker in (grant.get("later_by") or []):
+            return True
+    return False
 
 
 def name(store: Store, viewer: str, label: str) -> bool:
