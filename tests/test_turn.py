@@ -109,6 +109,20 @@ TODAYS_ORDER = [
 ]
 
 
+def test_flows_reach_the_request_only_through_the_turn():
+    """A flow is given a Turn and asks it (the profile too): no flow module touches the
+    SDK's handler_input or the persistence module behind the turn."""
+    reached = {}
+    for path in sorted(HANDLER_DIR.parent.glob("*_flow.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
+        names += [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
+        found = sorted({n for n in names if n in ("handler_input", "persistence")})
+        if found:
+            reached[path.name] = found
+    assert reached == {}
+
+
 def test_the_handlers_declared_places_give_the_order_that_was_listed_by_hand():
     """Every handler of that list is still there, in exactly that order. A new handler
     may come in between (where its group and rank put it) without editing this list."""

@@ -28,7 +28,7 @@ def confirm_delete(turn: Turn) -> Reply:
         return Reply(c.say("deletion.kept"), end=True)
     # On failure, never pretend it worked (failures.DELETE_DATA's words).
     with failures.storage(failures.DELETE_DATA):
-        turn.handler_input.attributes_manager.delete_persistent_attributes()
+        turn.delete_account()
     state.clear()
     return Reply(c.say("deletion.done"), end=True)
 
@@ -42,7 +42,7 @@ def skill_event(turn: Turn) -> Reply:
         and getattr(turn.request, "persistence_status", None) != "PERSISTED"
     ):
         try:
-            turn.handler_input.attributes_manager.delete_persistent_attributes()
+            turn.delete_account()
         except StoreError as exc:  # events take no speech; the metric alarms
             metrics.count(
                 logger,

@@ -12,7 +12,7 @@ import logging
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill import metrics
-from skill.alexa import alert_flow, ask_for, failures, persistence, proactive, prompts, session_flow
+from skill.alexa import alert_flow, ask_for, failures, proactive, prompts, session_flow
 from skill.alexa.respond import join
 from skill.alexa.turn import NOTHING, Reply, Turn
 from skill.checkins import alerts, people, sharing
@@ -46,9 +46,9 @@ def owner_answer(turn: Turn) -> Reply:
         return Reply(join(c.say("alerts.owner_declined"), prompt), prompt)
     owner = failures.account_key(turn, failures.ALERTS_ON)
     speaker = failures.speaker(turn, failures.ALERTS_ON)
-    profile = persistence.profile(turn.handler_input)
+    profile = turn.profile()
     profile.agree(speaker)  # for what this speaker says, nobody else
-    if not persistence.save_profile(turn.handler_input, profile):
+    if not turn.save_profile(profile):
         raise failures.ProfileUnavailable(failures.ALERTS_ON, "profile not saved")
     try:
         # Another voice's share is not this speaker's: "nobody yet" unless a link covers
@@ -114,13 +114,13 @@ def receive(turn: Turn, label: str | None, granted: bool = False) -> Reply:
         # Who the alerts are about travels in the token.
         return ask_for.ask(NOTIFICATIONS, f"{TOKEN}{label or ''}")
     locale = turn.locale or "en-US"
-    profile = persistence.profile(turn.handler_input)
+    profile = turn.profile()
     epoch = profile.epoch
     if profile.hears_alerts is not True:
         # Kept first: an account whose profile says it never asked looks for no alerts
         # at launch, so the profile must say so before any alert can wait for it.
         profile.hears_alerts = True
-        if not persistence.save_profile(turn.handler_input, profile):
+        if not turn.save_profile(profile):
             raise failures.ProfileUnavailable(failures.RECEIVE_ALERTS, "profile not saved")
     with failures.storage(failures.RECEIVE_ALERTS):  # not agreed
         stored = alerts.receive(
@@ -143,11 +143,11 @@ def stop(turn: Turn) -> Reply:
     # On any failure, never pretend alerts stopped (failures.STOP_ALERTS's words).
     user = failures.account_key(turn, failures.STOP_ALERTS)
     speaker = failures.speaker(turn, failures.STOP_ALERTS)
-    profile = persistence.profile(turn.handler_input)
-    if persistence.failed(turn.handler_input):
+    profile = turn.profile()
+    if turn.profile_failed:
         raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not read")
     sending = profile.withdraw(speaker)  # this speaker's; others' stand
-    if sending and not persistence.save_profile(turn.handler_input, profile):
+    if sending and not turn.save_profile(profile):
         raise failures.ProfileUnavailable(failures.STOP_ALERTS, "profile not saved")
     with failures.storage(failures.STOP_ALERTS):
         if sending:

@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from skill import keys, metrics
-from skill.alexa import persistence
 from skill.alexa.respond import join
 from skill.alexa.turn import Turn
 from skill.checkins import alerts, sharing
@@ -94,8 +93,8 @@ def queue(turn: Turn, level: Disposition, profile: str, source: str) -> list[tup
     if speaker is None:
         return []
     with budget.tight():
-        item = persistence.load(turn.handler_input)
-        if not item and persistence.failed(turn.handler_input):
+        item = turn.profile_item()
+        if not item and turn.profile_failed:
             raise StoreError("the account's choice could not be read")
         chose = Profile.from_item(item)
         if speaker not in chose.alerts_by:
@@ -131,7 +130,7 @@ def announce(turn: Turn) -> Heard:
     viewer = turn.user_key
     if viewer is None:
         return Heard()
-    if persistence.profile(turn.handler_input).hears_alerts is False:
+    if turn.profile().hears_alerts is False:
         return Heard()  # never asked for alerts, so none can wait: no query
     try:
         found = alerts.waiting(turn.store, viewer)

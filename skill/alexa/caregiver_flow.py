@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from skill.alexa import checkin_flow, failures, persistence, prompts, slots
+from skill.alexa import checkin_flow, failures, prompts, slots
 from skill.alexa.respond import join
 from skill.alexa.turn import Reply, Turn
 from skill.checkins import people, records, sharing
@@ -68,7 +68,7 @@ def share(turn: Turn) -> Reply:
         kept = records.profiles(turn.store, user)
         named = sorted(records.people_of(turn.store, user, me))
         profiles = [me, *named] if me in kept or not named else named
-        epoch = persistence.profile(turn.handler_input).epoch
+        epoch = turn.profile().epoch
         code = sharing.create_code(turn.store, user, profiles, later=True, by=me, epoch=epoch)
     labels = [people.SELF if p == me else p for p in profiles]
     spoken = f'<say-as interpret-as="digits">{code}</say-as>'

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 
 from skill import keys, logs, metrics
-from skill.alexa import alert_flow, persistence, slots
+from skill.alexa import alert_flow, slots
 from skill.alexa.base import ANSWERS
 from skill.alexa.respond import join
 from skill.alexa.state import (
@@ -70,7 +70,7 @@ def subject_of(profile: str) -> str | None:
 
 def start(turn: Turn, subject: str | None) -> Reply:
     state = turn.state
-    consent = persistence.profile(turn.handler_input).consent
+    consent = turn.profile().consent
     state.guide = None
     state.checkin = CheckinState(
         profile=profile_for(turn, subject),
@@ -154,9 +154,9 @@ def answer(turn: Turn, value: str | int | None, repaired: bool = False) -> Reply
     if step == "consent":
         if value not in ("yes", "no"):
             return ask_again(turn)
-        profile = persistence.profile(turn.handler_input)
+        profile = turn.profile()
         profile.consent = value == "yes"
-        kept = persistence.save_profile(turn.handler_input, profile)
+        kept = turn.save_profile(profile)
         record.save = value == "yes"
         said = "checkin.consent_given" if value == "yes" else "checkin.consent_declined"
         if value == "yes" and not kept:

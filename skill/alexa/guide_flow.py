@@ -8,7 +8,7 @@ import logging
 from ask_sdk_model import Intent
 
 from skill import clock
-from skill.alexa import persistence, prompts, slots
+from skill.alexa import prompts, slots
 from skill.alexa.respond import join
 from skill.alexa.state import CHECK, GuideState, Phase
 from skill.alexa.turn import Reply, Turn
@@ -121,14 +121,14 @@ def hurts(turn: Turn) -> Reply:
 def remember(turn: Turn, current: GuideState | None) -> bool:
     """Persist the guide position so the person can resume within the hour. Returns
     whether it was saved (or there was nothing to save)."""
-    profile = persistence.profile(turn.handler_input)
+    profile = turn.profile()
     if current is None:
         if profile.guide is None:
             return True
         profile.guide = None
     else:
         profile.guide = SavedGuide(str(current.id), current.step, int(clock.now()))
-    return persistence.save_profile(turn.handler_input, profile)
+    return turn.save_profile(profile)
 
 
 def goodbye(turn: Turn, current: GuideState | None) -> str:
@@ -138,7 +138,7 @@ def goodbye(turn: Turn, current: GuideState | None) -> str:
 
 
 def resumable(turn: Turn) -> GuideState | None:
-    saved = persistence.profile(turn.handler_input).guide
+    saved = turn.profile().guide
     if saved is None or clock.now() - saved.at > RESUME_WINDOW_S:
         return None
     guide = GuideState.from_session({"id": saved.id, "step": saved.step})

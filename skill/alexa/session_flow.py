@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from skill.alexa import alert_flow, guide_flow, persistence, prompts
+from skill.alexa import alert_flow, guide_flow, prompts
 from skill.alexa.respond import join, said_last
 from skill.alexa.state import Phase
 from skill.alexa.turn import NOTHING, Reply, Turn
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 def launch(turn: Turn) -> Reply:
     # One call: the profile read, or created for a new account (not written again).
-    visits = 1 if persistence.open_profile(turn.handler_input, turn.store) else 2
+    visits = 1 if turn.open_profile() else 2
     # A caregiver hears what happened first (the most serious alerts waiting for
     # them); if more wait, they are offered, and the welcome comes after.
     return after_alerts(turn, alert_flow.announce(turn), visits)
@@ -42,7 +42,7 @@ def welcome(turn: Turn, visits: int | None = None) -> tuple[str, str]:
         speech = c.say("launch.resume", guide=guide_flow.label(turn, saved.id))
         return speech, c.say("launch.reprompt")
     if visits is None:  # later in a session: an account with a profile has been here before
-        visits = 2 if persistence.load(turn.handler_input) else 1
+        visits = 2 if turn.profile_item() else 1
     key = "launch.first" if visits <= 1 else "launch.returning"
     return c.say(key), c.say("launch.reprompt")
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.services import ServiceClientFactory
 
     from skill.alexa.base import Services
+    from skill.checkins.profile import Profile
 
 _KEY = "leg_pain_guide.turn"  # this module's own slot in request attributes
 T = TypeVar("T")
@@ -225,6 +226,35 @@ class Turn:
             if getattr(status, "value", status) == "GRANTED":
                 return True
         return False
+
+    # --- the account's profile: read once a turn, written over the version read ---------
+    # (skill.alexa.persistence does the reading and writing; flows ask the turn.)
+
+    def open_profile(self) -> bool:
+        """At launch: read the profile, or create it for a new account. True: a first visit."""
+        return persistence.open_profile(self.handler_input, self.store)
+
+    def profile_item(self) -> dict[str, Any]:
+        """The stored profile as read this turn ({} when there is none or it failed)."""
+        return persistence.load(self.handler_input)
+
+    def profile(self) -> Profile:
+        """The account's profile, typed; a change is kept only through save_profile."""
+        return persistence.profile(self.handler_input)
+
+    def save_profile(self, changed: Profile) -> bool:
+        """False when not saved (storage failed, changed or deleted meanwhile, newer)."""
+        return persistence.save_profile(self.handler_input, changed)
+
+    @property
+    def profile_failed(self) -> bool:
+        """Whether the profile could not be read (or saved) this turn."""
+        return persistence.failed(self.handler_input)
+
+    def delete_account(self) -> None:
+        """Delete everything stored for the account (skill.checkins.account.forget);
+        raises when that could not be done (storage failed, or no account key)."""
+        self.handler_input.attributes_manager.delete_persistent_attributes()
 
     @property
     def service_clients(self) -> ServiceClientFactory:
