@@ -29,6 +29,8 @@ from skill.triage.engine import load_protocol
 SKILL_ID = envelopes.DEFAULT_SKILL_ID
 # Slot name -> custom type, from the model's contract (a slot name is one type everywhere).
 SLOT_TYPES = contract.load().slot_types()
+# "Intent.slot" pairs the dialog model lets the skill elicit (Dialog.ElicitSlot needs them).
+ELICITED = set(contract.load().elicited)
 _serializer = DefaultSerializer()
 
 
@@ -50,6 +52,12 @@ def check_response(envelope: dict[str, Any]) -> None:
     card = response.get("card")
     if card:
         assert len(card.get("title", "")) + len(card.get("content", "")) <= 8000
+    for directive in response.get("directives") or []:
+        if directive.get("type") == "Dialog.ElicitSlot":
+            # Alexa refuses a dialog directive for an intent or slot outside its dialog
+            # model, and hears the answer only through that slot's own samples.
+            elicited = f"{directive['updatedIntent']['name']}.{directive['slotToElicit']}"
+            assert elicited in ELICITED, f"{elicited} is not in the model's dialog model"
 
 
 @dataclass

@@ -250,6 +250,19 @@ def test_without_an_elicitation_a_bare_hamstring_is_a_location():
     assert hear("my calf is swollen and hot", elicit=menu).intent == "RedFlagIntent"
 
 
+@pytest.mark.parametrize("nlu", ["generous", "strict"])
+def test_whose_check_ins_is_answered_with_the_person_and_a_red_flag_is_still_one(nlu):
+    """ "Whose check-ins would you like to hear: your dad or your wife?" elicits the
+    summary's subject: "my dad" is that answer (not a new talk about dad's pain), while a
+    red flag said instead is still heard as one."""
+    which = Elicit("SummaryIntent", "subject")
+    for answer in ("my dad", "dad", "my wife please", "what about my mom"):
+        heard = hear(answer, nlu=nlu, elicit=which)
+        assert heard.intent == "SummaryIntent" and heard.slots.get("subject"), answer
+    assert hear("my dad", nlu=nlu).intent != "SummaryIntent", "only when asked"
+    assert hear("my dad has chest pain", nlu=nlu, elicit=which).intent == "RedFlagIntent"
+
+
 def test_api_endpoint_and_permissions_ride_in_every_envelope():
     skill = FakeSkill()
     chat = Conversation(handler=skill, api_endpoint="http://127.0.0.1:9999",
