@@ -1,18 +1,21 @@
-"""Household stories written blind (tests/households/README.md): several people on one
-account, their caregivers elsewhere, sharing and alerts, typed into the console's
-conversation layer with its generous hearing, against one real SQLite store, with Alexa's
-APIs, Login with Amazon and the Proactive Events API played by the local fake."""
+"""Stories written blind (tests/stories/README.md): households (several people on one
+account, their caregivers elsewhere, sharing and alerts) and guided sessions (stretches,
+RICE, stopping and resuming), typed into the console's conversation layer with its
+generous hearing, against one real SQLite store, with Alexa's APIs, Login with Amazon and
+the Proactive Events API played by the local fake."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alexa_fake import FAKE
 
+from skill import clock
 from skill.alexa import alert_sender
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.entry import respond
@@ -21,14 +24,19 @@ from skill.console.conversation import Conversation
 from skill.speech.ssml import to_text
 from skill.store.sqlite import SqliteStore
 
-STORIES = Path(__file__).parent / "households" / "blind.jsonl"
+STORIES = Path(__file__).parent / "stories"
 NOTIFY = "alexa::devices:all:notifications:write"
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 CODE = re.compile(r'<say-as interpret-as="digits">(\d{6})</say-as>')
 
 
 def load() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in STORIES.read_text().splitlines() if line.strip()]
+    return [
+        json.loads(line)
+        for path in sorted(STORIES.glob("*.jsonl"))
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
 
 
 def speech(turn: Any) -> str:
@@ -57,6 +65,8 @@ class Household:
         self.transcript: list[str] = []
 
     def run(self, step: dict[str, Any]) -> None:
+        if step.get("at"):  # the time the skill sees from this step on (UTC)
+            clock.set_clock(datetime.fromisoformat(step["at"]).replace(tzinfo=UTC), frozen=False)
         talk = Conversation(
             locale=self.locale,
             user=step["user"],
