@@ -138,3 +138,22 @@ def test_the_desk_routine_follows_the_article(convo):
     assert "three sets every hour" in joined
     assert "Do ten, and aim for three times a day" in joined
     assert "Rep 3 of 3" in joined
+
+
+def test_a_stretch_question_after_the_stretch_has_finished_gets_the_general_answer(convo):
+    convo.intent("StretchIntent", stretch="hamstring")
+    assert "finished" in convo.intent("AMAZON.NextIntent").text
+    hold = convo.intent("HoldTimeIntent")
+    assert hold.text.startswith("Hold a stretch for ten to thirty seconds, to mild tightness")
+    assert "didn't catch" not in hold.text and not hold.ended
+    leg = convo.intent("OtherLegIntent")
+    assert "on each leg in turn" in leg.text and "Say stretches to pick one." in leg.text
+
+
+def test_a_stretch_question_at_a_red_flag_question_is_answered_and_the_question_asked_again(
+    convo,
+):
+    asked = convo.says(location="calf", trigger="running")
+    hold = convo.intent("HoldTimeIntent")
+    assert hold.text.startswith("Hold a stretch for ten to thirty seconds")
+    assert hold.text.endswith(asked.text.split(". ")[-1]), "the same question, not an answer"

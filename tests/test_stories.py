@@ -119,7 +119,7 @@ def failures(story: dict[str, Any], home: Household) -> list[str]:
 
 
 @pytest.mark.parametrize("story", load(), ids=lambda s: s["id"])
-def test_household_story(story, tmp_path, lwa):
+def test_story_written_blind(story, tmp_path, lwa):
     home = Household(tmp_path, story["locale"])
     wrong = []
     for number, step in enumerate(story["steps"]):

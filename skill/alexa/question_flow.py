@@ -1,5 +1,6 @@
 """Everyday questions, answered in two or three sentences without losing the place:
-painkillers, heat or ice, "what is ...", how long it takes, is it serious, thank you.
+painkillers, heat or ice, "what is ...", how long it takes, is it serious, thank you, and
+stretch questions with no stretch running.
 The answer depends on where the conversation is (the cause found, the level given);
 the words are content's (clinical.md (b))."""
 
@@ -48,6 +49,16 @@ def what_is(turn: Turn) -> Reply:
     condition = turn.slot_id("condition") or "unknown"
     key = f"answers.what_is.{condition}"
     return answer_then_carry_on(turn, c.say(key if c.has(key) else "answers.what_is.unknown"))
+
+
+STRETCH_QUESTIONS = {"HoldTimeIntent": "hold", "RepsIntent": "reps", "OtherLegIntent": "leg"}
+
+
+def stretching(turn: Turn) -> Reply:
+    """A stretch question asked with no stretch running: the general answer (clinical.md
+    (b) stretching), then back to where the person was."""
+    key = STRETCH_QUESTIONS.get(turn.intent_name or "", "hold")
+    return answer_then_carry_on(turn, turn.content.say(f"answers.stretching.{key}"))
 
 
 def healing_time(turn: Turn) -> Reply:

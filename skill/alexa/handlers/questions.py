@@ -1,5 +1,6 @@
 """Everyday questions, answered without losing the place: painkillers, heat or ice,
-"what is ...", how long it takes, is it serious, thank you. Each handler is one call into
+"what is ...", how long it takes, is it serious, thank you, and a stretch question ("how
+long do I hold it?") with no stretch running. Each handler is one call into
 skill.alexa.question_flow."""
 
 from __future__ import annotations
@@ -63,3 +64,15 @@ class ThanksHandler(IntentHandler):
 
     def answer(self, turn: Turn) -> Reply:
         return question_flow.thanks(turn)
+
+
+class StretchQuestionHandler(IntentHandler):
+    """ "How long do I hold it?", "how many?", "which leg?" with no stretch running (inside
+    one, guides.GuideTalkHandler answers from that stretch's own numbers)."""
+
+    intents = ("HoldTimeIntent", "RepsIntent", "OtherLegIntent")
+    group = Group.SIDE
+    rank = 125
+
+    def answer(self, turn: Turn) -> Reply:
+        return question_flow.stretching(turn)
