@@ -146,8 +146,9 @@ def test_a_stretch_question_after_the_stretch_has_finished_gets_the_general_answ
     hold = convo.intent("HoldTimeIntent")
     assert hold.text.startswith("Hold a stretch for ten to thirty seconds, to mild tightness")
     assert "didn't catch" not in hold.text and not hold.ended
-    leg = convo.intent("OtherLegIntent")
-    assert "on each leg in turn" in leg.text and "Say stretches to pick one." in leg.text
+    # "Which leg?" is answered only once the talk is under way: at the start, free
+    # speech about the leg can be heard as it (tests/dialogues, trained hearing).
+    assert "didn't catch" in convo.intent("OtherLegIntent").text
 
 
 def test_a_stretch_question_at_a_red_flag_question_is_answered_and_the_question_asked_again(
@@ -157,3 +158,5 @@ def test_a_stretch_question_at_a_red_flag_question_is_answered_and_the_question_
     hold = convo.intent("HoldTimeIntent")
     assert hold.text.startswith("Hold a stretch for ten to thirty seconds")
     assert hold.text.endswith(asked.text.split(". ")[-1]), "the same question, not an answer"
+    leg = convo.intent("OtherLegIntent")
+    assert "on each leg in turn" in leg.text and leg.text.endswith(asked.text.split(". ")[-1])

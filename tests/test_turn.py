@@ -98,7 +98,7 @@ TODAYS_ORDER = [
     "guides.AdviceHandler", "triage.WhyHandler", "triage.DetailsHandler",
     "questions.MedicineHandler", "questions.HeatIceHandler", "questions.WhatIsHandler",
     "questions.HealingTimeHandler", "questions.IsItSeriousHandler", "questions.ThanksHandler",
-    "questions.StretchQuestionHandler",
+    "questions.StretchQuestionHandler", "questions.WhichLegQuestionHandler",
     "talk.ExplainHandler", "talk.ScaredHandler", "talk.AfterWarningHandler",
     "talk.StepHelpHandler", "talk.PrivacyHandler", "talk.NoIceHandler",
     # Navigation and the session's frame.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from skill.alexa import question_flow
 from skill.alexa.base import Group, IntentHandler
+from skill.alexa.state import Phase
 from skill.alexa.turn import Reply, Turn
 
 
@@ -67,12 +68,26 @@ class ThanksHandler(IntentHandler):
 
 
 class StretchQuestionHandler(IntentHandler):
-    """ "How long do I hold it?", "how many?", "which leg?" with no stretch running (inside
-    one, guides.GuideTalkHandler answers from that stretch's own numbers)."""
+    """ "How long do I hold it?", "how many?" with no stretch running (inside one,
+    guides.GuideTalkHandler answers from that stretch's own numbers)."""
 
-    intents = ("HoldTimeIntent", "RepsIntent", "OtherLegIntent")
+    intents = ("HoldTimeIntent", "RepsIntent")
     group = Group.SIDE
     rank = 125
+
+    def answer(self, turn: Turn) -> Reply:
+        return question_flow.stretching(turn)
+
+
+class WhichLegQuestionHandler(IntentHandler):
+    """ "Which leg?" with no stretch running, once the talk is under way. Not at the
+    start: free speech about the leg ("I cut my leg on a fence") can be heard as this
+    question, and there the words must go on to be understood, not be answered."""
+
+    intents = ("OtherLegIntent",)
+    phases = (Phase.QUESTION, Phase.CHECKIN, Phase.OUTCOME, Phase.CORRECT, Phase.CONFIRM)
+    group = Group.SIDE
+    rank = 126
 
     def answer(self, turn: Turn) -> Reply:
         return question_flow.stretching(turn)
