@@ -143,6 +143,8 @@ def test_the_desk_routine_follows_the_article(convo):
 def test_a_stretch_question_after_the_stretch_has_finished_gets_the_general_answer(convo):
     convo.intent("StretchIntent", stretch="hamstring")
     assert "finished" in convo.intent("AMAZON.NextIntent").text
+    after = convo.intent("AMAZON.NextIntent")
+    assert after.text.startswith("No stretch is running, so there's no step to go to.")
     hold = convo.intent("HoldTimeIntent")
     assert hold.text.startswith("Hold a stretch for ten to thirty seconds, to mild tightness")
     assert "didn't catch" not in hold.text and not hold.ended

@@ -172,9 +172,10 @@ def resume_asked(turn: Turn) -> Reply:
 
 
 def idle_navigation(turn: Turn) -> Reply:
-    """Next / previous with no guided session running: say where we are."""
+    """Next / previous with no guided session running (one just finished, or none was
+    asked for): say so, and where we are."""
     prompt = prompts.current(turn)
-    text = turn.content.say("unclear.nothing_to_answer", next=prompt)
+    text = turn.content.say("guides.cues.no_step", next=prompt)
     return Reply(text, reprompt=prompt)
 
 
