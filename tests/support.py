@@ -28,9 +28,10 @@ from skill.triage.engine import load_protocol
 
 SKILL_ID = envelopes.DEFAULT_SKILL_ID
 # Slot name -> custom type, from the model's contract (a slot name is one type everywhere).
-SLOT_TYPES = contract.load().slot_types()
+CONTRACT = contract.load()
+SLOT_TYPES = CONTRACT.slot_types()
 # "Intent.slot" pairs the dialog model lets the skill elicit (Dialog.ElicitSlot needs them).
-ELICITED = set(contract.load().elicited)
+ELICITED = set(CONTRACT.elicited)
 _serializer = DefaultSerializer()
 
 

@@ -384,9 +384,9 @@ def shares_speaker(store: Store, owner: str, checker: str) -> bool:
     When none does, their "alert my caregivers" reaches nobody (another voice's share
     never covers them), and they are told so."""
     for _, grant in store.query(user_pk(owner), "GRANT#"):
-        by = grant.get("by")
-        if shares_checker(grant, checker, checker):  # their own check-ins
+        if covers(grant, checker):  # their own check-ins
             return True
+        by = grant.get("by")
         if not isinstance(by, dict):  # a link from before "by": the account's people
             if checker == LEGACY_CHECKER:
                 return True
